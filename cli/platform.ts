@@ -1,0 +1,60 @@
+/**
+ * The `platform` command behind the npm scripts: `plan` (offline evaluation of every project) and
+ * `start` (the local run). Usage: `npm run plan -- --env <local|dev|prod> [--out <dir>]`.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ENVIRONMENTS } from "../config/schema";
+import { EvaluationError } from "../harness/evaluate";
+import { formatPlanTable, runPlan } from "./plan";
+
+const USAGE = `usage:
+  npm run plan -- --env <${ENVIRONMENTS.join("|")}> [--out <dir>]   evaluate every project offline, write <dir>/<project>.json
+  npm start                                              evaluate the local environment`;
+
+async function plan(argv: string[], defaultEnv?: string): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { env: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const env = values.env ?? defaultEnv;
+  if (!env || !(ENVIRONMENTS as readonly string[]).includes(env)) {
+    console.error(`--env must be one of ${ENVIRONMENTS.join(", ")} (got ${env ?? "nothing"})\n${USAGE}`);
+    return 2;
+  }
+  const out = path.resolve(values.out ?? path.join("out", "plan", env));
+  console.log(`Evaluating every project offline for "${env}"...`);
+  const { plans, files } = await runPlan({ env, out });
+  console.log(formatPlanTable(plans));
+  console.log(`\nWrote ${files.length} preview documents to ${path.relative(process.cwd(), out) || "."}/`);
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case "plan":
+      return plan(rest);
+    case "start":
+      return plan(rest, "local");
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof EvaluationError) {
+      console.error(e.message);
+    } else {
+      console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,76 @@
+import type { Environment } from "./schema";
+
+/**
+ * Defaults per environment, before the stack's own configuration is merged over them. Production
+ * needs more: NAT per AZ, interface endpoints, long retention, multi-region keys, replication,
+ * multi-AZ warehouse. Subnet blocks are derived from `network.vpcCidr` and `network.azCount` when
+ * a stack does not list them (see `resolvePlatformConfig`).
+ */
+export const DEFAULTS = {
+  common: {
+    region: "us-east-1",
+    drRegion: "us-west-2",
+    org: "organization",
+    tags: {},
+    network: {
+      vpcCidr: "10.0.0.0/16",
+      azCount: 2,
+      mapPublicIpOnLaunch: false,
+    },
+    security: {
+      cloudTrail: true,
+      awsConfig: true,
+      guardDuty: true,
+      lakeFormationAdmins: [],
+    },
+    lake: {
+      allowDestroyData: false,
+      rawTransitionToIaDays: 30,
+      rawTransitionToGlacierDays: 90,
+    },
+    streaming: {
+      maxShardsPerStream: 64,
+      maxTableCapacityUnits: 40_000,
+    },
+    batch: { mwaa: false },
+    warehouse: { nodeCount: 2 },
+    features: { streaming: true, batch: true, warehouse: true },
+  },
+  local: {
+    network: { natGateways: "none", interfaceEndpoints: false, flowLogRetentionDays: 7 },
+    security: { kmsDeletionWindowDays: 7, multiRegionKeys: false, securityHub: false },
+    lake: { replication: false, allowDestroyData: true },
+    streaming: { retentionHours: 24, processorReservedConcurrency: 5, globalTables: false },
+    batch: { emrMaxNodes: 3, glueMaxDpu: 2, emrServerless: true },
+    warehouse: { serverless: true, multiAz: false, snapshotRetentionDays: 1 },
+    observability: { logRetentionDays: 7 },
+    features: { ml: false },
+  },
+  dev: {
+    network: { natGateways: "single", interfaceEndpoints: false, flowLogRetentionDays: 30 },
+    security: { kmsDeletionWindowDays: 7, multiRegionKeys: false, securityHub: false },
+    lake: { replication: false },
+    streaming: { retentionHours: 24, processorReservedConcurrency: 10, globalTables: false },
+    batch: { emrMaxNodes: 10, glueMaxDpu: 2, emrServerless: true },
+    warehouse: { serverless: true, multiAz: false, snapshotRetentionDays: 1 },
+    observability: { logRetentionDays: 14 },
+    features: { ml: false },
+  },
+  prod: {
+    network: { natGateways: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 },
+    security: { kmsDeletionWindowDays: 30, multiRegionKeys: true, securityHub: true },
+    lake: { replication: true },
+    streaming: { retentionHours: 168, processorReservedConcurrency: 100, globalTables: true },
+    batch: { emrMaxNodes: 50, glueMaxDpu: 10, emrServerless: false },
+    warehouse: { serverless: false, multiAz: true, snapshotRetentionDays: 7 },
+    observability: { logRetentionDays: 365 },
+    features: { ml: true },
+  },
+} satisfies Record<"common" | Environment, Record<string, unknown>>;
+
+/** Third octet of the first /24 of each tier in a /16 VPC (reference architecture layout). */
+export const SUBNET_OFFSETS = {
+  publicSubnetCidrs: 1,
+  privateSubnetCidrs: 10,
+  databaseSubnetCidrs: 20,
+} as const;

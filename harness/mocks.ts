@@ -1,0 +1,295 @@
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Account id every offline plan uses. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** Raised when a program reads a stack that has not been evaluated yet; the harness evaluates it first. */
+export class MissingStackError extends Error {
+  constructor(readonly stackName: string) {
+    super(`stack reference "${stackName}" has not been evaluated`);
+    this.name = "MissingStackError";
+  }
+}
+
+function hex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** Pulumi's auto-naming: the logical name plus seven hex characters (deterministic here). */
+export function autoName(logicalName: string, seed: string): string {
+  return `${logicalName}-${hex(seed, 7)}`;
+}
+
+const EC2_ID_PREFIX: Record<string, string> = {
+  "aws:ec2/vpc:Vpc": "vpc",
+  "aws:ec2/subnet:Subnet": "subnet",
+  "aws:ec2/securityGroup:SecurityGroup": "sg",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+  "aws:ec2/routeTable:RouteTable": "rtb",
+  "aws:ec2/internetGateway:InternetGateway": "igw",
+  "aws:ec2/natGateway:NatGateway": "nat",
+  "aws:ec2/eip:Eip": "eipalloc",
+  "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+  "aws:ec2/flowLog:FlowLog": "fl",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+};
+
+/** `aws:kinesis/stream:Stream` → `kinesis`. */
+function serviceOf(type: string): string {
+  return type.split(":")[1]?.split("/")[0] ?? "unknown";
+}
+
+/**
+ * The ARN AWS would give the resource, from its type, physical name, region and the mock account.
+ * Types not listed get a generic but well-formed `arn:aws:<service>:<region>:<account>:<kind>/<name>`.
+ */
+export function arnFor(type: string, name: string, region: string, id: string): string {
+  const acct = MOCK_ACCOUNT_ID;
+  switch (type) {
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return `arn:aws:s3:::${name}`;
+    case "aws:iam/role:Role":
+      return `arn:aws:iam::${acct}:role/${name}`;
+    case "aws:iam/policy:Policy":
+      return `arn:aws:iam::${acct}:policy/${name}`;
+    case "aws:iam/user:User":
+      return `arn:aws:iam::${acct}:user/${name}`;
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      return `arn:aws:iam::${acct}:oidc-provider/${name}`;
+    case "aws:kms/key:Key":
+    case "aws:kms/replicaKey:ReplicaKey":
+      return `arn:aws:kms:${region}:${acct}:key/${id}`;
+    case "aws:kms/alias:Alias":
+      return `arn:aws:kms:${region}:${acct}:${name}`;
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return `arn:aws:logs:${region}:${acct}:log-group:${name}`;
+    case "aws:lambda/function:Function":
+      return `arn:aws:lambda:${region}:${acct}:function:${name}`;
+    case "aws:kinesis/stream:Stream":
+      return `arn:aws:kinesis:${region}:${acct}:stream/${name}`;
+    case "aws:kinesis/streamConsumer:StreamConsumer":
+      return `arn:aws:kinesis:${region}:${acct}:stream/consumer/${name}`;
+    case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+      return `arn:aws:firehose:${region}:${acct}:deliverystream/${name}`;
+    case "aws:dynamodb/table:Table":
+      return `arn:aws:dynamodb:${region}:${acct}:table/${name}`;
+    case "aws:sqs/queue:Queue":
+      return `arn:aws:sqs:${region}:${acct}:${name}`;
+    case "aws:sns/topic:Topic":
+      return `arn:aws:sns:${region}:${acct}:${name}`;
+    case "aws:cloudtrail/trail:Trail":
+      return `arn:aws:cloudtrail:${region}:${acct}:trail/${name}`;
+    case "aws:secretsmanager/secret:Secret":
+      return `arn:aws:secretsmanager:${region}:${acct}:secret:${name}-${id.slice(-6)}`;
+    case "aws:sfn/stateMachine:StateMachine":
+      return `arn:aws:states:${region}:${acct}:stateMachine:${name}`;
+    case "aws:glue/catalogDatabase:CatalogDatabase":
+      return `arn:aws:glue:${region}:${acct}:database/${name}`;
+    case "aws:glue/job:Job":
+      return `arn:aws:glue:${region}:${acct}:job/${name}`;
+    case "aws:glue/crawler:Crawler":
+      return `arn:aws:glue:${region}:${acct}:crawler/${name}`;
+    case "aws:athena/workgroup:Workgroup":
+      return `arn:aws:athena:${region}:${acct}:workgroup/${name}`;
+    case "aws:redshift/cluster:Cluster":
+      return `arn:aws:redshift:${region}:${acct}:cluster:${name}`;
+    case "aws:ecs/cluster:Cluster":
+      return `arn:aws:ecs:${region}:${acct}:cluster/${name}`;
+    default: {
+      const ec2 = EC2_ID_PREFIX[type];
+      const kind = (type.split(":")[2] ?? "resource").toLowerCase();
+      if (ec2) return `arn:aws:ec2:${region}:${acct}:${kind}/${id}`;
+      return `arn:aws:${serviceOf(type)}:${region}:${acct}:${kind}/${name}`;
+    }
+  }
+}
+
+/** Properties that hold a resource's physical name, by type; `name` otherwise. */
+const NAME_PROPERTY: Record<string, string> = {
+  "aws:s3/bucket:Bucket": "bucket",
+  "aws:s3/bucketV2:BucketV2": "bucket",
+  "aws:redshift/cluster:Cluster": "clusterIdentifier",
+  "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+  "aws:sagemaker/featureGroup:FeatureGroup": "featureGroupName",
+};
+
+/** What a region-scoped provider reference resolves to, for ARNs and `getRegion` calls. */
+export interface ProviderRegions {
+  regionOf(providerRef: string | undefined): string;
+}
+
+/**
+ * Answers resource registrations the way AWS would where programs depend on it: physical names
+ * (auto-named like Pulumi does), ids with the right prefixes, ARNs, and per-type attributes.
+ */
+export function mockResourceState(
+  args: pulumi.runtime.MockResourceArgs,
+  urn: string,
+  regions: ProviderRegions,
+): { id: string; state: Record<string, unknown> } {
+  const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+  const type = args.type;
+  if (type.startsWith("pulumi:providers:")) {
+    return { id: hex(urn, 8) + "-" + hex(urn + "p", 4), state: { ...inputs } };
+  }
+  const region = regions.regionOf(args.provider);
+  const nameKey = NAME_PROPERTY[type] ?? "name";
+  const given = inputs[nameKey] ?? inputs.namePrefix;
+  let physical = typeof given === "string" ? given : autoName(args.name, urn);
+  if (type === "aws:s3/bucket:Bucket" || type === "aws:s3/bucketV2:BucketV2")
+    physical = physical.toLowerCase();
+  const ec2 = EC2_ID_PREFIX[type];
+  let id = ec2 ? `${ec2}-${hex(urn, 17)}` : physical;
+  if (type === "aws:kms/key:Key" || type === "aws:kms/replicaKey:ReplicaKey") {
+    const h = hex(urn, 32);
+    id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  }
+  if (type === "aws:kms/alias:Alias" && typeof inputs.name !== "string") physical = `alias/${physical}`;
+  const arn = arnFor(type, physical, region, id);
+  const state: Record<string, unknown> = { ...inputs, [nameKey]: physical, arn };
+  switch (type) {
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      Object.assign(state, {
+        bucketDomainName: `${physical}.s3.amazonaws.com`,
+        bucketRegionalDomainName: `${physical}.s3.${region}.amazonaws.com`,
+        region,
+      });
+      break;
+    case "aws:kms/key:Key":
+    case "aws:kms/replicaKey:ReplicaKey":
+      state.keyId = id;
+      break;
+    case "aws:kms/alias:Alias":
+      state.targetKeyArn = inputs.targetKeyId;
+      break;
+    case "aws:ec2/vpc:Vpc":
+      Object.assign(state, {
+        defaultSecurityGroupId: `sg-${hex(urn + "sg", 17)}`,
+        defaultRouteTableId: `rtb-${hex(urn + "rt", 17)}`,
+        mainRouteTableId: `rtb-${hex(urn + "rt", 17)}`,
+        defaultNetworkAclId: `acl-${hex(urn + "acl", 17)}`,
+      });
+      break;
+    case "aws:iam/role:Role":
+      state.uniqueId = `AROA${hex(urn, 17).toUpperCase()}`;
+      break;
+    case "aws:lambda/function:Function":
+      Object.assign(state, {
+        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+        qualifiedArn: `${arn}:$LATEST`,
+        version: "$LATEST",
+      });
+      break;
+    case "aws:dynamodb/table:Table":
+      state.streamArn = `${arn}/stream/2026-01-01T00:00:00.000`;
+      break;
+    case "aws:sqs/queue:Queue":
+      state.url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physical}`;
+      break;
+    case "aws:cloudtrail/trail:Trail":
+      state.homeRegion = region;
+      break;
+  }
+  return { id, state };
+}
+
+type Statement = {
+  sid?: string;
+  effect?: string;
+  actions?: string[];
+  notActions?: string[];
+  resources?: string[];
+  notResources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  notPrincipals?: { type: string; identifiers: string[] }[];
+  conditions?: { test: string; variable: string; values: string[] }[];
+};
+
+const one = (xs: string[]): string | string[] => (xs.length === 1 ? xs[0] : xs);
+
+/** Renders `aws.iam.getPolicyDocument` inputs to the JSON IAM would see (as the provider does). */
+export function renderPolicyDocument(inputs: { version?: string; statements?: Statement[] }): string {
+  const principalBlock = (ps: NonNullable<Statement["principals"]>) => {
+    if (
+      ps.length === 1 &&
+      ps[0].type === "*" &&
+      ps[0].identifiers.length === 1 &&
+      ps[0].identifiers[0] === "*"
+    ) {
+      return "*";
+    }
+    const out: Record<string, string | string[]> = {};
+    for (const p of ps) out[p.type] = one([...(out[p.type] ? [out[p.type]].flat() : []), ...p.identifiers]);
+    return out;
+  };
+  const statements = (inputs.statements ?? []).map((s) => {
+    const st: Record<string, unknown> = {};
+    if (s.sid) st.Sid = s.sid;
+    st.Effect = s.effect ?? "Allow";
+    if (s.actions?.length) st.Action = one(s.actions);
+    if (s.notActions?.length) st.NotAction = one(s.notActions);
+    if (s.resources?.length) st.Resource = one(s.resources);
+    if (s.notResources?.length) st.NotResource = one(s.notResources);
+    if (s.principals?.length) st.Principal = principalBlock(s.principals);
+    if (s.notPrincipals?.length) st.NotPrincipal = principalBlock(s.notPrincipals);
+    if (s.conditions?.length) {
+      const cond: Record<string, Record<string, string | string[]>> = {};
+      for (const c of s.conditions) (cond[c.test] ??= {})[c.variable] = one(c.values);
+      st.Condition = cond;
+    }
+    return st;
+  });
+  return JSON.stringify({ Version: inputs.version ?? "2012-10-17", Statement: statements }, null, 2);
+}
+
+/** Answers provider function calls; an unknown token is an error that names it. */
+export function mockCall(
+  args: pulumi.runtime.MockCallArgs,
+  regions: ProviderRegions,
+): Record<string, unknown> {
+  const region = regions.regionOf(args.provider);
+  const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+  switch (args.token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return {
+        accountId: MOCK_ACCOUNT_ID,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/offline-plan`,
+        userId: "AROAOFFLINEPLAN",
+        id: MOCK_ACCOUNT_ID,
+      };
+    case "aws:index/getRegion:getRegion":
+      return {
+        name: region,
+        region,
+        id: region,
+        endpoint: `ec2.${region}.amazonaws.com`,
+        description: region,
+      };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+    case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+      const letters = ["a", "b", "c", "d", "e", "f"];
+      return {
+        names: letters.map((l) => `${region}${l}`),
+        zoneIds: letters.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`),
+        id: region,
+        state: inputs.state,
+      };
+    }
+    case "aws:iam/getPolicyDocument:getPolicyDocument": {
+      const json = renderPolicyDocument(inputs as never);
+      return { json, minifiedJson: JSON.stringify(JSON.parse(json)), id: hex(json, 10) };
+    }
+    case "aws:elb/getServiceAccount:getServiceAccount":
+      return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
+    default:
+      throw new Error(
+        `offline plan has no answer for the provider function ${args.token}: add it to harness/mocks.ts`,
+      );
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * Child-process entry point of the offline evaluation: runs one Pulumi program under
+ * `pulumi.runtime.setMocks` with a monitor that records every registration, and sends back the
+ * steps of a `pulumi preview --json` document. One process per project keeps the Pulumi runtime's
+ * global state (stack, config, registered resources) from leaking between projects.
+ */
+import { MissingStackError, mockCall, mockResourceState, type ProviderRegions } from "./mocks";
+import { plainValue, type PlanStep, STACK_REFERENCE_TYPE, STACK_TYPE } from "./plan";
+import { type EvaluateRequest, type EvaluateResult, referenceKey } from "./protocol";
+
+type Struct = { toJavaScript(): Record<string, unknown> };
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getCustom(): boolean;
+  getObject(): Struct | undefined;
+  getProperties?(): Struct | undefined;
+  getDependenciesList?(): string[];
+  getPropertydependenciesMap?(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
+  getProtect?(): boolean;
+  getRetainondelete?(): boolean;
+  getId?(): string;
+}
+type Callback = (err: unknown, resp: { getUrn(): string; getId?(): string } | undefined) => void;
+
+function urnOf(ref: string): string {
+  const i = ref.lastIndexOf("::");
+  return i > 0 ? ref.slice(0, i) : ref;
+}
+
+export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
+  const started = Date.now();
+  process.env.PULUMI_CONFIG = JSON.stringify(req.config);
+  process.env.PULUMI_CONFIG_SECRET_KEYS = "[]";
+  process.env.PULUMI_NODEJS_PROJECT = req.project;
+  process.env.PULUMI_NODEJS_STACK = req.stack;
+  process.env.PULUMI_NODEJS_ORGANIZATION = req.organization;
+  process.chdir(req.projectDir);
+
+  // Loaded only now, after the environment the runtime reads is in place.
+  const pulumi = await import("@pulumi/pulumi");
+  const { MockMonitor } = await import("@pulumi/pulumi/runtime/mocks");
+  // Internal modules (not in the public typings): the same entry points `setMocks` uses.
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean, org: string): void;
+    waitForRPCs(): Promise<void>;
+  };
+  const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
+
+  const steps = new Map<string, PlanStep>();
+  const order: string[] = [];
+  const outputs = new Map<string, Record<string, unknown>>();
+  const providerRegion = new Map<string, string>();
+  const defaultProviders = new Map<string, string>();
+  const needs = new Set<string>();
+  const errors: string[] = [];
+  const configRegion = req.config["aws:region"] ?? "us-east-1";
+
+  const regions: ProviderRegions = {
+    regionOf: (ref) => (ref ? (providerRegion.get(urnOf(ref)) ?? configRegion) : configRegion),
+  };
+
+  const urnFor = (parent: string, type: string, name: string): string => {
+    let qualified = type;
+    if (parent) {
+      const parentType = parent.split("::")[2];
+      if (parentType !== STACK_TYPE) qualified = `${parentType}$${type}`;
+    }
+    return `urn:pulumi:${req.stack}::${req.project}::${qualified}::${name}`;
+  };
+
+  /** The engine registers default providers; under mocks nobody does, so the plan adds them as a preview would. */
+  const defaultProviderFor = (type: string): string => {
+    const pkg = type.split(":")[0];
+    let ref = defaultProviders.get(pkg);
+    if (!ref) {
+      const urn = `urn:pulumi:${req.stack}::${req.project}::pulumi:providers:${pkg}::default`;
+      ref = `${urn}::00000000-0000-0000-0000-000000000000`;
+      defaultProviders.set(pkg, ref);
+      const inputs: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(req.config)) {
+        if (!k.startsWith(`${pkg}:`)) continue;
+        try {
+          inputs[k.slice(pkg.length + 1)] = JSON.parse(v);
+        } catch {
+          inputs[k.slice(pkg.length + 1)] = v;
+        }
+      }
+      steps.set(urn, {
+        op: "create",
+        urn,
+        newState: {
+          urn,
+          type: `pulumi:providers:${pkg}`,
+          custom: true,
+          inputs,
+          dependencies: [],
+          propertyDependencies: {},
+        },
+      });
+      order.push(urn);
+    }
+    return ref;
+  };
+
+  const record = (r: RegisterRequest, urn: string, id: string | undefined, op: "create" | "read") => {
+    const type = r.getType();
+    const struct = op === "read" ? r.getProperties?.() : r.getObject();
+    const inputs = plainValue(struct?.toJavaScript() ?? {}) as Record<string, unknown>;
+    const propertyDependencies: Record<string, string[]> = {};
+    r.getPropertydependenciesMap?.().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
+    const custom = op === "read" ? true : r.getCustom();
+    let provider = r.getProvider() || undefined;
+    if (!provider && custom && !type.startsWith("pulumi:")) provider = defaultProviderFor(type);
+    if (type.startsWith("pulumi:providers:") && typeof inputs.region === "string")
+      providerRegion.set(urn, inputs.region);
+    steps.set(urn, {
+      op,
+      urn,
+      ...(provider ? { provider } : {}),
+      newState: {
+        urn,
+        type,
+        custom,
+        ...(id ? { id } : {}),
+        ...(r.getParent() ? { parent: r.getParent() } : {}),
+        ...(provider ? { provider } : {}),
+        inputs,
+        dependencies: r.getDependenciesList?.() ?? [],
+        propertyDependencies,
+        ...(r.getProtect?.() ? { protect: true } : {}),
+        ...(r.getRetainondelete?.() ? { retainOnDelete: true } : {}),
+      },
+    });
+    order.push(urn);
+  };
+
+  const mocks = {
+    newResource(args: Parameters<typeof mockResourceState>[0]) {
+      if (args.type === STACK_REFERENCE_TYPE) {
+        const name = String((args.inputs as { name: string }).name);
+        const key = referenceKey(name, req.project);
+        const found = req.stackOutputs[key];
+        if (!found) {
+          needs.add(key);
+          throw new MissingStackError(name);
+        }
+        return { id: name, state: { name, outputs: found, secretOutputNames: [] } };
+      }
+      const urn = urnFor("", args.type, args.name);
+      return mockResourceState(args, urn + (args.provider ?? ""), regions);
+    },
+    call: (args: Parameters<typeof mockCall>[0]) => mockCall(args, regions),
+  };
+
+  class RecordingMonitor extends MockMonitor {
+    constructor() {
+      super(mocks);
+      (this as unknown as { newUrn: typeof urnFor }).newUrn = urnFor;
+    }
+    override async registerResource(r: RegisterRequest, cb: Callback) {
+      return super.registerResource(r, (err, resp) => {
+        if (!err && resp) record(r, resp.getUrn(), r.getCustom() ? resp.getId?.() : undefined, "create");
+        cb(err, resp);
+      });
+    }
+    override async readResource(r: RegisterRequest, cb: Callback) {
+      return super.readResource(r, (err, resp) => {
+        if (!err && resp) record(r, resp.getUrn(), r.getId?.(), "read");
+        cb(err, resp);
+      });
+    }
+    override registerResourceOutputs(
+      r: { getUrn(): string; getOutputs(): Struct | undefined },
+      cb: (err: unknown, resp: unknown) => void,
+    ) {
+      outputs.set(r.getUrn(), plainValue(r.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
+      super.registerResourceOutputs(r, cb);
+    }
+  }
+
+  const fail = (e: unknown) => {
+    if (e instanceof MissingStackError || (e as Error)?.name === "MissingStackError") return;
+    const message = e instanceof Error ? e.message : String(e);
+    if (!errors.includes(message)) errors.push(message);
+  };
+  process.on("unhandledRejection", fail);
+  process.on("uncaughtException", fail);
+
+  settings.setMockOptions(new RecordingMonitor(), req.project, req.stack, false, req.organization);
+  const store = getStore();
+  Object.assign(store, {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: false,
+  });
+
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      const mod = require(req.main);
+      const entry = mod?.default;
+      if (typeof entry === "function") return await entry();
+      return mod;
+    });
+  } catch (e) {
+    fail(e);
+  }
+  await settings.waitForRPCs();
+  // Let rejected applies surface before reporting.
+  await new Promise((r) => setImmediate(r));
+
+  const ordered = order.map((urn) => {
+    const step = steps.get(urn)!;
+    const out = outputs.get(urn);
+    return out ? { ...step, newState: { ...step.newState, outputs: out } } : step;
+  });
+  const stackStep = ordered.find((s) => s.newState.type === STACK_TYPE);
+  return {
+    project: req.project,
+    stack: req.stack,
+    steps: ordered,
+    outputs: (stackStep?.newState.outputs as Record<string, unknown>) ?? {},
+    needs: [...needs],
+    errors: needs.size > 0 ? [] : errors,
+    durationMs: Date.now() - started,
+  };
+}
+
+if (require.main === module || process.send) {
+  process.once("message", (msg: EvaluateRequest) => {
+    evaluate(msg)
+      .then((result) => process.send!(result, () => process.exit(0)))
+      .catch((e: unknown) => {
+        const result: Partial<EvaluateResult> = {
+          errors: [e instanceof Error ? (e.stack ?? e.message) : String(e)],
+        };
+        process.send!(result, () => process.exit(0));
+      });
+  });
+}
