@@ -13,7 +13,10 @@ import {
 import { stackConfig } from "./projects";
 import { projectsWithFixture } from "./testing";
 
-const SCHEMA = path.resolve(__dirname, "../../shared/reference/pulumi-project.schema.json");
+/** `../shared` beside the checkout (as in CI); `/work/shared` when the checkout lives elsewhere. */
+const SCHEMA = [path.resolve(__dirname, "../../shared"), "/work/shared"]
+  .map((dir) => path.join(dir, "reference", "pulumi-project.schema.json"))
+  .find((file) => fs.existsSync(file))!;
 const projects = projectsWithFixture();
 
 /** A domain may ship `config.ts` exporting `configSchema` (extending DomainConfigSchema). */
