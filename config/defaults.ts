@@ -10,7 +10,6 @@ export const DEFAULTS = {
   common: {
     region: "us-east-1",
     drRegion: "us-west-2",
-    org: "organization",
     tags: {},
     network: {
       vpcCidr: "10.0.0.0/16",

@@ -9,10 +9,13 @@ export const PLATFORM_NAMESPACE = "data-platform";
 
 /** Top-level keys whose values are plain strings; every other key holds JSON (numbers, booleans, maps). */
 const STRING_KEYS = new Set([
+  "repository",
+  "branch",
+  "policyPackName",
+  "awsRoleArn",
   "environment",
   "region",
   "drRegion",
-  "org",
   "owner",
   "costCenter",
   "platformStack",

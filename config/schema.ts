@@ -149,8 +149,6 @@ const PlatformConfigObject = z.strictObject({
   region,
   /** Disaster-recovery region; must differ from `region`. Default us-west-2. */
   drRegion: region,
-  /** Pulumi organization that owns the stacks (for StackReference names). Default `organization`. */
-  org: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: "a Pulumi organization name" }),
   /** Owner tag: the team or address answerable for the platform. Required. */
   owner: tagValue,
   /** CostCenter tag. Required. */

@@ -20,6 +20,8 @@ export const PlatformOutputsSchema = z.object({
   tags: z.record(z.string(), z.string()),
   /** Log retention in days for log groups domains create. */
   logRetentionDays: z.number().int().positive(),
+  /** IAM role Pulumi Deployments assumes by OIDC for this environment (absent on `local`). */
+  deployRoleArn: z.string().startsWith("arn:").optional(),
 });
 
 export type PlatformOutputs = z.infer<typeof PlatformOutputsSchema>;

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { DomainConfigSchema } from "../../config/domain";
+
+/** Configuration of the deployments project (keys `deployments:*`). */
+export const configSchema = DomainConfigSchema.extend({
+  /** GitHub repository the platform is deployed from, as `owner/name`. Required outside local. */
+  repository: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, { error: "a GitHub repository as owner/name" })
+    .optional(),
+  /** Branch that deploys. Default `main`. */
+  branch: z.string().min(1).default("main"),
+  /** Deploy on push to the branch. Default: true for dev; prod deploys from release tags (see README). */
+  deployOnPush: z.boolean({ error: "true or false" }).optional(),
+  /** Name of the published policy pack. Default `data-platform`. */
+  policyPackName: z.string().min(1).default("data-platform"),
+  /** Role ARN to use instead of the platform stack's `deployRoleArn` output. */
+  awsRoleArn: z.string().startsWith("arn:aws:iam::", { error: "an IAM role ARN" }).optional(),
+});
