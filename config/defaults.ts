@@ -21,6 +21,7 @@ export const DEFAULTS = {
       awsConfig: true,
       guardDuty: true,
       lakeFormationAdmins: [],
+      dataDomains: ["shared", "clickstream", "orders"],
     },
     lake: {
       allowDestroyData: false,
@@ -37,7 +38,12 @@ export const DEFAULTS = {
   },
   local: {
     network: { natGateways: "none", interfaceEndpoints: false, flowLogRetentionDays: 7 },
-    security: { kmsDeletionWindowDays: 7, multiRegionKeys: false, securityHub: false },
+    security: {
+      kmsDeletionWindowDays: 7,
+      multiRegionKeys: false,
+      securityHub: false,
+      auditLogRetentionDays: 180,
+    },
     lake: { replication: false, allowDestroyData: true },
     streaming: { retentionHours: 24, processorReservedConcurrency: 5, globalTables: false },
     batch: { emrMaxNodes: 3, glueMaxDpu: 2, emrServerless: true },
@@ -47,7 +53,12 @@ export const DEFAULTS = {
   },
   dev: {
     network: { natGateways: "single", interfaceEndpoints: false, flowLogRetentionDays: 30 },
-    security: { kmsDeletionWindowDays: 7, multiRegionKeys: false, securityHub: false },
+    security: {
+      kmsDeletionWindowDays: 7,
+      multiRegionKeys: false,
+      securityHub: false,
+      auditLogRetentionDays: 365,
+    },
     lake: { replication: false },
     streaming: { retentionHours: 24, processorReservedConcurrency: 10, globalTables: false },
     batch: { emrMaxNodes: 10, glueMaxDpu: 2, emrServerless: true },
@@ -57,7 +68,12 @@ export const DEFAULTS = {
   },
   prod: {
     network: { natGateways: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 },
-    security: { kmsDeletionWindowDays: 30, multiRegionKeys: true, securityHub: true },
+    security: {
+      kmsDeletionWindowDays: 30,
+      multiRegionKeys: true,
+      securityHub: true,
+      auditLogRetentionDays: 2557,
+    },
     lake: { replication: true },
     streaming: { retentionHours: 168, processorReservedConcurrency: 100, globalTables: true },
     batch: { emrMaxNodes: 50, glueMaxDpu: 10, emrServerless: false },

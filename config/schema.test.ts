@@ -45,6 +45,8 @@ describe("platform configuration defaults", () => {
     expect(prod.observability.logRetentionDays).toBeGreaterThan(dev.observability.logRetentionDays);
     expect([dev.security.kmsDeletionWindowDays, prod.security.kmsDeletionWindowDays]).toEqual([7, 30]);
     expect([dev.security.multiRegionKeys, prod.security.multiRegionKeys]).toEqual([false, true]);
+    expect([dev.security.securityHub, prod.security.securityHub]).toEqual([false, true]);
+    expect([dev.security.auditLogRetentionDays, prod.security.auditLogRetentionDays]).toEqual([365, 2557]);
     expect([dev.lake.replication, prod.lake.replication]).toEqual([false, true]);
     expect([dev.warehouse.multiAz, prod.warehouse.multiAz]).toEqual([false, true]);
     expect([dev.streaming.globalTables, prod.streaming.globalTables]).toEqual([false, true]);
@@ -157,6 +159,36 @@ describe("bad platform configuration is refused with the key, the value and what
       { ...base, security: { kmsDeletionWindowDays: 7 } },
       "prod",
       /data-platform:security\.kmsDeletionWindowDays = 7: 30 in prod/,
+    ],
+    [
+      "a short audit log retention in prod",
+      { ...base, security: { auditLogRetentionDays: 180 } },
+      "prod",
+      /data-platform:security\.auditLogRetentionDays = 180: at least 365 in prod/,
+    ],
+    [
+      "audit logs deleted before Glacier's minimum storage",
+      { ...base, security: { auditLogRetentionDays: 100 } },
+      "dev",
+      /data-platform:security\.auditLogRetentionDays = 100: an integer from 180 to 3653 \(days audit logs are kept/,
+    ],
+    [
+      "a data domain name Lake Formation and project names cannot share",
+      { ...base, security: { dataDomains: ["shared", "Click Stream"] } },
+      "dev",
+      /data-platform:security\.dataDomains\[1\] = "Click Stream": a domain name: lowercase letters/,
+    ],
+    [
+      "a data domain listed twice",
+      { ...base, security: { dataDomains: ["orders", "orders"] } },
+      "dev",
+      /data-platform:security\.dataDomains = \["orders","orders"\]: domain names without duplicates/,
+    ],
+    [
+      "no data domain at all",
+      { ...base, security: { dataDomains: [] } },
+      "dev",
+      /data-platform:security\.dataDomains = \[\]: at least one domain name/,
     ],
     [
       "a retention CloudWatch does not offer",

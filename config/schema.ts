@@ -33,6 +33,9 @@ const intIn = (min: number, max: number, what: string) =>
     .min(min, { error: `an integer from ${min} to ${max} (${what})` })
     .max(max, { error: `an integer from ${min} to ${max} (${what})` });
 
+/** A data domain's name as the LF-tag `domain` and project names use it. */
+const DOMAIN_NAME = /^[a-z][a-z0-9-]{0,49}$/;
+
 const tagValue = z
   .string({ error: "a non-empty tag value (at most 256 characters)" })
   .min(1, { error: "a non-empty tag value (at most 256 characters)" })
@@ -72,8 +75,23 @@ export const SecuritySchema = z.strictObject({
   guardDuty: z.boolean({ error: "true or false" }),
   /** Security Hub with the Foundational Security Best Practices standard. Default true in prod. */
   securityHub: z.boolean({ error: "true or false" }),
-  /** IAM principal ARNs that administer Lake Formation. Default none (the deploying role only). */
+  /** IAM principal ARNs that administer Lake Formation besides the deploying role. Default none. */
   lakeFormationAdmins: z.array(z.string().startsWith("arn:", { error: "an IAM principal ARN" })),
+  /**
+   * Values of the Lake Formation tag `domain`: every data domain that may own tables, plus `shared`
+   * for platform-owned data. Default `shared`, `clickstream`, `orders`.
+   */
+  dataDomains: z
+    .array(
+      z.string().regex(DOMAIN_NAME, {
+        error: "a domain name: lowercase letters, digits and dashes, starting with a letter (at most 50)",
+      }),
+    )
+    .min(1, { error: "at least one domain name" })
+    .max(1000, { error: "at most 1000 domain names (Lake Formation tag values)" })
+    .refine((xs) => new Set(xs).size === xs.length, { error: "domain names without duplicates" }),
+  /** Days CloudTrail and AWS Config files stay in S3 (Glacier after 90). Default 365 (dev), 2557 (prod). */
+  auditLogRetentionDays: intIn(180, 3653, "days audit logs are kept; they move to Glacier after 90"),
 });
 
 export const LakeSchema = z.strictObject({
@@ -218,6 +236,13 @@ export const PlatformConfigSchema = PlatformConfigObject.superRefine((c, ctx) =>
         code: "custom",
         path: ["security", "kmsDeletionWindowDays"],
         message: "30 in prod (a deleted key makes its data unreadable)",
+      });
+    }
+    if (c.security.auditLogRetentionDays < 365) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["security", "auditLogRetentionDays"],
+        message: "at least 365 in prod (a year of audit evidence)",
       });
     }
     if (c.network.natGateways === "single") {

@@ -7,6 +7,31 @@ export const PLATFORM_CONTRACT_VERSION = 1;
 /** Name of the platform project; the StackReference convention is `<org>/data-platform/<stack>`. */
 export const PLATFORM_PROJECT = "data-platform";
 
+/** Data classes that each get their own KMS key (the reference architecture's "KMS per data class"). */
+export const DATA_CLASSES = ["lake", "streaming", "warehouse", "ml", "logs", "secrets"] as const;
+export type DataClass = (typeof DATA_CLASSES)[number];
+
+/** Subnet tiers of the platform VPC. */
+export const SUBNET_TIERS = ["public", "private", "database"] as const;
+export type SubnetTier = (typeof SUBNET_TIERS)[number];
+
+/** Security groups the platform creates, by role (reference architecture names). */
+export const SECURITY_GROUP_ROLES = [
+  "emrMaster",
+  "emrWorker",
+  "emrServiceAccess",
+  "redshift",
+  "lambda",
+  "redis",
+  "vpcEndpoints",
+] as const;
+export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number];
+
+const id = z.string().min(1);
+const arn = z.string().startsWith("arn:");
+const byKey = <K extends readonly [string, ...string[]], V extends z.ZodType>(keys: K, value: V) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, value])) as { [P in K[number]]: V });
+
 /**
  * The platform stack's outputs: what every domain stack may rely on. Declared once; the root
  * program's exports are typed against it and domain stacks validate what they read with it.
@@ -22,6 +47,31 @@ export const PlatformOutputsSchema = z.object({
   logRetentionDays: z.number().int().positive(),
   /** IAM role Pulumi Deployments assumes by OIDC for this environment (absent on `local`). */
   deployRoleArn: z.string().startsWith("arn:").optional(),
+
+  /** The VPC every workload runs in. */
+  vpcId: id,
+  vpcCidr: z.string().min(1),
+  /** Availability zones of the subnets, in subnet order. */
+  availabilityZones: z.array(id).min(1),
+  /** Subnet ids per tier, one per availability zone in `availabilityZones` order. */
+  subnetIds: byKey(SUBNET_TIERS, z.array(id).min(1)),
+  /** Security group ids by role: attach workloads to these rather than creating open groups. */
+  securityGroupIds: byKey(SECURITY_GROUP_ROLES, id),
+  /** Subnet groups over the database tier. */
+  subnetGroupNames: z.object({ redshift: id, elasticache: id, rds: id }),
+  /** Customer-managed KMS key ARNs per data class (primary region). */
+  kmsKeyArns: byKey(DATA_CLASSES, arn),
+  /** Replicas of the keys in the DR region; present when the keys are multi-region (prod). */
+  kmsReplicaKeyArns: byKey(DATA_CLASSES, arn).optional(),
+  /** Log groups the platform writes to. `cloudTrail` is absent when the trail is switched off. */
+  logGroupNames: z.object({ vpcFlowLogs: id, cloudTrail: id.optional() }),
+  /** Audit buckets; absent when CloudTrail / AWS Config are switched off. */
+  bucketNames: z.object({ cloudTrail: id.optional(), awsConfig: id.optional() }),
+  /** Lake Formation tag keys domains attach to their databases and tables, with their allowed values. */
+  lakeFormationTags: z.object({
+    domain: z.object({ key: id, values: z.array(id).min(1) }),
+    classification: z.object({ key: id, values: z.array(id).min(1) }),
+  }),
 });
 
 export type PlatformOutputs = z.infer<typeof PlatformOutputsSchema>;

@@ -1,4 +1,4 @@
-import { PlatformOutputsSchema } from "./platform";
+import { DATA_CLASSES, PlatformOutputsSchema } from "./platform";
 import { platformStackName } from "./reference";
 import { ContractError, validateOutputs } from "./validate";
 
@@ -9,6 +9,31 @@ const good = {
   drRegion: "us-west-2",
   tags: { Owner: "x" },
   logRetentionDays: 14,
+  vpcId: "vpc-1",
+  vpcCidr: "10.0.0.0/16",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  subnetIds: {
+    public: ["subnet-1", "subnet-2"],
+    private: ["subnet-3", "subnet-4"],
+    database: ["subnet-5", "subnet-6"],
+  },
+  securityGroupIds: {
+    emrMaster: "sg-1",
+    emrWorker: "sg-2",
+    emrServiceAccess: "sg-3",
+    redshift: "sg-4",
+    lambda: "sg-5",
+    redis: "sg-6",
+    vpcEndpoints: "sg-7",
+  },
+  subnetGroupNames: { redshift: "rs", elasticache: "ec", rds: "rds" },
+  kmsKeyArns: Object.fromEntries(DATA_CLASSES.map((c) => [c, `arn:aws:kms:us-east-1:1:key/${c}`])),
+  logGroupNames: { vpcFlowLogs: "/flow" },
+  bucketNames: {},
+  lakeFormationTags: {
+    domain: { key: "domain", values: ["shared"] },
+    classification: { key: "classification", values: ["internal"] },
+  },
 };
 
 describe("platform contract", () => {
@@ -24,6 +49,13 @@ describe("platform contract", () => {
         'output "drRegion" is missing (Invalid input: expected string, received undefined)',
       ]),
     );
+  });
+
+  it("names a data class whose key is missing and a key that is not an ARN", () => {
+    const { lake: _l, ...rest } = good.kmsKeyArns;
+    expect(() =>
+      validateOutputs(PlatformOutputsSchema, { ...good, kmsKeyArns: { ...rest, ml: "key-1" } }, "s"),
+    ).toThrow(/output "kmsKeyArns\.lake" is invalid[\s\S]*output "kmsKeyArns\.ml" is invalid/);
   });
 
   it("refuses a contract version it does not know", () => {

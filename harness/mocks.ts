@@ -138,8 +138,15 @@ export function mockResourceState(
   }
   const region = regions.regionOf(args.provider);
   const nameKey = NAME_PROPERTY[type] ?? "name";
-  const given = inputs[nameKey] ?? inputs.namePrefix;
-  let physical = typeof given === "string" ? given : autoName(args.name, urn);
+  const given = inputs[nameKey];
+  const prefix = inputs.namePrefix;
+  // `namePrefix` gets a unique suffix, as AWS does (26 characters for most services).
+  let physical =
+    typeof given === "string"
+      ? given
+      : typeof prefix === "string"
+        ? `${prefix}${hex(urn, 26)}`
+        : autoName(args.name, urn);
   if (type === "aws:s3/bucket:Bucket" || type === "aws:s3/bucketV2:BucketV2")
     physical = physical.toLowerCase();
   const ec2 = EC2_ID_PREFIX[type];
@@ -177,6 +184,16 @@ export function mockResourceState(
       break;
     case "aws:iam/role:Role":
       state.uniqueId = `AROA${hex(urn, 17).toUpperCase()}`;
+      break;
+    case "aws:ec2/eip:Eip":
+      state.allocationId = id;
+      break;
+    case "aws:guardduty/detector:Detector":
+      id = hex(urn, 32);
+      Object.assign(state, {
+        accountId: MOCK_ACCOUNT_ID,
+        arn: `arn:aws:guardduty:${region}:${MOCK_ACCOUNT_ID}:detector/${id}`,
+      });
       break;
     case "aws:lambda/function:Function":
       Object.assign(state, {
@@ -284,6 +301,20 @@ export function mockCall(
     case "aws:iam/getPolicyDocument:getPolicyDocument": {
       const json = renderPolicyDocument(inputs as never);
       return { json, minifiedJson: JSON.stringify(JSON.parse(json)), id: hex(json, 10) };
+    }
+    case "aws:iam/getSessionContext:getSessionContext": {
+      // An assumed-role session ARN names its role; any other ARN is its own issuer.
+      const arn = String(inputs.arn);
+      const m = /^arn:([^:]+):sts::(\d+):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+      return m
+        ? {
+            arn,
+            issuerArn: `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`,
+            issuerName: m[3],
+            sessionName: m[4],
+            id: arn,
+          }
+        : { arn, issuerArn: arn, issuerName: arn.split("/").pop(), id: arn };
     }
     case "aws:elb/getServiceAccount:getServiceAccount":
       return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { PLATFORM_PROJECT } from "../contracts/platform";
 import { evaluateProjects, type EvaluateOptions, type ProjectPlan } from "./evaluate";
 import { discoverProjects, type ProjectInfo, readProject } from "./projects";
 
@@ -34,4 +35,37 @@ export function planOf(plans: ProjectPlan[], project: string): ProjectPlan {
 /** Custom resources of one type in a plan, with their inputs. */
 export function resourcesOf(plan: ProjectPlan, type: string) {
   return plan.document.steps.filter((s) => s.newState.type === type).map((s) => s.newState);
+}
+
+/** The platform project alone (no domains), for tests of the platform's own resources. */
+export async function platformPlan(
+  stack: string,
+  opts: Omit<EvaluateOptions, "stack" | "projects"> = {},
+): Promise<ProjectPlan> {
+  const root = discoverProjects().filter((p) => p.name === PLATFORM_PROJECT);
+  return planOf(await planFor(stack, { ...opts, projects: root }), PLATFORM_PROJECT);
+}
+
+/** Resources of one type keyed by their id (EC2 ids, key ids...), to follow references between them. */
+export function byId(plan: ProjectPlan, type: string) {
+  return new Map(resourcesOf(plan, type).map((r) => [String(r.id), r]));
+}
+
+/** A policy-valued input (a JSON string in the plan), parsed. */
+export function policyOf(input: unknown): { Statement: Record<string, unknown>[] } {
+  return JSON.parse(String(input));
+}
+
+/**
+ * The resource of `type` that `resource`'s input `property` was computed from, found through the
+ * recorded property dependencies (as a policy pack matches them), or undefined.
+ */
+export function referencedBy(
+  plan: ProjectPlan,
+  resource: { propertyDependencies: Record<string, string[]> },
+  property: string,
+  type: string,
+) {
+  const urns = new Set(resource.propertyDependencies[property] ?? []);
+  return resourcesOf(plan, type).find((r) => urns.has(r.urn));
 }

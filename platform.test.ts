@@ -1,0 +1,126 @@
+/**
+ * The platform project as a whole: its providers, its contract, and how its environments differ.
+ */
+import { resourcesByType } from "./cli/plan";
+import { PlatformOutputsSchema } from "./contracts/platform";
+import type { ProjectPlan } from "./harness/evaluate";
+import { platformPlan, resourcesOf } from "./harness/testing";
+
+const counts = (plan: ProjectPlan) => Object.fromEntries(resourcesByType(plan));
+
+describe.each(["local", "dev", "prod"])("the %s platform plan", (stack) => {
+  it("evaluates and satisfies the platform contract", async () => {
+    const p = await platformPlan(stack);
+    const outputs = PlatformOutputsSchema.parse(p.outputs);
+    // The contract's ids are those of the plan's resources.
+    const tierOf = new Map(
+      resourcesOf(p, "aws:ec2/subnet:Subnet").map((s) => [
+        s.id,
+        (s.inputs.tags as Record<string, string>).Tier,
+      ]),
+    );
+    for (const tier of ["public", "private", "database"] as const) {
+      expect(outputs.subnetIds[tier].map((id) => tierOf.get(id))).toEqual([tier, tier]);
+    }
+    const groups = new Map(
+      resourcesOf(p, "aws:ec2/securityGroup:SecurityGroup").map((g) => [
+        g.id,
+        (g.inputs.tags as Record<string, string>).Role,
+      ]),
+    );
+    for (const [role, id] of Object.entries(outputs.securityGroupIds)) expect(groups.get(id)).toBe(role);
+    const keys = new Map(
+      resourcesOf(p, "aws:kms/key:Key").map((k) => [
+        String(k.id),
+        (k.inputs.tags as Record<string, string>).DataClass,
+      ]),
+    );
+    for (const [dataClass, arn] of Object.entries(outputs.kmsKeyArns))
+      expect(keys.get(arn.split("/").pop()!)).toBe(dataClass);
+  });
+
+  it("creates every resource through the explicit tagged providers, the DR one only for key replicas", async () => {
+    const p = await platformPlan(stack);
+    const providers = resourcesOf(p, "pulumi:providers:aws");
+    expect(providers.map((r) => r.urn.split("::").pop()).sort()).toEqual(["platform-aws", "platform-aws-dr"]);
+    for (const step of p.document.steps) {
+      const s = step.newState;
+      if (!s.custom || s.type.startsWith("pulumi:")) continue;
+      const provider = String(step.provider);
+      expect(provider).toMatch(/::pulumi:providers:aws::platform-aws(-dr)?::/);
+      const dr = provider.includes("::platform-aws-dr::");
+      const replica =
+        s.type === "aws:kms/replicaKey:ReplicaKey" ||
+        (s.type === "aws:kms/alias:Alias" && s.urn.endsWith("-replica-alias"));
+      expect([s.urn, dr]).toEqual([s.urn, replica]);
+    }
+  });
+});
+
+describe("dev and prod", () => {
+  it("differ exactly where the configuration says", async () => {
+    const [dev, prod] = await Promise.all([platformPlan("dev"), platformPlan("prod")]);
+    const [d, p] = [counts(dev), counts(prod)];
+    const differing = Object.fromEntries(
+      [...new Set([...Object.keys(d), ...Object.keys(p)])]
+        .filter((type) => d[type] !== p[type])
+        .map((type) => [type, [d[type] ?? 0, p[type] ?? 0]]),
+    );
+    expect(differing).toEqual({
+      // network.natGateways: single -> perAz (2 AZs)
+      "aws:ec2/natGateway:NatGateway": [1, 2],
+      "aws:ec2/eip:Eip": [1, 2],
+      // network.interfaceEndpoints: false -> true (8 services, plus the 2 gateway endpoints both have)
+      "aws:ec2/vpcEndpoint:VpcEndpoint": [2, 10],
+      // security.multiRegionKeys: false -> true (a replica and its alias per data class)
+      "aws:kms/replicaKey:ReplicaKey": [0, 6],
+      "aws:kms/alias:Alias": [6, 12],
+      // security.securityHub: false -> true
+      "aws:securityhub/account:Account": [0, 1],
+      "aws:securityhub/standardsSubscription:StandardsSubscription": [0, 1],
+    });
+
+    // Among resources both have, only the configured inputs differ. Ids and physical names differ
+    // per stack, so references to them are compared by the logical name of what they point to.
+    const inputs = (plan: ProjectPlan) => {
+      const ids = plan.document.steps
+        .filter((s) => s.newState.id)
+        .map((s) => [String(s.newState.id), `<${s.urn.split("::").pop()}>`] as const)
+        .sort((a, b) => b[0].length - a[0].length);
+      return new Map(
+        plan.document.steps
+          .filter((s) => s.newState.custom)
+          .map((s) => {
+            const text = ids.reduce(
+              (t, [id, name]) => t.split(id).join(name),
+              JSON.stringify(s.newState.inputs),
+            );
+            const [, , type, name] = s.urn.split("::");
+            return [`${type.split("$").pop()}::${name}`, JSON.parse(text) as Record<string, unknown>];
+          }),
+      );
+    };
+    const [di, pi] = [inputs(dev), inputs(prod)];
+    const changed = new Set<string>();
+    for (const [key, devInputs] of di) {
+      const prodInputs = pi.get(key);
+      if (!prodInputs) continue;
+      for (const k of new Set([...Object.keys(devInputs), ...Object.keys(prodInputs)])) {
+        if (JSON.stringify(devInputs[k]) !== JSON.stringify(prodInputs[k]))
+          changed.add(`${key.split("::")[0]}.${k}`);
+      }
+    }
+    expect([...changed].sort()).toEqual(
+      [
+        "pulumi:providers:aws.defaultTags", // Environment tag
+        "aws:cloudwatch/logGroup:LogGroup.retentionInDays", // flowLogRetentionDays, observability.logRetentionDays
+        "aws:kms/key:Key.deletionWindowInDays", // security.kmsDeletionWindowDays
+        "aws:kms/key:Key.multiRegion", // security.multiRegionKeys
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration.rules", // security.auditLogRetentionDays
+        "aws:cfg/rule:Rule.description", // the log retention the rule checks ...
+        "aws:cfg/rule:Rule.inputParameters", // ... = observability.logRetentionDays
+        "aws:ec2/route:Route.natGatewayId", // private AZ b: shared NAT -> its own
+      ].sort(),
+    );
+  });
+});
