@@ -61,3 +61,11 @@ export {
   queryWorkgroupProblems,
   type QueryWorkgroupArgs,
 } from "./queryWorkgroup";
+export { grantBucketAccess, type BucketAccessArgs } from "./bucketGrant";
+export {
+  lakeBucketRef,
+  lakeOutputs,
+  LakeOutputsSchema,
+  type LakeBucketName,
+  type LakeOutputs,
+} from "./outputs";

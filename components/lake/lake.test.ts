@@ -7,6 +7,7 @@ import { evaluateProjects, type ProjectPlan } from "../../harness/evaluate";
 import type { ResourceState } from "../../harness/plan";
 import { readProject } from "../../harness/projects";
 import { resourcesOf } from "../../harness/testing";
+import { LakeOutputsSchema } from "./outputs";
 
 const FIXTURE = readProject(path.resolve(__dirname, "../../harness/fixtures/lake"));
 const plans = new Map<string, Promise<ProjectPlan>>();
@@ -414,12 +415,47 @@ describe("catalog, tables, jobs and queries", () => {
         encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: keyArn(plan, "lake-key") },
       },
     });
+    const orders = one(plan, "aws:athena/workgroup:Workgroup", "orders-workgroup").inputs
+      .configuration as Record<string, never>;
+    expect(orders).toMatchObject({
+      enforceWorkgroupConfiguration: true,
+      bytesScannedCutoffPerQuery: 1024 ** 3,
+      resultConfiguration: { outputLocation: `s3://${results}/orders/` },
+    });
     const queries = resourcesOf(plan, "aws:athena/namedQuery:NamedQuery");
+    const ordersWorkgroup = one(plan, "aws:athena/workgroup:Workgroup", "orders-workgroup").id;
     expect(queries.map((q) => q.inputs.name)).toEqual(["orders-hourly-today", "orders-latest"]);
     for (const q of queries) {
+      expect(q.inputs.workgroup).toBe(ordersWorkgroup);
       expect(q.inputs.database).toBe("lake_fixture_dev_orders_processed");
       expect(q.inputs.query).toContain('FROM "lake_fixture_dev_orders_processed"."orders_events"');
     }
+  });
+
+  it("exports the lake contract a domain reads, and a domain builds everything from it", async () => {
+    const plan = await planOf("dev");
+    const contract = LakeOutputsSchema.parse(plan.outputs.lakeContract);
+    expect(contract.buckets.raw.name).toBe(one(plan, "aws:s3/bucket:Bucket", "lake-raw-bucket").id);
+    expect(contract.kmsKeyArn).toBe(keyArn(plan, "lake-key"));
+    expect(contract.databases.curated).toBe("lake_dev_curated");
+    const crawler = one(plan, "aws:glue/crawler:Crawler", "orders-curated-crawler").inputs;
+    expect(crawler.databaseName).toBe(contract.databases.curated);
+    expect(crawler.s3Targets).toEqual([{ path: `s3://${contract.buckets.curated.name}/orders/` }]);
+  });
+
+  it("scopes a domain's grant from contract outputs to the bucket, the prefix and the lake key", async () => {
+    const plan = await planOf("dev");
+    const curated = one(plan, "aws:s3/bucket:Bucket", "lake-curated-bucket").id;
+    const policy = statements(
+      one(plan, "aws:iam/rolePolicy:RolePolicy", "orders-reports-writer").inputs.policy,
+    );
+    expect(policy.find((s) => s.Sid === "WriteObjects")!.Resource).toBe(
+      `arn:aws:s3:::${curated}/orders/reports/*`,
+    );
+    expect(policy.find((s) => s.Sid === "EncryptThroughS3")).toMatchObject({
+      Resource: keyArn(plan, "lake-key"),
+      Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+    });
   });
 
   it("crawls only new folders and logs schema changes instead of deleting", async () => {

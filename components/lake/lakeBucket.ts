@@ -9,8 +9,8 @@ import {
   type LifecyclePolicy,
   resolveLifecycle,
 } from "./lifecycle";
-import { normalizeDatasetPrefix } from "./partitioning";
-import { bucketPolicy, readPolicy, replicationPolicy, serviceTrustPolicy, writePolicy } from "./policies";
+import { grantBucketAccess } from "./bucketGrant";
+import { bucketPolicy, replicationPolicy, serviceTrustPolicy } from "./policies";
 
 /** What other components need to know about a lake bucket. */
 export interface BucketRef {
@@ -338,35 +338,20 @@ export class LakeBucket extends pulumi.ComponentResource implements BucketRef {
   }
 
   private grant(
-    verb: "read" | "write",
+    access: "read" | "write",
     role: aws.iam.Role,
     opts: GrantOptions & { allowDelete?: boolean },
   ): aws.iam.RolePolicy {
-    let prefix: string | undefined;
-    try {
-      prefix = opts.prefix === undefined ? undefined : normalizeDatasetPrefix(opts.prefix);
-    } catch (e) {
-      throw new pulumi.ResourceError(
-        `LakeBucket ${this.componentName}: prefix: ${(e as Error).message}`,
-        this,
-      );
-    }
     const key = opts.key ?? pulumi.resourceName(role);
-    return new aws.iam.RolePolicy(
-      `${this.componentName}-${verb}-${key}`,
-      {
-        role: role.name,
-        policy: pulumi
-          .all([this.bucketArn, this.kmsKeyArn, this.region])
-          .apply(([bucketArn, keyArn, region]) => {
-            const scope = { bucketArn, region, ...(prefix ? { prefix } : {}), ...(keyArn ? { keyArn } : {}) };
-            return JSON.stringify(
-              verb === "read" ? readPolicy(scope) : writePolicy({ ...scope, allowDelete: opts.allowDelete }),
-            );
-          }),
-      },
-      { parent: this },
-    );
+    try {
+      return grantBucketAccess(
+        `${this.componentName}-${access}-${key}`,
+        { role, bucket: this, access, prefix: opts.prefix, allowDelete: opts.allowDelete },
+        { parent: this },
+      );
+    } catch (e) {
+      throw new pulumi.ResourceError(`LakeBucket ${this.componentName}: ${(e as Error).message}`, this);
+    }
   }
 
   /** Lets `role` list and read objects (under `prefix`) and decrypt them with the bucket's key via S3. */

@@ -20,7 +20,7 @@ export function hourlyCountsTodaySql(database: string, table: string): string {
   ].join("\n");
 }
 
-/** A sample of the latest records: the current and previous UTC hour. */
+/** A sample of the latest records: the last two hours of the current UTC day. */
 export function latestRecordsSql(database: string, table: string, limit = 100): string {
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
     throw new Error(`limit = ${limit}: an integer from 1 to 10000`);
