@@ -155,6 +155,25 @@ describe.each(["dev", "prod"])("lake storage in %s", (stack) => {
     for (const b of buckets) expect(rule(b.name).abortIncompleteMultipartUpload).toBeDefined();
   });
 
+  it("adds Intelligent-Tiering archive tiers only where configured (prod curated and its replica)", async () => {
+    const plan = await planOf(stack);
+    const tiering = resourcesOf(
+      plan,
+      "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration",
+    );
+    if (stack === "dev") {
+      expect(tiering).toEqual([]);
+      return;
+    }
+    expect(tiering.map(nameOf).sort()).toEqual(["lake-curated-replica-tiering", "lake-curated-tiering"]);
+    for (const t of tiering) {
+      expect(t.inputs).toMatchObject({
+        status: "Enabled",
+        tierings: [{ accessTier: "DEEP_ARCHIVE_ACCESS", days: 365 }],
+      });
+    }
+  });
+
   it("grants IAM only scoped actions: no wildcard action and no unconditioned access to every resource", async () => {
     const plan = await planOf(stack);
     const policies = resourcesOf(plan, "aws:iam/rolePolicy:RolePolicy");
@@ -474,7 +493,7 @@ describe("catalog, tables, jobs and queries", () => {
 
 describe("clear errors for illegal settings", () => {
   it("stops on illegal lifecycle settings, naming the bucket and every field with its value", async () => {
-    const run = evaluateWith("dev", { rawLifecycle: { transitionToIaDays: 10, expirationDays: 60 } });
+    const run = evaluateWith("dev", { lifecycle: { raw: { transitionToIaDays: 10, expirationDays: 60 } } });
     await expect(run).rejects.toThrow(
       /LakeBucket lake-raw: invalid arguments:\n\s+- lifecycle\.transitionToIaDays = 10: at least 30/,
     );
