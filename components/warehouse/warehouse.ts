@@ -353,13 +353,12 @@ export class Warehouse extends pulumi.ComponentResource {
         `${name}-lake`,
         {
           description: "Redshift COPY from and Spectrum over the lake",
-          assumeRolePolicy: identity.accountId.apply((a) =>
-            assumeRolePolicy(
-              settings.serverless
-                ? ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]
-                : ["redshift.amazonaws.com"],
-              a,
-            ),
+          // No aws:SourceAccount condition: Redshift does not document passing it when it assumes a
+          // role for COPY/Spectrum, and a condition it never satisfies would break every load.
+          assumeRolePolicy: assumeRolePolicy(
+            settings.serverless
+              ? ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]
+              : ["redshift.amazonaws.com"],
           ),
         },
         { parent: this },

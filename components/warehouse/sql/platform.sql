@@ -1,6 +1,6 @@
 -- Platform tables of the Redshift warehouse, the COPY path from the lake and the Spectrum schema.
 --
--- Rendered by `renderWarehouseSql` (components/warehouse/sql.ts), which fills every {{placeholder}}
+-- Rendered by `renderWarehouseSql` (components/warehouse/sql.ts), which fills every placeholder in double braces
 -- and refuses to render with one missing:
 --   {{load_user}}         the database user the Step Functions loads run as (Warehouse `loadUser`)
 --   {{lake_role_arn}}     the Warehouse's `lakeRole` ARN (COPY and Spectrum; S3 read + lake key decrypt only)
