@@ -3,8 +3,6 @@ export {
   type SparkClusterArgs,
   type SparkScaling,
   type ResolvedScaling,
-  type ArgProblem,
-  describeProblems,
   resolveScaling,
   validateSparkArgs,
   emrSecurityConfiguration,
@@ -25,3 +23,4 @@ export {
 } from "./iam";
 export { physicalName, type NameRules } from "./names";
 export * as batchPerms from "./perms";
+export { type ArgProblem, describeProblems } from "./args";

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LIMITS } from "../../config/limits";
+import { type ArgProblem, describeProblems } from "./args";
 import { assumeRolePolicy, parseS3Uri, partitionOf, policyDocument, type PolicyDocument } from "./iam";
 import {
   EMR_SERVICE_POLICY_V2,
@@ -37,7 +38,7 @@ export interface SparkClusterArgs {
   readonly logUri: pulumi.Input<string>;
   /** KMS key of the lake data EMRFS reads and writes (S3 SSE-KMS in the security configuration). */
   readonly dataKmsKeyArn: pulumi.Input<string>;
-  /** KMS key of local disks and EBS volumes. */
+  /** KMS key of local disks and EBS volumes (ignored by EMR Serverless, which encrypts its own storage). */
   readonly localDiskKmsKeyArn: pulumi.Input<string>;
   /** KMS key the log bucket encrypts with (the role writes logs with it). Default `dataKmsKeyArn`. */
   readonly logKmsKeyArn?: pulumi.Input<string>;
@@ -92,21 +93,6 @@ const DEFAULTS = {
 
 /** Resolved scaling bounds. */
 export type ResolvedScaling = Required<SparkScaling>;
-
-/** One argument problem: the field, the value received and what is allowed. */
-export interface ArgProblem {
-  readonly field: string;
-  readonly value: unknown;
-  readonly allowed: string;
-}
-
-/** `field = value: allowed` lines, for a `pulumi.ResourceError`. */
-export function describeProblems(component: string, problems: readonly ArgProblem[]): string {
-  return (
-    `${component}: invalid arguments:\n` +
-    problems.map((p) => `  - ${p.field} = ${JSON.stringify(p.value)}: ${p.allowed}`).join("\n")
-  );
-}
 
 /** Fills scaling defaults and checks the bounds against each other and EMR's per-cluster node limit. */
 export function resolveScaling(scaling: SparkScaling = {}): {

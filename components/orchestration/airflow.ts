@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type ArgProblem, describeProblems } from "../batch/sparkCluster";
+import { type ArgProblem, describeProblems } from "../batch/args";
 import { assumeRolePolicy, partitionOf, policyDocument, type PolicyDocument } from "../batch/iam";
 import { physicalName } from "../batch/names";
 import * as perms from "./perms";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../../config/limits";
-import { type ArgProblem, describeProblems } from "../batch/sparkCluster";
+import { type ArgProblem, describeProblems } from "../batch/args";
 import {
   assumeRolePolicy,
   bucketNameOf,
