@@ -21,6 +21,12 @@ export function autoName(logicalName: string, seed: string): string {
   return `${logicalName}-${hex(seed, 7)}`;
 }
 
+/** A UUID-shaped id derived from a seed (Redshift Serverless, KMS). */
+function uuidOf(seed: string): string {
+  const h = hex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 const EC2_ID_PREFIX: Record<string, string> = {
   "aws:ec2/vpc:Vpc": "vpc",
   "aws:ec2/subnet:Subnet": "subnet",
@@ -99,6 +105,18 @@ export function arnFor(type: string, name: string, region: string, id: string): 
       return `arn:aws:redshift:${region}:${acct}:cluster:${name}`;
     case "aws:ecs/cluster:Cluster":
       return `arn:aws:ecs:${region}:${acct}:cluster/${name}`;
+    case "aws:emr/cluster:Cluster":
+      return `arn:aws:elasticmapreduce:${region}:${acct}:cluster/${id}`;
+    case "aws:emrserverless/application:Application":
+      return `arn:aws:emr-serverless:${region}:${acct}:/applications/${id}`;
+    case "aws:redshiftserverless/namespace:Namespace":
+      return `arn:aws:redshift-serverless:${region}:${acct}:namespace/${uuidOf(name)}`;
+    case "aws:redshiftserverless/workgroup:Workgroup":
+      return `arn:aws:redshift-serverless:${region}:${acct}:workgroup/${uuidOf(name)}`;
+    case "aws:mwaa/environment:Environment":
+      return `arn:aws:airflow:${region}:${acct}:environment/${name}`;
+    case "aws:cloudwatch/eventRule:EventRule":
+      return `arn:aws:events:${region}:${acct}:rule/${name}`;
     default: {
       const ec2 = EC2_ID_PREFIX[type];
       const kind = (type.split(":")[2] ?? "resource").toLowerCase();
@@ -115,6 +133,8 @@ const NAME_PROPERTY: Record<string, string> = {
   "aws:redshift/cluster:Cluster": "clusterIdentifier",
   "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
   "aws:sagemaker/featureGroup:FeatureGroup": "featureGroupName",
+  "aws:redshiftserverless/namespace:Namespace": "namespaceName",
+  "aws:redshiftserverless/workgroup:Workgroup": "workgroupName",
 };
 
 /** What a region-scoped provider reference resolves to, for ARNs and `getRegion` calls. */
@@ -151,6 +171,8 @@ export function mockResourceState(
     physical = physical.toLowerCase();
   const ec2 = EC2_ID_PREFIX[type];
   let id = ec2 ? `${ec2}-${hex(urn, 17)}` : physical;
+  if (type === "aws:emr/cluster:Cluster") id = `j-${hex(urn, 13).toUpperCase()}`;
+  if (type === "aws:emrserverless/application:Application") id = `00${hex(urn, 14)}`;
   if (type === "aws:kms/key:Key" || type === "aws:kms/replicaKey:ReplicaKey") {
     const h = hex(urn, 32);
     id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
@@ -210,6 +232,29 @@ export function mockResourceState(
       break;
     case "aws:cloudtrail/trail:Trail":
       state.homeRegion = region;
+      break;
+    case "aws:redshift/cluster:Cluster":
+      Object.assign(state, {
+        endpoint: `${physical}.${hex(urn, 12)}.${region}.redshift.amazonaws.com:5439`,
+        ...(inputs.manageMasterPassword
+          ? {
+              masterPasswordSecretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:redshift!${physical}-admin-${hex(urn, 6)}`,
+            }
+          : {}),
+      });
+      break;
+    case "aws:redshiftserverless/namespace:Namespace":
+      if (inputs.manageAdminPassword)
+        state.adminPasswordSecretArn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:redshift!${physical}-admin-${hex(urn, 6)}`;
+      break;
+    case "aws:redshiftserverless/workgroup:Workgroup":
+      state.endpoints = [
+        {
+          address: `${physical}.${MOCK_ACCOUNT_ID}.${region}.redshift-serverless.amazonaws.com`,
+          port: 5439,
+          vpcEndpoints: [],
+        },
+      ];
       break;
   }
   return { id, state };

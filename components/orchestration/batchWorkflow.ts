@@ -1,0 +1,485 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LOG_RETENTION_DAYS } from "../../config/limits";
+import { type ArgProblem, describeProblems } from "../batch/args";
+import {
+  assumeRolePolicy,
+  bucketNameOf,
+  partitionOf,
+  policyDocument,
+  type PolicyDocument,
+} from "../batch/iam";
+import { LOAD_EVENTS_STATEMENT } from "../warehouse/sql";
+import type { WarehouseLoadTarget } from "../warehouse/warehouse";
+import { type LoadStep, type PartitionStep, pipelineDefinition, type RetryPolicy } from "./definition";
+import * as perms from "./perms";
+
+/** Partition update after the Glue job. */
+export type WorkflowPartitions =
+  | {
+      readonly kind: "crawler";
+      readonly crawlerName: pulumi.Input<string>;
+      readonly crawlerArn: pulumi.Input<string>;
+    }
+  | {
+      readonly kind: "athena";
+      /** Athena workgroup (its enforced configuration sets the result location and encryption). */
+      readonly workgroupName: pulumi.Input<string>;
+      readonly workgroupArn: pulumi.Input<string>;
+      /** Glue database and table to `MSCK REPAIR`. */
+      readonly database: string;
+      readonly table: string;
+      /** Bucket of the workgroup's query results. */
+      readonly resultsBucketArn: pulumi.Input<string>;
+      /** Bucket holding the table's data (MSCK lists it). */
+      readonly tableBucketArn: pulumi.Input<string>;
+      /** Keys of the results and table buckets. */
+      readonly kmsKeyArns: pulumi.Input<string>[];
+    };
+
+export interface BatchWorkflowArgs {
+  /** The Glue ETL job (name and ARN) the pipeline runs first. */
+  readonly glueJob: {
+    readonly name: pulumi.Input<string>;
+    readonly arn: pulumi.Input<string>;
+    /** Extra job arguments; `--run_date` is always passed. Default none. */
+    readonly arguments?: Readonly<Record<string, string>>;
+    /** Seconds before a run counts as timed out. Default 7200. */
+    readonly timeoutSeconds?: number;
+  };
+  /** Partition update after the job. Default none (partition projection makes new hours visible). */
+  readonly partitions?: WorkflowPartitions;
+  /** Warehouse load after the partitions: a `Warehouse`'s `loadTarget` and the SQL. Default none. */
+  readonly load?: {
+    readonly target: WarehouseLoadTarget;
+    /** Statement run through the Data API; may use `:run_date`. Default `CALL platform.load_events_for_run(:run_date)`. */
+    readonly sql?: string;
+  };
+  /** SNS topic of the failure notification. */
+  readonly failureTopicArn: pulumi.Input<string>;
+  /** KMS key of that topic, when it is encrypted with a customer key. Default none. */
+  readonly failureTopicKmsKeyArn?: pulumi.Input<string>;
+  /** KMS key of the execution log group (its policy must allow `logs.<region>.amazonaws.com`). */
+  readonly logKmsKeyArn: pulumi.Input<string>;
+  /** Execution log retention in days (a CloudWatch Logs value). Default 365. */
+  readonly logRetentionDays?: number;
+  /** EventBridge schedule expression, `cron(...)` or `rate(...)`. Default `cron(0 2 * * ? *)` (02:00 UTC daily). */
+  readonly schedule?: string;
+  /** Start the schedule enabled. Default true. */
+  readonly scheduleEnabled?: boolean;
+  /** Retry policy of every task. Default 2 retries, 30 s, backoff 2. */
+  readonly retry?: RetryPolicy;
+  /** Seconds between polls of the warehouse load. Default 30. */
+  readonly loadPollSeconds?: number;
+  /** Whole-execution timeout in seconds. Default 21600. */
+  readonly timeoutSeconds?: number;
+}
+
+const DEFAULTS = {
+  logRetentionDays: 365,
+  schedule: "cron(0 2 * * ? *)",
+  scheduleEnabled: true,
+} as const;
+
+/** An optional input as an output of `string | undefined` (keeps `pulumi.all` tuples typed). */
+function optional(v: pulumi.Input<string> | undefined): pulumi.Output<string | undefined> {
+  return v === undefined ? pulumi.output<string | undefined>(undefined) : pulumi.output(v);
+}
+
+/** Checks an EventBridge schedule expression. */
+export function scheduleProblems(schedule: string): ArgProblem[] {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  if (rate) {
+    const n = Number(rate[1]);
+    const plural = rate[2].endsWith("s");
+    if (n >= 1 && (n === 1) !== plural) return [];
+  } else if (/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/.test(schedule)) {
+    const f = schedule.slice(5, -1).split(" ");
+    if ((f[2] === "?") !== (f[4] === "?")) return [];
+  }
+  return [
+    {
+      field: "schedule",
+      value: schedule,
+      allowed:
+        "rate(<n> <unit>) with unit minute(s)/hour(s)/day(s) (singular for 1), or cron(min hour day-of-month month day-of-week year) with ? in exactly one of the day fields",
+    },
+  ];
+}
+
+/** Resolved ARNs the state machine's role is scoped to. */
+export interface WorkflowPolicyArgs {
+  readonly region: string;
+  readonly accountId: string;
+  readonly glueJobArn: string;
+  readonly crawlerArn?: string;
+  readonly athena?: {
+    readonly workgroupArn: string;
+    readonly database: string;
+    readonly table: string;
+    readonly resultsBucketArn: string;
+    readonly tableBucketArn: string;
+    readonly kmsKeyArns: readonly string[];
+  };
+  readonly load?: {
+    readonly kind: "cluster" | "serverless";
+    readonly arn: string;
+    readonly database: string;
+    readonly dbUser?: string;
+  };
+  readonly failureTopicArn: string;
+  readonly failureTopicKmsKeyArn?: string;
+}
+
+/**
+ * The state machine role's policy: exactly the job, crawler or workgroup (plus the catalog objects and
+ * buckets an MSCK touches), the cluster or workgroup, the topic. Log delivery, X-Ray and statement
+ * polling have no resource-level permissions in IAM and sit on `*` with named actions only (polling is
+ * limited to statements this role started).
+ */
+export function workflowPolicy(a: WorkflowPolicyArgs): PolicyDocument {
+  const partition = partitionOf(a.glueJobArn);
+  const glue = (r: string) => `arn:${partition}:glue:${a.region}:${a.accountId}:${r}`;
+  const s3 = (bucketArn: string, key = "") => `arn:${partition}:s3:::${bucketNameOf(bucketArn)}${key}`;
+  const load = a.load;
+  return policyDocument([
+    { Sid: "RunGlueJob", Effect: "Allow", Action: [...perms.GLUE_JOB_RUN_ACTIONS], Resource: a.glueJobArn },
+    a.crawlerArn === undefined
+      ? undefined
+      : {
+          Sid: "StartCrawler",
+          Effect: "Allow",
+          Action: [...perms.GLUE_CRAWLER_ACTIONS],
+          Resource: a.crawlerArn,
+        },
+    a.athena && {
+      Sid: "RunAthenaQuery",
+      Effect: "Allow",
+      Action: [...perms.ATHENA_QUERY_ACTIONS],
+      Resource: a.athena.workgroupArn,
+    },
+    a.athena && {
+      Sid: "RepairPartitions",
+      Effect: "Allow",
+      Action: [...perms.GLUE_PARTITION_ACTIONS],
+      Resource: [
+        glue("catalog"),
+        glue(`database/${a.athena.database}`),
+        glue(`table/${a.athena.database}/${a.athena.table}`),
+      ],
+    },
+    a.athena && {
+      Sid: "WriteQueryResults",
+      Effect: "Allow",
+      Action: [...perms.ATHENA_RESULTS_ACTIONS],
+      Resource: s3(a.athena.resultsBucketArn, "/*"),
+    },
+    a.athena && {
+      Sid: "ReadTableObjects",
+      Effect: "Allow",
+      Action: [...perms.S3_READ_ACTIONS],
+      Resource: s3(a.athena.tableBucketArn, "/*"),
+    },
+    a.athena && {
+      Sid: "ListQueryBuckets",
+      Effect: "Allow",
+      Action: [...perms.S3_BUCKET_ACTIONS],
+      Resource: [...new Set([s3(a.athena.resultsBucketArn), s3(a.athena.tableBucketArn)])],
+    },
+    a.athena && {
+      Sid: "UseQueryKeys",
+      Effect: "Allow",
+      Action: [...perms.KMS_USE_ACTIONS],
+      Resource: [...new Set(a.athena.kmsKeyArns)],
+    },
+    load && {
+      Sid: "ExecuteLoad",
+      Effect: "Allow",
+      Action: [...perms.REDSHIFT_DATA_EXECUTE_ACTIONS],
+      Resource: load.arn,
+    },
+    load && {
+      Sid: "PollOwnStatements",
+      Effect: "Allow",
+      Action: [...perms.REDSHIFT_DATA_DESCRIBE_ACTIONS],
+      Resource: "*",
+      Condition: { StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } },
+    },
+    load?.kind === "cluster"
+      ? {
+          Sid: "LoadUserCredentials",
+          Effect: "Allow",
+          Action: [...perms.REDSHIFT_CLUSTER_CREDENTIALS_ACTIONS],
+          Resource: [
+            load.arn.replace(/:cluster:([^:/]+)$/, `:dbuser:$1/${load.dbUser}`),
+            load.arn.replace(/:cluster:([^:/]+)$/, `:dbname:$1/${load.database}`),
+          ],
+        }
+      : undefined,
+    load?.kind === "serverless"
+      ? {
+          Sid: "WorkgroupCredentials",
+          Effect: "Allow",
+          Action: [...perms.REDSHIFT_SERVERLESS_CREDENTIALS_ACTIONS],
+          Resource: load.arn,
+        }
+      : undefined,
+    {
+      Sid: "NotifyFailure",
+      Effect: "Allow",
+      Action: [...perms.SNS_PUBLISH_ACTIONS],
+      Resource: a.failureTopicArn,
+    },
+    a.failureTopicKmsKeyArn === undefined
+      ? undefined
+      : {
+          Sid: "UseTopicKey",
+          Effect: "Allow",
+          Action: [...perms.SNS_KMS_ACTIONS],
+          Resource: a.failureTopicKmsKeyArn,
+        },
+    { Sid: "DeliverLogs", Effect: "Allow", Action: [...perms.LOG_DELIVERY_ACTIONS], Resource: "*" },
+    { Sid: "Trace", Effect: "Allow", Action: [...perms.XRAY_ACTIONS], Resource: "*" },
+  ]);
+}
+
+/** The schedule role's policy: start this one state machine. */
+export function schedulePolicy(stateMachineArn: string): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: "StartPipeline",
+      Effect: "Allow",
+      Action: [...perms.START_EXECUTION_ACTIONS],
+      Resource: stateMachineArn,
+    },
+  ]);
+}
+
+/**
+ * One batch pipeline as a Step Functions state machine (Glue job → partitions → Redshift load, with
+ * retries, catches and an SNS failure notification), logged at level ALL to a KMS-encrypted log group,
+ * traced with X-Ray, run by a role scoped to exactly its job, crawler or workgroup, cluster and topic,
+ * and started by an EventBridge schedule with its own role.
+ *
+ * @example
+ * new BatchWorkflow("orders-daily", { glueJob: { name: job.name, arn: job.arn },
+ *   partitions: { kind: "crawler", crawlerName: crawler.name, crawlerArn: crawler.arn },
+ *   load: { target: warehouse.loadTarget }, failureTopicArn: alarms.arn, logKmsKeyArn: keys.logs.arn }, { provider });
+ */
+export class BatchWorkflow extends pulumi.ComponentResource {
+  readonly stateMachineArn: pulumi.Output<string>;
+  readonly roleArn: pulumi.Output<string>;
+  readonly logGroupName: pulumi.Output<string>;
+  readonly ruleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: BatchWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:orchestration:BatchWorkflow", name, {}, opts);
+    const schedule = args.schedule ?? DEFAULTS.schedule;
+    const logRetentionDays = args.logRetentionDays ?? DEFAULTS.logRetentionDays;
+    const problems = scheduleProblems(schedule);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays))
+      problems.push({
+        field: "logRetentionDays",
+        value: logRetentionDays,
+        allowed: `one of ${LOG_RETENTION_DAYS.join(", ")}`,
+      });
+    if (problems.length)
+      throw new pulumi.ResourceError(describeProblems(`BatchWorkflow "${name}"`, problems), this);
+
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const region = aws.getRegionOutput({}, { parent: this });
+    const p = args.partitions;
+    const load = args.load;
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `Step Functions role of pipeline ${name}`,
+        assumeRolePolicy: identity.accountId.apply((acct) =>
+          assumeRolePolicy(["states.amazonaws.com"], acct),
+        ),
+      },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-role`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([
+            region.region,
+            identity.accountId,
+            args.glueJob.arn,
+            optional(p?.kind === "crawler" ? p.crawlerArn : undefined),
+            p?.kind === "athena"
+              ? pulumi.all([p.workgroupArn, p.resultsBucketArn, p.tableBucketArn, pulumi.all(p.kmsKeyArns)])
+              : pulumi.output(undefined),
+            optional(load?.target.arn),
+            args.failureTopicArn,
+            optional(args.failureTopicKmsKeyArn),
+          ])
+          .apply(
+            ([
+              r,
+              accountId,
+              glueJobArn,
+              crawlerArn,
+              athena,
+              loadArn,
+              failureTopicArn,
+              failureTopicKmsKeyArn,
+            ]) =>
+              JSON.stringify(
+                workflowPolicy({
+                  region: r,
+                  accountId,
+                  glueJobArn,
+                  crawlerArn,
+                  athena:
+                    p?.kind === "athena" && athena
+                      ? {
+                          workgroupArn: athena[0],
+                          database: p.database,
+                          table: p.table,
+                          resultsBucketArn: athena[1],
+                          tableBucketArn: athena[2],
+                          kmsKeyArns: athena[3],
+                        }
+                      : undefined,
+                  load:
+                    load && loadArn
+                      ? {
+                          kind: load.target.kind,
+                          arn: loadArn,
+                          database: load.target.database,
+                          dbUser: load.target.dbUser,
+                        }
+                      : undefined,
+                  failureTopicArn,
+                  failureTopicKmsKeyArn,
+                }),
+              ),
+          ),
+      },
+      { parent: this },
+    );
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-executions`,
+      {
+        namePrefix: `/aws/vendedlogs/states/${name}-`,
+        kmsKeyId: args.logKmsKeyArn,
+        retentionInDays: logRetentionDays,
+      },
+      { parent: this },
+    );
+
+    const definition = pulumi
+      .all([
+        args.glueJob.name,
+        optional(p?.kind === "crawler" ? p.crawlerName : p?.kind === "athena" ? p.workgroupName : undefined),
+        optional(load?.target.name),
+        args.failureTopicArn,
+      ])
+      .apply(([jobName, partitionResource, loadName, failureTopicArn]) => {
+        const v = { jobName, partitionResource, loadName, failureTopicArn };
+        const partitions: PartitionStep | undefined =
+          p?.kind === "crawler"
+            ? { kind: "crawler", crawlerName: v.partitionResource! }
+            : p?.kind === "athena"
+              ? { kind: "athena", workgroup: v.partitionResource!, database: p.database, table: p.table }
+              : undefined;
+        const sql = load?.sql ?? LOAD_EVENTS_STATEMENT;
+        const loadStep: LoadStep | undefined = !load
+          ? undefined
+          : load.target.kind === "cluster"
+            ? {
+                kind: "cluster",
+                clusterIdentifier: v.loadName!,
+                database: load.target.database,
+                dbUser: load.target.dbUser!,
+                sql,
+              }
+            : { kind: "serverless", workgroupName: v.loadName!, database: load.target.database, sql };
+        return JSON.stringify(
+          pipelineDefinition({
+            pipeline: name,
+            glueJob: {
+              jobName: v.jobName,
+              arguments: args.glueJob.arguments,
+              timeoutSeconds: args.glueJob.timeoutSeconds,
+            },
+            partitions,
+            load: loadStep,
+            failureTopicArn: v.failureTopicArn,
+            retry: args.retry,
+            loadPollSeconds: args.loadPollSeconds,
+            timeoutSeconds: args.timeoutSeconds,
+          }),
+        );
+      });
+
+    const machine = new aws.sfn.StateMachine(
+      `${name}-pipeline`,
+      {
+        type: "STANDARD",
+        roleArn: role.arn,
+        definition,
+        loggingConfiguration: {
+          level: "ALL",
+          includeExecutionData: true,
+          logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+        },
+        tracingConfiguration: { enabled: true },
+      },
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+
+    const eventsRole = new aws.iam.Role(
+      `${name}-schedule`,
+      {
+        description: `EventBridge role starting pipeline ${name}`,
+        assumeRolePolicy: identity.accountId.apply((acct) =>
+          assumeRolePolicy(["events.amazonaws.com"], acct),
+        ),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-schedule`,
+      { role: eventsRole.id, policy: machine.arn.apply((arn) => JSON.stringify(schedulePolicy(arn))) },
+      { parent: this },
+    );
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-schedule`,
+      {
+        description: `Starts pipeline ${name}`,
+        scheduleExpression: schedule,
+        state: (args.scheduleEnabled ?? DEFAULTS.scheduleEnabled) ? "ENABLED" : "DISABLED",
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-schedule`,
+      {
+        rule: rule.name,
+        arn: machine.arn,
+        roleArn: eventsRole.arn,
+        input: JSON.stringify({ pipeline: name }),
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 },
+      },
+      { parent: this },
+    );
+
+    this.stateMachineArn = machine.arn;
+    this.roleArn = role.arn;
+    this.logGroupName = logGroup.name;
+    this.ruleArn = rule.arn;
+    this.registerOutputs({
+      stateMachineArn: machine.arn,
+      roleArn: role.arn,
+      logGroupName: logGroup.name,
+      ruleArn: rule.arn,
+    });
+  }
+}

@@ -1,0 +1,34 @@
+export {
+  BatchWorkflow,
+  type BatchWorkflowArgs,
+  type WorkflowPartitions,
+  type WorkflowPolicyArgs,
+  scheduleProblems,
+  workflowPolicy,
+  schedulePolicy,
+} from "./batchWorkflow";
+export {
+  AirflowEnvironment,
+  type AirflowEnvironmentArgs,
+  AIRFLOW_LOG_KINDS,
+  airflowProblems,
+  airflowExecutionPolicy,
+  tlsOnlyBucketPolicy,
+} from "./airflow";
+export {
+  pipelineDefinition,
+  definitionProblems,
+  msckStatement,
+  STATE,
+  RUN_DATE_EXPRESSION,
+  type PipelineDefinitionArgs,
+  type StateMachineDefinition,
+  type State,
+  type GlueJobStep,
+  type PartitionStep,
+  type LoadStep,
+  type RetryPolicy,
+  type Retrier,
+  type Catcher,
+} from "./definition";
+export * as orchestrationPerms from "./perms";

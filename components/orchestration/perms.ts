@@ -1,0 +1,139 @@
+/**
+ * IAM action lists of the orchestration layer: what a pipeline's state machine, its schedule and the
+ * Airflow execution role may do. Explicit actions only. The few that IAM cannot scope to a resource
+ * (log delivery, X-Ray, Data API statement polling, MWAA's account checks) are listed apart so the
+ * policies can say why they sit on `*`.
+ */
+
+/** `glue:startJobRun.sync`: start, poll and stop the job's runs. */
+export const GLUE_JOB_RUN_ACTIONS = [
+  "glue:StartJobRun",
+  "glue:GetJobRun",
+  "glue:GetJobRuns",
+  "glue:BatchStopJobRun",
+] as const;
+
+/** Start a crawler (aws-sdk integration). */
+export const GLUE_CRAWLER_ACTIONS = ["glue:StartCrawler", "glue:GetCrawler"] as const;
+
+/** `athena:startQueryExecution.sync` in one workgroup. */
+export const ATHENA_QUERY_ACTIONS = [
+  "athena:StartQueryExecution",
+  "athena:GetQueryExecution",
+  "athena:StopQueryExecution",
+  "athena:GetWorkGroup",
+] as const;
+
+/** Catalog calls an Athena `MSCK REPAIR TABLE` makes as the caller. */
+export const GLUE_PARTITION_ACTIONS = [
+  "glue:GetDatabase",
+  "glue:GetTable",
+  "glue:GetPartition",
+  "glue:GetPartitions",
+  "glue:BatchGetPartition",
+  "glue:CreatePartition",
+  "glue:BatchCreatePartition",
+] as const;
+
+/** Athena writing query results as the caller. */
+export const ATHENA_RESULTS_ACTIONS = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"] as const;
+
+/** Listing a bucket (results, table location). */
+export const S3_BUCKET_ACTIONS = ["s3:ListBucket", "s3:GetBucketLocation"] as const;
+
+/** Reading a table's objects (MSCK lists them). */
+export const S3_READ_ACTIONS = ["s3:GetObject"] as const;
+
+/** Using a KMS key for lake data and results. */
+export const KMS_USE_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
+
+/** Redshift Data API statement on one cluster or workgroup. */
+export const REDSHIFT_DATA_EXECUTE_ACTIONS = ["redshift-data:ExecuteStatement"] as const;
+
+/** Polling statements: no resource ARN exists; limited to statements this role started. */
+export const REDSHIFT_DATA_DESCRIBE_ACTIONS = ["redshift-data:DescribeStatement"] as const;
+
+/** Temporary database credentials for one user of one database (provisioned cluster). */
+export const REDSHIFT_CLUSTER_CREDENTIALS_ACTIONS = ["redshift:GetClusterCredentials"] as const;
+
+/** Temporary credentials of a serverless workgroup. */
+export const REDSHIFT_SERVERLESS_CREDENTIALS_ACTIONS = ["redshift-serverless:GetCredentials"] as const;
+
+/** Failure notification. */
+export const SNS_PUBLISH_ACTIONS = ["sns:Publish"] as const;
+
+/** Using the KMS key of an encrypted topic. */
+export const SNS_KMS_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/** CloudWatch Logs vended delivery for Step Functions logging: IAM supports no resource here (AWS docs). */
+export const LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;
+
+/** X-Ray tracing: IAM supports no resource here. */
+export const XRAY_ACTIONS = [
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+] as const;
+
+/** EventBridge starting one state machine. */
+export const START_EXECUTION_ACTIONS = ["states:StartExecution"] as const;
+
+/** MWAA: metrics of its own environment. */
+export const AIRFLOW_METRICS_ACTIONS = ["airflow:PublishMetrics"] as const;
+
+/** MWAA: reading its DAG bucket. */
+export const AIRFLOW_BUCKET_ACTIONS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:ListBucket",
+  "s3:GetBucketLocation",
+  "s3:GetBucketVersioning",
+  "s3:GetBucketPublicAccessBlock",
+  "s3:GetEncryptionConfiguration",
+] as const;
+
+/** MWAA: its own log groups (`airflow-<environment>-*`). */
+export const AIRFLOW_LOG_ACTIONS = [
+  "logs:CreateLogStream",
+  "logs:CreateLogGroup",
+  "logs:PutLogEvents",
+  "logs:GetLogEvents",
+  "logs:GetLogRecord",
+  "logs:GetLogGroupFields",
+  "logs:GetQueryResults",
+] as const;
+
+/** MWAA: account-level checks and metrics that IAM cannot scope to a resource. */
+export const AIRFLOW_ACCOUNT_ACTIONS = [
+  "logs:DescribeLogGroups",
+  "s3:GetAccountPublicAccessBlock",
+  "cloudwatch:PutMetricData",
+] as const;
+
+/** MWAA: its Celery queues (`airflow-celery-*`, owned by the service account). */
+export const AIRFLOW_QUEUE_ACTIONS = [
+  "sqs:ChangeMessageVisibility",
+  "sqs:DeleteMessage",
+  "sqs:GetQueueAttributes",
+  "sqs:GetQueueUrl",
+  "sqs:ReceiveMessage",
+  "sqs:SendMessage",
+] as const;
+
+/** MWAA: its CMK, only through SQS and S3. */
+export const AIRFLOW_KMS_ACTIONS = [
+  "kms:Decrypt",
+  "kms:DescribeKey",
+  "kms:GenerateDataKey",
+  "kms:Encrypt",
+] as const;

@@ -1,0 +1,24 @@
+/**
+ * IAM action lists of the warehouse layer: what Redshift's own role may do to load from the lake
+ * (COPY) and query it in place (Spectrum over the Glue Data Catalog). Explicit actions only.
+ */
+
+/** Reading lake objects for COPY and Spectrum scans. */
+export const LAKE_READ_OBJECT_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
+
+/** Listing the lake bucket (constrained to the zone prefix) and locating it. */
+export const LAKE_LIST_ACTIONS = ["s3:ListBucket", "s3:GetBucketLocation"] as const;
+
+/** Decrypting SSE-KMS lake objects. */
+export const LAKE_KMS_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"] as const;
+
+/** Read-only Glue Data Catalog access Spectrum needs for an external schema. */
+export const GLUE_CATALOG_READ_ACTIONS = [
+  "glue:GetDatabase",
+  "glue:GetDatabases",
+  "glue:GetTable",
+  "glue:GetTables",
+  "glue:GetPartition",
+  "glue:GetPartitions",
+  "glue:BatchGetPartition",
+] as const;

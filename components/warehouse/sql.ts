@@ -1,0 +1,76 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The platform DDL template (tables with distribution and sort keys, COPY procedure, Spectrum schema). */
+export const PLATFORM_SQL_FILE = path.join(__dirname, "sql", "platform.sql");
+
+/** Values the DDL template needs. */
+export interface WarehouseSqlVars {
+  /** Database user of the orchestrated loads (Warehouse `loadUser`). */
+  readonly load_user: string;
+  /** ARN of the Warehouse's `lakeRole`. */
+  readonly lake_role_arn: string;
+  /** Processed zone, `s3://<bucket>/` (with trailing slash). */
+  readonly processed_uri: string;
+  /** Glue database of the processed zone. */
+  readonly glue_database: string;
+}
+
+const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
+
+/** Placeholders a template uses. */
+export function placeholdersOf(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))].sort();
+}
+
+/**
+ * Fills every `{{name}}` of the template. Throws naming the placeholder when a value is missing or
+ * could break out of its SQL literal or identifier.
+ */
+export function renderWarehouseSql(
+  vars: WarehouseSqlVars,
+  template = fs.readFileSync(PLATFORM_SQL_FILE, "utf8"),
+): string {
+  const values = vars as unknown as Record<string, string | undefined>;
+  for (const name of placeholdersOf(template)) {
+    const v = values[name];
+    if (v === undefined || v === "") throw new Error(`warehouse SQL: no value for {{${name}}}`);
+    if (/['";\\]|\$\$/.test(v))
+      throw new Error(`warehouse SQL: {{${name}}} = ${JSON.stringify(v)} contains a quote, ; or \\`);
+  }
+  if (!/^[a-z_][a-z0-9_]*$/.test(vars.load_user))
+    throw new Error(`warehouse SQL: {{load_user}} = "${vars.load_user}" is not a plain identifier`);
+  if (!/^s3:\/\/[a-z0-9.-]+\/(.+\/)?$/.test(vars.processed_uri))
+    throw new Error(
+      `warehouse SQL: {{processed_uri}} = "${vars.processed_uri}": an s3://bucket/ location ending with /`,
+    );
+  return template.replace(PLACEHOLDER, (_m, name: string) => values[name] as string);
+}
+
+/** A table definition found in DDL: its name and its distribution and sort clauses. */
+export interface TableLayout {
+  readonly table: string;
+  readonly distStyle?: string;
+  readonly distKey?: string;
+  readonly sortKey?: string;
+}
+
+/** The `CREATE TABLE ... (...)` statements of the DDL with their DISTSTYLE / DISTKEY / SORTKEY clauses. */
+export function tableLayouts(sql: string): TableLayout[] {
+  const out: TableLayout[] = [];
+  const noComments = sql.replace(/--.*$/gm, "");
+  for (const stmt of noComments.split(";")) {
+    const m = /CREATE TABLE IF NOT EXISTS\s+([a-z_.]+)\s*\(/i.exec(stmt);
+    if (!m || /\(LIKE\s/i.test(stmt)) continue;
+    out.push({
+      table: m[1],
+      distStyle: /DISTSTYLE\s+(\w+)/i.exec(stmt)?.[1]?.toUpperCase(),
+      distKey: /DISTKEY\s*\(([^)]+)\)/i.exec(stmt)?.[1]?.trim(),
+      sortKey: /SORTKEY\s*\(([^)]+)\)/i.exec(stmt)?.[1]?.replace(/\s+/g, ""),
+    });
+  }
+  return out;
+}
+
+/** The statement the orchestrated load runs (Data API, `:run_date` bound from the execution's start date). */
+export const LOAD_EVENTS_STATEMENT = "CALL platform.load_events_for_run(:run_date)";

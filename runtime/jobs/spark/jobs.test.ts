@@ -1,0 +1,46 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const scripts = fs.readdirSync(__dirname).filter((f) => f.endsWith(".py"));
+const pycache = fs.mkdtempSync(path.join(os.tmpdir(), "spark-pycache-"));
+const python = (args: string[]) =>
+  spawnSync("python3", args, {
+    cwd: __dirname,
+    encoding: "utf8",
+    env: { ...process.env, PYTHONPYCACHEPREFIX: pycache },
+  });
+
+describe("Spark job scripts", () => {
+  it("ships at least one job", () => expect(scripts).toContain("daily_event_rollup.py"));
+
+  it.each(scripts)("%s compiles with python3 -m py_compile", (script) => {
+    const r = python(["-m", "py_compile", script]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("selects exactly one day of the year=/month=/day= layout", () => {
+    const out = execFileSync(
+      "python3",
+      ["-c", "import datetime as d, daily_event_rollup as j; print(j.partition_filter(d.date(2026, 1, 5)))"],
+      { cwd: __dirname, encoding: "utf8", env: { ...process.env, PYTHONPYCACHEPREFIX: pycache } },
+    );
+    expect(out.trim()).toBe("year = '2026' AND month = '01' AND day = '05'");
+  });
+
+  it("refuses a source that is not an S3 location before starting Spark", () => {
+    const r = python([
+      "daily_event_rollup.py",
+      "--source",
+      "/tmp/events",
+      "--target",
+      "s3://c/",
+      "--date",
+      "2026-01-05",
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--source must be an s3:\/\/ location/);
+  });
+});
