@@ -1,21 +1,30 @@
 /**
  * The `platform` command behind the npm scripts: `plan` (offline evaluation of every project) and
- * `start` (the local run). Usage: `npm run plan -- --env <local|dev|prod> [--out <dir>]`.
+ * `start` (the local run). Usage: `npm run plan -- --env <local|dev|prod> [--out <dir>] [--check]`.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ENVIRONMENTS } from "../config/schema";
 import { EvaluationError } from "../harness/evaluate";
+import { checkFiles, formatViolations } from "./check";
 import { formatPlanTable, runPlan } from "./plan";
 
 const USAGE = `usage:
-  npm run plan -- --env <${ENVIRONMENTS.join("|")}> [--out <dir>]   evaluate every project offline, write <dir>/<project>.json
-  npm start                                              evaluate the local environment`;
+  npm run plan -- --env <${ENVIRONMENTS.join("|")}> [--out <dir>] [--check]
+      evaluate every project offline, write <dir>/<project>.json; --check runs the policy pack
+      over what it wrote (policies/prod.json for prod, dev.json otherwise; exit 1 on mandatory violations)
+  npm start
+      evaluate the local environment`;
 
 async function plan(argv: string[], defaultEnv?: string): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { env: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      env: { type: "string" },
+      out: { type: "string" },
+      check: { type: "boolean" },
+      help: { type: "boolean" },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -31,7 +40,13 @@ async function plan(argv: string[], defaultEnv?: string): Promise<number> {
   const { plans, files } = await runPlan({ env, out });
   console.log(formatPlanTable(plans));
   console.log(`\nWrote ${files.length} preview documents to ${path.relative(process.cwd(), out) || "."}/`);
-  return 0;
+  if (!values.check) return 0;
+  // The local stack runs on emulators with dev settings, so it is checked against the dev pack config.
+  const policyEnv = env === "prod" ? "prod" : "dev";
+  console.log(`\nPolicy check (policies/${policyEnv}.json):`);
+  const violations = await checkFiles(files, policyEnv);
+  console.log(formatViolations(violations, files));
+  return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }
 
 async function main(): Promise<number> {

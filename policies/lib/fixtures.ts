@@ -1,0 +1,98 @@
+/**
+ * Fixtures for policy tests: a few resources written by name, turned into the preview document
+ * the offline plan writes (URNs, an explicit tagged AWS provider, property dependencies), so the
+ * fixture tests run the policies exactly as `npm run check` does.
+ */
+import type { PlanResource } from "../runner/analyze";
+
+export interface FixtureResource {
+  readonly type: string;
+  readonly name: string;
+  inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Default true. */
+  readonly custom?: boolean;
+  /** Name of the parent fixture resource; default the stack. */
+  readonly parent?: string;
+  /** Name of the provider fixture resource; default the tagged `aws` provider. */
+  provider?: string;
+  /** Property name → names of the fixture resources it depends on. */
+  propertyDependencies?: Record<string, string[]>;
+}
+
+/** A policy's compliant baseline and one mutation per rule that must make it fail. */
+export interface PolicyFixture {
+  readonly policy: string;
+  /** Policy config properties (besides the schema defaults). */
+  readonly config?: Record<string, unknown>;
+  /** Project name of the fixture stack (policies scoped to a project read it). */
+  readonly project?: string;
+  readonly compliant: FixtureResource[];
+  /** Rule id → mutation of a deep copy of `compliant`. */
+  readonly failing: Record<string, (resources: FixtureResource[]) => void>;
+}
+
+export const FIXTURE_STACK = "test";
+export const FIXTURE_DEFAULT_TAGS = {
+  Environment: "test",
+  Domain: "fixtures",
+  Owner: "policy-team",
+  CostCenter: "cc-0000",
+  ManagedBy: "pulumi",
+};
+
+/** The fixture resource called `name` (throws when missing, so a typo fails the test). */
+export function byName(resources: FixtureResource[], name: string): FixtureResource {
+  const r = resources.find((x) => x.name === name);
+  if (!r) throw new Error(`fixture has no resource named ${name}`);
+  return r;
+}
+
+/** Removes the fixture resource called `name`. */
+export function without(resources: FixtureResource[], name: string): void {
+  const i = resources.findIndex((x) => x.name === name);
+  if (i < 0) throw new Error(`fixture has no resource named ${name}`);
+  resources.splice(i, 1);
+}
+
+/** The resources of a fixture stack, as `resourcesOfDocument` returns them for a preview document. */
+export function fixtureResources(resources: FixtureResource[], project = "fixture"): PlanResource[] {
+  const prefix = `urn:pulumi:${FIXTURE_STACK}::${project}::`;
+  const stackUrn = `${prefix}pulumi:pulumi:Stack::${project}-${FIXTURE_STACK}`;
+  const all: FixtureResource[] = [
+    {
+      type: "pulumi:providers:aws",
+      name: "aws",
+      inputs: { region: "us-east-1", defaultTags: JSON.stringify({ tags: FIXTURE_DEFAULT_TAGS }) },
+    },
+    ...resources,
+  ];
+  const urnOf = new Map<string, string>();
+  for (const r of all) urnOf.set(r.name, `${prefix}${r.type}::${r.name}`);
+  const urn = (name: string) => {
+    const u = urnOf.get(name);
+    if (!u) throw new Error(`fixture refers to unknown resource ${name}`);
+    return u;
+  };
+  const out: PlanResource[] = [
+    { urn: stackUrn, type: "pulumi:pulumi:Stack", custom: false, inputs: {}, op: "create" },
+  ];
+  for (const r of all) {
+    const custom = r.custom ?? true;
+    const isProvider = r.type.startsWith("pulumi:providers:");
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [k, names] of Object.entries(r.propertyDependencies ?? {}))
+      propertyDependencies[k] = names.map(urn);
+    out.push({
+      urn: urn(r.name),
+      type: r.type,
+      custom,
+      parent: r.parent ? urn(r.parent) : stackUrn,
+      ...(custom && !isProvider ? { provider: `${urn(r.provider ?? "aws")}::0000-fixture` } : {}),
+      inputs: structuredClone(r.inputs),
+      dependencies: [...new Set(Object.values(propertyDependencies).flat())],
+      propertyDependencies,
+      op: "create",
+    });
+  }
+  return out;
+}

@@ -1,0 +1,9 @@
+export { emrBlockPublicAccess } from "./emr-block-public-access";
+export { emrClusterPrivate } from "./emr-cluster-private";
+export { lambdaInVpc } from "./lambda-in-vpc";
+export { lambdaNoPublicAccess } from "./lambda-no-public-access";
+export { redshiftNotPublic } from "./redshift-not-public";
+export { s3PublicAccessBlock } from "./s3-public-access-block";
+export { sagemakerNotPublic } from "./sagemaker-not-public";
+export { securityGroupNoPublicIngress } from "./security-group-no-public-ingress";
+export { subnetNoPublicIp } from "./subnet-no-public-ip";

@@ -1,0 +1,1 @@
+export { requiredTags } from "./required-tags";
