@@ -49,7 +49,7 @@ const security = new SecurityBaseline(
 const network = new Network(
   "platform",
   {
-    vpcCidr: cfg.network.vpcCidr,
+    cidrBlock: cfg.network.vpcCidr,
     azCount: cfg.network.azCount,
     publicSubnetCidrs: cfg.network.publicSubnetCidrs,
     privateSubnetCidrs: cfg.network.privateSubnetCidrs,

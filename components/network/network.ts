@@ -2,26 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SecurityGroupRole, SubnetTier } from "../../contracts/platform";
 import { FlowLogs } from "./flowLogs";
 import { SecurityGroups } from "./securityGroups";
-import { type NatGatewayMode, Vpc } from "./vpc";
+import { Vpc, type VpcArgs } from "./vpc";
 import { VpcEndpoints } from "./vpcEndpoints";
 
-export interface NetworkArgs {
-  /** VPC address range. Default `10.0.0.0/16`. */
-  readonly vpcCidr?: string;
-  /** Availability zones. Default 2. */
-  readonly azCount?: number;
-  /** Public tier blocks, one per AZ. Required. */
-  readonly publicSubnetCidrs: readonly string[];
-  /** Private tier blocks, one per AZ. Required. */
-  readonly privateSubnetCidrs: readonly string[];
-  /** Database tier blocks, one per AZ. Required. */
-  readonly databaseSubnetCidrs: readonly string[];
-  /** NAT gateways for the private tier. Default `perAz`. */
-  readonly natGateways?: NatGatewayMode;
+/** The VPC's arguments (`VpcArgs`: range, zones, tier blocks, NAT mode, public IPs) plus: */
+export interface NetworkArgs extends VpcArgs {
   /** Interface VPC endpoints (billed per AZ-hour). Default true. */
   readonly interfaceEndpoints?: boolean;
-  /** Public subnets assign public IPs at launch. Default false. */
-  readonly mapPublicIpOnLaunch?: boolean;
   /** Flow log retention in days. Default 365. */
   readonly flowLogRetentionDays?: number;
   /** KMS key of the logs data class, for the flow log group. Required. */
@@ -51,19 +38,7 @@ export class Network extends pulumi.ComponentResource {
     super("dataplatform:network:Network", name, {}, opts);
     const parent = { parent: this };
 
-    this.vpc = new Vpc(
-      `${name}-vpc`,
-      {
-        cidrBlock: args.vpcCidr,
-        azCount: args.azCount,
-        publicSubnetCidrs: args.publicSubnetCidrs,
-        privateSubnetCidrs: args.privateSubnetCidrs,
-        databaseSubnetCidrs: args.databaseSubnetCidrs,
-        natGateways: args.natGateways,
-        mapPublicIpOnLaunch: args.mapPublicIpOnLaunch,
-      },
-      parent,
-    );
+    this.vpc = new Vpc(`${name}-vpc`, args, parent);
     this.securityGroups = new SecurityGroups(
       `${name}-sg`,
       { vpcId: this.vpc.vpcId, vpcCidr: this.vpc.cidrBlock, privateSubnetCidrs: args.privateSubnetCidrs },
