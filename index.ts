@@ -9,7 +9,11 @@ import { DATA_CLASSIFICATIONS } from "./config/domain";
 import { DeployRole } from "./components/delivery";
 import { createProviders } from "./components/core/providers";
 import { platformTags } from "./components/core/tags";
+import { SparkCluster } from "./components/batch";
+import { DataLake, LakeCatalog, lakeOutputs, QueryWorkgroup } from "./components/lake";
 import { Network } from "./components/network";
+import { AlarmTopic } from "./components/observability";
+import { Warehouse } from "./components/warehouse";
 import { LF_TAG_KEYS, SecurityBaseline } from "./components/security";
 import { PLATFORM_CONTRACT_VERSION, PLATFORM_PROJECT, type PlatformOutputs } from "./contracts/platform";
 
@@ -63,6 +67,96 @@ const network = new Network(
   { provider: providers.primary },
 );
 
+// Lake: zones, catalog and the shared Athena workgroup (components/lake).
+const keys = security.keys.arns;
+const lake = new DataLake(
+  "lake",
+  {
+    kmsKeyArn: keys.lake,
+    allowDestroyData: cfg.lake.allowDestroyData,
+    lifecycle: {
+      raw: {
+        transitionToIaDays: cfg.lake.rawTransitionToIaDays,
+        transitionToGlacierDays: cfg.lake.rawTransitionToGlacierDays,
+      },
+    },
+    ...(cfg.lake.replication && security.keys.replicaArns
+      ? { replication: { provider: providers.dr, replicaKmsKeyArn: security.keys.replicaArns.lake } }
+      : {}),
+  },
+  { provider: providers.primary },
+);
+const catalog = new LakeCatalog(
+  "catalog",
+  {
+    kmsKeyArn: keys.lake,
+    zones: lake.zones,
+    databasePrefix: `lake_${cfg.environment}`,
+    // `domain` and `classification` LF-tags belong to the security baseline; the catalog adds `zone`.
+    lfTags: { zone: ["raw", "processed", "curated"] },
+  },
+  { provider: providers.primary, dependsOn: [security.lakeFormation] },
+);
+const workgroup = new QueryWorkgroup(
+  "analytics",
+  { resultBucket: lake.queryResults },
+  { provider: providers.primary },
+);
+
+// Alarm notifications for every layer (KMS-encrypted topic; optional email subscription).
+const alarms = new AlarmTopic(
+  "alarms",
+  { kmsKeyArn: keys.logs, ...(cfg.observability.alarmEmail ? { email: cfg.observability.alarmEmail } : {}) },
+  { provider: providers.primary },
+);
+
+// Batch: Spark on EMR (prod) or EMR Serverless (dev), in the private tier.
+const spark = cfg.features.batch
+  ? new SparkCluster(
+      "spark",
+      {
+        serverless: cfg.batch.emrServerless,
+        subnetIds: network.subnetIds.private,
+        masterSecurityGroupId: network.securityGroupIds.emrMaster,
+        workerSecurityGroupId: network.securityGroupIds.emrWorker,
+        serviceAccessSecurityGroupId: network.securityGroupIds.emrServiceAccess,
+        logUri: pulumi.interpolate`s3://${lake.artifacts.bucketName}/emr/logs/`,
+        dataKmsKeyArn: keys.lake,
+        localDiskKmsKeyArn: keys.lake,
+        logKmsKeyArn: keys.logs,
+        scaling: { maxNodes: cfg.batch.emrMaxNodes },
+      },
+      { provider: providers.primary },
+    )
+  : undefined;
+
+// Warehouse: Redshift in the database tier, loading from the processed zone.
+const warehouse = cfg.features.warehouse
+  ? new Warehouse(
+      "warehouse",
+      {
+        serverless: cfg.warehouse.serverless,
+        subnetGroupName: network.subnetGroupNames.redshift,
+        subnetIds: network.subnetIds.database,
+        securityGroupIds: [network.securityGroupIds.redshift],
+        kmsKeyArn: keys.warehouse,
+        secretsKmsKeyArn: keys.secrets,
+        logKmsKeyArn: keys.logs,
+        logRetentionDays: cfg.observability.logRetentionDays,
+        nodeCount: cfg.warehouse.nodeCount,
+        multiAz: cfg.warehouse.multiAz,
+        snapshotRetentionDays: cfg.warehouse.snapshotRetentionDays,
+        lake: {
+          bucketArn: lake.zones.processed.bucketArn,
+          kmsKeyArn: keys.lake,
+          glueDatabaseNames: [catalog.databases.processed.databaseName],
+        },
+        allowDestroyData: cfg.lake.allowDestroyData,
+      },
+      { provider: providers.primary },
+    )
+  : undefined;
+
 /** The contract's fields, each either a value or an output that resolves to it. */
 type Exported<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 const outputs: Exported<PlatformOutputs> = {
@@ -94,6 +188,25 @@ const outputs: Exported<PlatformOutputs> = {
     classification: { key: LF_TAG_KEYS.classification, values: [...DATA_CLASSIFICATIONS] },
   },
   deployRoleArn: deployRole?.roleArn,
+  lake: lakeOutputs(lake, catalog, workgroup),
+  alarmTopicArn: alarms.topicArn,
+  batch: spark
+    ? pulumi.output({
+        kind: cfg.batch.emrServerless ? ("emr-serverless" as const) : ("emr" as const),
+        id: (spark.applicationId ?? spark.clusterId)!,
+      })
+    : undefined,
+  warehouse: warehouse
+    ? pulumi.output({
+        kind: warehouse.loadTarget.kind,
+        name: warehouse.loadTarget.name,
+        arn: warehouse.loadTarget.arn,
+        database: warehouse.databaseName,
+        ...(warehouse.loadTarget.dbUser ? { dbUser: warehouse.loadTarget.dbUser } : {}),
+        endpoint: warehouse.endpoint,
+        adminSecretArn: warehouse.adminSecretArn,
+      })
+    : undefined,
 };
 
 export = outputs;

@@ -223,6 +223,13 @@ export const PlatformConfigSchema = PlatformConfigObject.superRefine((c, ctx) =>
       }
     }
   }
+  if (c.features.warehouse && c.warehouse.serverless && c.network.azCount < 3) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["warehouse", "serverless"],
+      message: `false while network.azCount = ${c.network.azCount}: Redshift Serverless needs subnets in at least three AZs`,
+    });
+  }
   if (c.environment === "prod") {
     if (c.network.azCount < 2) {
       ctx.addIssue({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ENVIRONMENTS } from "../config/schema";
+import { LakeOutputsSchema } from "../components/lake/outputs";
 
 /** Bumped when an output is removed or changes meaning; consumers refuse a contract they do not know. */
 export const PLATFORM_CONTRACT_VERSION = 1;
@@ -47,6 +48,24 @@ export const PlatformOutputsSchema = z.object({
   logRetentionDays: z.number().int().positive(),
   /** IAM role Pulumi Deployments assumes by OIDC for this environment (absent on `local`). */
   deployRoleArn: z.string().startsWith("arn:").optional(),
+  /** The lake: zone buckets, lake key, Glue security configuration, zone databases, Athena workgroup. */
+  lake: LakeOutputsSchema,
+  /** SNS topic every alarm of the environment notifies. */
+  alarmTopicArn: arn,
+  /** Spark compute of the batch layer, when the batch feature is on. */
+  batch: z.object({ kind: z.enum(["emr", "emr-serverless"]), id }).optional(),
+  /** The warehouse, when the warehouse feature is on. */
+  warehouse: z
+    .object({
+      kind: z.enum(["cluster", "serverless"]),
+      name: id,
+      arn,
+      database: id,
+      dbUser: id.optional(),
+      endpoint: z.string().min(1),
+      adminSecretArn: arn,
+    })
+    .optional(),
 
   /** The VPC every workload runs in. */
   vpcId: id,

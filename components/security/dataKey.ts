@@ -37,20 +37,32 @@ export const DATA_CLASS_DESCRIPTIONS: Record<DataClass, string> = {
 export function serviceKeyStatements(dataClass: DataClass, ctx: AccountContext): Statement[] {
   const { accountId, partition, region } = ctx;
   const sourceAccount = { "aws:SourceAccount": accountId };
+  const logGroups: Statement = {
+    Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+    Effect: "Allow",
+    Principal: { Service: `logs.${region}.amazonaws.com` },
+    Action: [...CLOUDWATCH_LOGS_KEY_ACTIONS],
+    Resource: "*",
+    Condition: {
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+      },
+    },
+  };
   switch (dataClass) {
+    case "lake":
+      // Glue's security configuration encrypts job logs (CloudWatch) with the lake key.
+      return [logGroups];
     case "logs":
       return [
+        logGroups,
         {
-          Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+          Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
           Effect: "Allow",
-          Principal: { Service: `logs.${region}.amazonaws.com` },
-          Action: [...CLOUDWATCH_LOGS_KEY_ACTIONS],
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
-          Condition: {
-            ArnLike: {
-              "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
-            },
-          },
+          Condition: { StringEquals: sourceAccount },
         },
         {
           Sid: "CloudTrailEncryptsThisAccountsTrails",

@@ -1,0 +1,1 @@
+export { AlarmTopic, type AlarmTopicArgs, alarmTopicPolicy } from "./alarmTopic";
