@@ -78,13 +78,16 @@ export interface PipelineArgs {
   /** Days after the event time items expire (TTL). Default: never. */
   readonly ttlDays?: number;
   /** Replica regions of the serving table (global table), each with its key. Default none. */
-  readonly replicas?: readonly { readonly region: string; readonly kmsKeyArn: pulumi.Input<string> }[];
+  readonly replicas?: readonly {
+    readonly region: pulumi.Input<string>;
+    readonly kmsKeyArn: pulumi.Input<string>;
+  }[];
   /** Firehose buffering: seconds (0-900) and MB (64-128 with dynamic partitioning). Default 60 s, 64 MB. */
   readonly delivery?: { readonly bufferingSeconds?: number; readonly bufferingMb?: number };
   /** Real-time aggregate: tumbling window length in seconds (1-900). Default: no aggregator. */
   readonly windowSeconds?: number;
   /** Log retention in days. Default 14. */
-  readonly logRetentionDays?: number;
+  readonly logRetentionDays?: pulumi.Input<number>;
   /** SNS topic for alarm notifications. Default: alarms without actions. */
   readonly alarmTopicArn?: pulumi.Input<string>;
   /** Alarm thresholds. Defaults: iterator age 60 s, Firehose freshness 900 s. */
@@ -433,7 +436,7 @@ export class Pipeline extends pulumi.ComponentResource {
     });
   }
 
-  private logGroup(name: string, retentionDays: number): aws.cloudwatch.LogGroup {
+  private logGroup(name: string, retentionDays: pulumi.Input<number>): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(
       name,
       { retentionInDays: retentionDays, kmsKeyId: this.keys.logs },
