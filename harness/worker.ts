@@ -55,6 +55,10 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
   const providerRegion = new Map<string, string>();
   const defaultProviders = new Map<string, string>();
   const needs = new Set<string>();
+  // A program that reads a stack not evaluated yet is re-run once it is: stop at the first such read
+  // rather than wait for a program whose inputs will never resolve.
+  let signalNeeds: () => void = () => undefined;
+  const needsSignal = new Promise<"needs">((resolve) => (signalNeeds = () => resolve("needs")));
   const errors: string[] = [];
   const configRegion = req.config["aws:region"] ?? "us-east-1";
 
@@ -145,6 +149,7 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
         const found = req.stackOutputs[key];
         if (!found) {
           needs.add(key);
+          signalNeeds();
           throw new MissingStackError(name);
         }
         return { id: name, state: { name, outputs: found, secretOutputNames: [] } };
@@ -200,19 +205,33 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     supportsTransforms: false,
   });
 
-  try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      const mod = require(req.main);
-      const entry = mod?.default;
-      if (typeof entry === "function") return await entry();
-      return mod;
-    });
-  } catch (e) {
-    fail(e);
+  const run = (async () => {
+    try {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        const mod = require(req.main);
+        const entry = mod?.default;
+        if (typeof entry === "function") return await entry();
+        return mod;
+      });
+    } catch (e) {
+      fail(e);
+    }
+    await settings.waitForRPCs();
+    // Let rejected applies surface before reporting.
+    await new Promise((r) => setImmediate(r));
+    return "done" as const;
+  })();
+  if ((await Promise.race([run, needsSignal])) === "needs") {
+    return {
+      project: req.project,
+      stack: req.stack,
+      steps: [],
+      outputs: {},
+      needs: [...needs],
+      errors: [],
+      durationMs: Date.now() - started,
+    };
   }
-  await settings.waitForRPCs();
-  // Let rejected applies surface before reporting.
-  await new Promise((r) => setImmediate(r));
 
   const ordered = order.map((urn) => {
     const step = steps.get(urn)!;

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { DEFAULTS } from "../../config/defaults";
+import { deepMerge } from "../../config/load";
+import { ENVIRONMENTS, type Environment, StreamingSchema } from "../../config/schema";
+
+/** A domain's streaming settings: the platform's per-environment defaults, overridable per domain. */
+export const DomainStreamingSchema = StreamingSchema.partial();
+
+/**
+ * The streaming settings of a domain stack: defaults for its environment (the stack name, as for
+ * the platform — `config/defaults.ts`, one table for every project) merged with the domain's own
+ * `streaming` config, validated against the same limits.
+ *
+ * @example
+ * streamingSettings("prod", { processorReservedConcurrency: 50 }).globalTables; // true
+ */
+export function streamingSettings(stack: string, overrides: z.infer<typeof DomainStreamingSchema> = {}) {
+  if (!(ENVIRONMENTS as readonly string[]).includes(stack)) {
+    throw new Error(`stack "${stack}" is not an environment (${ENVIRONMENTS.join(", ")})`);
+  }
+  const env = stack as Environment;
+  const merged = deepMerge(deepMerge(DEFAULTS.common.streaming, DEFAULTS[env].streaming), overrides);
+  return {
+    ...StreamingSchema.parse(merged),
+    allowDestroyData: Boolean(deepMerge(DEFAULTS.common.lake, DEFAULTS[env].lake).allowDestroyData),
+  };
+}

@@ -1,0 +1,117 @@
+import { createWindowAggregator, type WindowResponse, type WindowState } from "../aggregator/aggregator";
+import { createKinesisProcessor } from "../processor/processor";
+import { buildDataProduct } from "../schemas";
+import { dynamoDbPort, firehosePort, objectStorePort } from "../sinks/ports";
+import { jsonLogger } from "../telemetry/log";
+import type { BatchResponse, InvocationContext, KinesisStreamEvent, KinesisWindowEvent } from "../types";
+import { readAggregatorEnvironment, readProcessorEnvironment } from "./env";
+
+/*
+ * Lambda entry factories for `aws.lambda.CallbackFunction({ callbackFactory })`.
+ *
+ * Pulumi serializes a factory by value: the runtime functions it calls are copied into the
+ * package, npm modules become `require()` calls. So nothing here may be a module-level zod schema,
+ * SDK client or Set (see FACTS.md); SDK clients and the compiled schema are built inside the
+ * factory, which Lambda runs once per container, and every setting comes from the environment.
+ */
+
+/**
+ * `callbackFactory` of a stream processor (Kinesis event source mapping with
+ * `FunctionResponseTypes: ["ReportBatchItemFailures"]`). Reads DATA_PRODUCT, TABLE_NAME and/or
+ * DELIVERY_STREAM_NAME, DEAD_LETTER_BUCKET (see runtime/README.md).
+ *
+ * @example
+ * new aws.lambda.CallbackFunction(`${name}-processor`, {
+ *   callbackFactory: streamProcessorFactory,
+ *   role: role.arn,
+ *   codePathOptions: lambdaCodePathOptions(),
+ *   environment: { variables: { DATA_PRODUCT: "orders", TABLE_NAME: table.name, DEAD_LETTER_BUCKET: dlq.bucket } },
+ * }, { parent: this });
+ */
+export function streamProcessorFactory(): (
+  event: KinesisStreamEvent,
+  context: InvocationContext,
+) => Promise<BatchResponse> {
+  const cfg = readProcessorEnvironment(process.env);
+  const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");
+  const { FirehoseClient } = require("@aws-sdk/client-firehose");
+  const { S3Client } = require("@aws-sdk/client-s3");
+  const product = buildDataProduct(cfg.dataProduct);
+  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  const write = (line: string) => void process.stdout.write(line + "\n");
+  return createKinesisProcessor({
+    product,
+    ...(cfg.tableName === undefined
+      ? {}
+      : {
+          table: {
+            port: dynamoDbPort(new DynamoDBClient({})),
+            tableName: cfg.tableName,
+            ...(cfg.ttlDays === undefined ? {} : { ttlDays: cfg.ttlDays }),
+          },
+        }),
+    ...(cfg.deliveryStreamName === undefined
+      ? {}
+      : {
+          delivery: {
+            port: firehosePort(new FirehoseClient({})),
+            deliveryStreamName: cfg.deliveryStreamName,
+          },
+        }),
+    deadLetter: {
+      port: objectStorePort(new S3Client({ forcePathStyle: cfg.s3ForcePathStyle })),
+      bucket: cfg.deadLetterBucket,
+      prefix: cfg.deadLetterPrefix,
+    },
+    logger: jsonLogger({
+      base: { dataProduct: product.name, ...(functionName ? { functionName } : {}) },
+      level: cfg.logLevel,
+      write,
+    }),
+    writeMetrics: write,
+    metricsNamespace: cfg.metricsNamespace,
+    ...(functionName ? { functionName } : {}),
+    safetyMarginMs: cfg.safetyMarginMs,
+    writeConcurrency: cfg.writeConcurrency,
+    retry: { baseDelayMs: cfg.retryBaseDelayMs, maxDelayMs: cfg.retryMaxDelayMs },
+  });
+}
+
+/**
+ * `callbackFactory` of a tumbling-window aggregator (event source mapping with
+ * `TumblingWindowInSeconds`). Reads DATA_PRODUCT and TABLE_NAME (a table keyed `pk`/`sk`).
+ *
+ * @example
+ * new aws.lambda.CallbackFunction(`${name}-aggregator`, {
+ *   callbackFactory: windowAggregatorFactory, role: role.arn, codePathOptions: lambdaCodePathOptions(),
+ *   environment: { variables: { DATA_PRODUCT: "clickstream", TABLE_NAME: windows.name } },
+ * }, { parent: this });
+ */
+export function windowAggregatorFactory(): (
+  event: KinesisWindowEvent<WindowState>,
+  context: InvocationContext,
+) => Promise<WindowResponse> {
+  const cfg = readAggregatorEnvironment(process.env);
+  const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");
+  const product = buildDataProduct(cfg.dataProduct);
+  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  const write = (line: string) => void process.stdout.write(line + "\n");
+  return createWindowAggregator({
+    product,
+    table: {
+      port: dynamoDbPort(new DynamoDBClient({})),
+      tableName: cfg.tableName,
+      ...(cfg.ttlDays === undefined ? {} : { ttlDays: cfg.ttlDays }),
+    },
+    logger: jsonLogger({
+      base: { dataProduct: product.name, ...(functionName ? { functionName } : {}) },
+      level: cfg.logLevel,
+      write,
+    }),
+    writeMetrics: write,
+    metricsNamespace: cfg.metricsNamespace,
+    metricTopKeys: cfg.metricTopKeys,
+    safetyMarginMs: cfg.safetyMarginMs,
+    retry: { baseDelayMs: cfg.retryBaseDelayMs, maxDelayMs: cfg.retryMaxDelayMs },
+  });
+}

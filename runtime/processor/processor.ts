@@ -1,0 +1,392 @@
+import { POISON_REASONS, RUNTIME_DEFAULTS, type PoisonReason } from "../constants";
+import type { DataProduct } from "../schemas/types";
+import { deadLetter, type PoisonRecord } from "../sinks/deadletter";
+import { describe, writeImmutable, writeLatest, type TableWrite, type WriteContext } from "../sinks/dynamodb";
+import { deliver } from "../sinks/firehose";
+import type { DynamoDbPort, FirehosePort, ObjectStorePort } from "../sinks/ports";
+import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
+import { emfDocument } from "../telemetry/emf";
+import type { Logger } from "../telemetry/log";
+import type { BatchResponse, InvocationContext, KinesisEventRecord, KinesisStreamEvent } from "../types";
+import { compareSequenceNumbers, decodeBase64, shardIdOf } from "./decode";
+import { deaggregate, isAggregated } from "./kpl";
+import { createTransformer, isRefused, type Prepared } from "./transform";
+
+/** Everything a stream processor needs; clients come in as ports so tests can inject faults. */
+export interface ProcessorOptions {
+  readonly product: DataProduct<unknown>;
+  /** The serving table; omit for a lake-only pipeline. */
+  readonly table?: { readonly port: DynamoDbPort; readonly tableName: string; readonly ttlDays?: number };
+  /** The Firehose delivery stream to the lake raw zone; omit for a table-only pipeline. */
+  readonly delivery?: { readonly port: FirehosePort; readonly deliveryStreamName: string };
+  /** Where poison records go (one S3 object each). */
+  readonly deadLetter: { readonly port: ObjectStorePort; readonly bucket: string; readonly prefix: string };
+  readonly logger: Logger;
+  /** Receives one EMF JSON line per batch. */
+  readonly writeMetrics: (line: string) => void;
+  readonly metricsNamespace?: string;
+  readonly functionName?: string;
+  /** Default `RUNTIME_DEFAULTS.safetyMarginMs`. */
+  readonly safetyMarginMs?: number;
+  readonly retry?: RetryPolicy;
+  /** Parallel conditional writes (`latest` products). Default 16. */
+  readonly writeConcurrency?: number;
+  readonly deadLetterConcurrency?: number;
+  readonly timing?: Timing;
+  readonly now?: () => number;
+}
+
+/** Counters of one batch, logged and emitted as embedded metrics. */
+export interface BatchStats {
+  records: number;
+  userRecords: number;
+  aggregated: number;
+  poison: number;
+  deadLettered: number;
+  stored: number;
+  duplicates: number;
+  delivered: number;
+  retried: number;
+  failed: number;
+  iteratorLagMs: number;
+}
+
+/** A user record (a plain record, or one record of a KPL aggregate) with its parent's position. */
+interface Unit {
+  readonly parent: number;
+  readonly sub?: number;
+  readonly bytes: Buffer;
+}
+
+/**
+ * Creates the Kinesis stream processor of one data product: a Lambda handler for an event source
+ * mapping with `ReportBatchItemFailures`.
+ *
+ * Per batch, in shard order: decode base64 once, de-aggregate KPL records, parse and validate
+ * with the product's compiled schema, transform; then, in parallel, dead-letter poison records,
+ * write the serving table (idempotently) and the lake delivery stream, retrying throttling and partial failures
+ * with jittered backoff within the invocation's time. It then reports at most one batch item
+ * failure: the first record (by sequence number) that is not fully stored or dead-lettered, so
+ * Lambda resumes exactly there. It never throws: an unexpected error reports the first record.
+ *
+ * @example
+ * const handler = createKinesisProcessor({
+ *   product: defineOrders(),
+ *   table: { port: dynamoDbPort(new DynamoDBClient({})), tableName: "orders" },
+ *   deadLetter: { port: objectStorePort(new S3Client({})), bucket: "dlq", prefix: "dead-letters/" },
+ *   logger: jsonLogger({}), writeMetrics: (l) => process.stdout.write(l + "\n"),
+ * });
+ * export const handler = (event, context) => handler(event, context);
+ */
+export function createKinesisProcessor(
+  options: ProcessorOptions,
+): (event: KinesisStreamEvent, context: InvocationContext) => Promise<BatchResponse> {
+  if (!options.table && !options.delivery) {
+    throw new TypeError("a stream processor needs a serving table, a delivery stream, or both");
+  }
+  const product = options.product;
+  const schema = product.schema;
+  const prepare = createTransformer(product, { ttlDays: options.table?.ttlDays });
+  const timing = options.timing ?? systemTiming();
+  const now = options.now ?? Date.now;
+  const retry = options.retry ?? {
+    baseDelayMs: RUNTIME_DEFAULTS.retryBaseDelayMs,
+    maxDelayMs: RUNTIME_DEFAULTS.retryMaxDelayMs,
+  };
+  const margin = options.safetyMarginMs ?? RUNTIME_DEFAULTS.safetyMarginMs;
+  const namespace = options.metricsNamespace ?? RUNTIME_DEFAULTS.metricsNamespace;
+  const logger = options.logger;
+
+  return async (event, context) => {
+    const records = inShardOrder(event.Records ?? []);
+    if (records.length === 0) return { batchItemFailures: [] };
+    const budget: Budget = { remainingMs: () => context.getRemainingTimeInMillis() - margin };
+    const shardId = shardIdOf(records[0].eventID);
+    const eventSourceARN = records[0].eventSourceARN;
+    const requestId = context.awsRequestId;
+    const log = (level: "warn" | "error" | "info", message: string, fields: Record<string, unknown>) =>
+      logger.log(level, message, { shardId, awsRequestId: requestId, ...fields });
+    const stats: BatchStats = {
+      records: records.length,
+      userRecords: 0,
+      aggregated: 0,
+      poison: 0,
+      deadLettered: 0,
+      stored: 0,
+      duplicates: 0,
+      delivered: 0,
+      retried: 0,
+      failed: 0,
+      iteratorLagMs: Math.max(
+        0,
+        now() - records[records.length - 1].kinesis.approximateArrivalTimestamp * 1000,
+      ),
+    };
+    // The first record (position) that is not done; everything from there on is redelivered.
+    let firstFailed = records.length;
+    const fail = (position: number) => {
+      if (position < firstFailed) firstFailed = position;
+    };
+
+    try {
+      // 1. Decode, de-aggregate, parse, validate, transform (CPU only).
+      const poison: PoisonRecord[] = [];
+      const poisonParents: number[] = [];
+      const ready: { unit: Unit; prepared: Prepared }[] = [];
+      const refuse = (
+        r: KinesisEventRecord,
+        parent: number,
+        sub: number | undefined,
+        data: string,
+        reason: PoisonReason,
+        detail: string,
+      ) => {
+        poison.push({
+          sequenceNumber: r.kinesis.sequenceNumber,
+          ...(sub === undefined ? {} : { subSequenceNumber: sub }),
+          partitionKey: r.kinesis.partitionKey,
+          approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp,
+          data,
+          reason,
+          detail,
+        });
+        poisonParents.push(parent);
+      };
+      for (let p = 0; p < records.length; p++) {
+        const r = records[p];
+        const buf = decodeBase64(r.kinesis.data);
+        if (buf === undefined) {
+          refuse(r, p, undefined, r.kinesis.data, POISON_REASONS.notBase64, "record data is not base64");
+          continue;
+        }
+        let units: Unit[];
+        if (isAggregated(buf)) {
+          stats.aggregated++;
+          try {
+            units = deaggregate(buf).map((u, sub) => ({ parent: p, sub, bytes: u.data }));
+          } catch (err) {
+            refuse(r, p, undefined, r.kinesis.data, POISON_REASONS.kplCorrupt, describe(err));
+            continue;
+          }
+        } else {
+          units = [{ parent: p, bytes: buf }];
+        }
+        for (const unit of units) {
+          stats.userRecords++;
+          const raw = () => (unit.sub === undefined ? r.kinesis.data : unit.bytes.toString("base64"));
+          let value: unknown;
+          try {
+            value = JSON.parse(unit.bytes.toString("utf8"));
+          } catch (err) {
+            refuse(r, p, unit.sub, raw(), POISON_REASONS.notJson, describe(err));
+            continue;
+          }
+          const parsed = schema.safeParse(value);
+          if (!parsed.success) {
+            const detail = parsed.error.issues
+              .slice(0, 5)
+              .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+              .join("; ");
+            refuse(r, p, unit.sub, raw(), POISON_REASONS.schemaViolation, detail);
+            continue;
+          }
+          const out = prepare(parsed.data, {
+            sequenceNumber: r.kinesis.sequenceNumber,
+            ...(unit.sub === undefined ? {} : { subSequenceNumber: unit.sub }),
+            shardId,
+          });
+          if (isRefused(out)) refuse(r, p, unit.sub, raw(), out.reason, out.detail);
+          else ready.push({ unit, prepared: out });
+        }
+      }
+      stats.poison = poison.length;
+
+      if (budget.remainingMs() <= 0) {
+        fail(0);
+      } else {
+        const dlCtx = {
+          port: options.deadLetter.port,
+          bucket: options.deadLetter.bucket,
+          prefix: options.deadLetter.prefix,
+          dataProduct: product.name,
+          eventSourceARN,
+          shardId,
+          ...(requestId === undefined ? {} : { awsRequestId: requestId }),
+          concurrency: options.deadLetterConcurrency ?? RUNTIME_DEFAULTS.deadLetterConcurrency,
+          budget,
+          retry,
+          timing,
+          now,
+          log,
+        };
+        // 2. Dead letters, the serving table and the lake in parallel: each sink works in shard
+        //    order and stops at its first record it cannot complete, so a slow sink still lets
+        //    the batch make progress. Whatever was written past the first failure is rewritten
+        //    idempotently on redelivery (the lake is at-least-once: records carry `_meta`).
+        const deadLettering = poison.length > 0 ? deadLetter(dlCtx, poison) : Promise.resolve(undefined);
+        const table = options.table;
+        const { writes, writeOf } = table ? dedupe(ready, product) : { writes: [], writeOf: [] };
+        const writing = table
+          ? (() => {
+              const ctx: WriteContext = {
+                port: table.port,
+                tableName: table.tableName,
+                key: product.tableKey,
+                budget,
+                retry,
+                timing,
+                log,
+              };
+              return product.writeMode === "latest"
+                ? writeLatest(ctx, writes, options.writeConcurrency ?? RUNTIME_DEFAULTS.writeConcurrency)
+                : writeImmutable(ctx, writes);
+            })()
+          : Promise.resolve(undefined);
+        const delivery = options.delivery;
+        const delivering =
+          delivery && ready.length > 0
+            ? deliver(
+                {
+                  port: delivery.port,
+                  deliveryStreamName: delivery.deliveryStreamName,
+                  budget,
+                  retry,
+                  timing,
+                  log,
+                },
+                ready.map((x) => x.prepared.line),
+              )
+            : Promise.resolve(undefined);
+        const [dl, written, delivered] = await Promise.all([deadLettering, writing, delivering]);
+
+        if (dl) {
+          stats.retried += dl.retries;
+          stats.deadLettered += poison.length - dl.failed.size;
+          dl.failed.forEach((i) => fail(poisonParents[i]));
+        }
+        if (delivered) {
+          stats.retried += delivered.retries;
+          ready.forEach((x, i) => {
+            if (delivered.failed.has(i)) fail(x.unit.parent);
+            else stats.delivered++;
+          });
+        }
+        if (written) {
+          stats.retried += written.retries;
+          stats.duplicates += written.duplicates;
+          const rejected: PoisonRecord[] = [];
+          const rejectedParents: number[] = [];
+          ready.forEach((c, i) => {
+            const w = writeOf[i];
+            if (written.failed.has(w)) fail(c.unit.parent);
+            else if (written.rejected.has(w)) {
+              // DynamoDB refused the item itself (ValidationException): poison, dead-letter it.
+              const r = records[c.unit.parent];
+              rejected.push({
+                sequenceNumber: r.kinesis.sequenceNumber,
+                ...(c.unit.sub === undefined ? {} : { subSequenceNumber: c.unit.sub }),
+                partitionKey: r.kinesis.partitionKey,
+                approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp,
+                data: c.unit.sub === undefined ? r.kinesis.data : c.unit.bytes.toString("base64"),
+                reason: POISON_REASONS.rejectedBySink,
+                detail: "DynamoDB rejected the item (ValidationException)",
+              });
+              rejectedParents.push(c.unit.parent);
+            } else stats.stored++;
+          });
+          if (rejected.length > 0) {
+            stats.poison += rejected.length;
+            const more = await deadLetter(dlCtx, rejected);
+            stats.retried += more.retries;
+            stats.deadLettered += rejected.length - more.failed.size;
+            more.failed.forEach((i) => fail(rejectedParents[i]));
+          }
+        }
+      }
+    } catch (err) {
+      // A bug or an unexpected SDK behaviour: never throw (Lambda would retry the whole batch
+      // without bisecting our own report); report the first record instead.
+      log("error", "unexpected error; reporting the whole batch as failed", { error: describe(err) });
+      fail(0);
+    }
+
+    stats.failed = records.length - firstFailed;
+    const failures =
+      firstFailed < records.length ? [{ itemIdentifier: records[firstFailed].kinesis.sequenceNumber }] : [];
+    log(firstFailed < records.length ? "warn" : "info", "batch processed", {
+      dataProduct: product.name,
+      ...stats,
+      ...(failures.length > 0 ? { failedSequenceNumber: failures[0].itemIdentifier } : {}),
+    });
+    options.writeMetrics(
+      JSON.stringify(
+        emfDocument({
+          namespace,
+          dimensions: {
+            DataProduct: product.name,
+            ...(options.functionName ? { FunctionName: options.functionName } : {}),
+          },
+          timestamp: now(),
+          metrics: {
+            Records: { value: stats.records, unit: "Count" },
+            UserRecords: { value: stats.userRecords, unit: "Count" },
+            PoisonRecords: { value: stats.poison, unit: "Count" },
+            DeadLettered: { value: stats.deadLettered, unit: "Count" },
+            Stored: { value: stats.stored, unit: "Count" },
+            Duplicates: { value: stats.duplicates, unit: "Count" },
+            Delivered: { value: stats.delivered, unit: "Count" },
+            Retried: { value: stats.retried, unit: "Count" },
+            FailedRecords: { value: stats.failed, unit: "Count" },
+            IteratorLag: { value: stats.iteratorLagMs, unit: "Milliseconds" },
+          },
+          properties: { shardId, ...(requestId === undefined ? {} : { awsRequestId: requestId }) },
+        }),
+      ),
+    );
+    return { batchItemFailures: failures };
+  };
+}
+
+/** Records sorted by sequence number (BigInt); Lambda already delivers them so, this only checks. */
+export function inShardOrder(records: readonly KinesisEventRecord[]): readonly KinesisEventRecord[] {
+  for (let i = 1; i < records.length; i++) {
+    if (
+      compareSequenceNumbers(records[i - 1].kinesis.sequenceNumber, records[i].kinesis.sequenceNumber) > 0
+    ) {
+      return [...records].sort((a, b) =>
+        compareSequenceNumbers(a.kinesis.sequenceNumber, b.kinesis.sequenceNumber),
+      );
+    }
+  }
+  return records;
+}
+
+/**
+ * One write per table key: BatchWriteItem refuses duplicate keys in a call, and a later event for
+ * the same key supersedes an earlier one (the later one has the higher version).
+ */
+function dedupe(
+  ready: readonly { unit: Unit; prepared: Prepared }[],
+  product: DataProduct<unknown>,
+): { writes: TableWrite[]; writeOf: number[] } {
+  const byKey = new Map<string, number>();
+  const writes: TableWrite[] = [];
+  const writeOf: number[] = [];
+  const { hashKey, rangeKey } = product.tableKey;
+  for (const x of ready) {
+    const item = x.prepared.item;
+    const h = item[hashKey];
+    const r = rangeKey === undefined ? undefined : item[rangeKey];
+    const key = `${h?.S ?? h?.N}\u0000${r?.S ?? r?.N ?? ""}`;
+    const existing = byKey.get(key);
+    if (existing === undefined) {
+      byKey.set(key, writes.length);
+      writeOf.push(writes.length);
+      writes.push({ item, bytes: x.prepared.itemBytes });
+    } else {
+      writes[existing] = { item, bytes: x.prepared.itemBytes };
+      writeOf.push(existing);
+    }
+  }
+  return { writes, writeOf };
+}

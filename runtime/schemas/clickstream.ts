@@ -1,0 +1,68 @@
+import { z } from "zod";
+import type { DataProduct } from "./types";
+
+/** Event types of the clickstream data product. */
+export const CLICKSTREAM_EVENT_TYPES = [
+  "page_view",
+  "click",
+  "scroll",
+  "form_submit",
+  "purchase",
+  "custom",
+] as const;
+
+/** Builds the clickstream schema (call once per container; see `defineClickstream`). */
+export function clickstreamSchema() {
+  return z.object({
+    eventId: z.string().min(1).max(128),
+    sessionId: z.string().min(1).max(128),
+    userId: z.string().min(1).max(128).optional(),
+    eventType: z.enum(CLICKSTREAM_EVENT_TYPES),
+    page: z.string().min(1).max(2048),
+    url: z.url().max(4096),
+    referrer: z.string().max(4096).optional(),
+    occurredAt: z.iso.datetime({ offset: true }),
+    userAgent: z.string().max(1024).optional(),
+    properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  });
+}
+
+export type ClickstreamEvent = z.infer<ReturnType<typeof clickstreamSchema>>;
+
+/**
+ * High-volume web events. One immutable serving item per event, grouped by session
+ * (`pk = SESSION#<sessionId>`, `sk = <occurredAt>#<eventId>`); the window aggregate counts page views
+ * by page.
+ *
+ * @example
+ * const product = defineClickstream();
+ * product.schema.safeParse(JSON.parse(line));
+ */
+export function defineClickstream(): DataProduct<ClickstreamEvent> {
+  return {
+    name: "clickstream",
+    schema: clickstreamSchema(),
+    tableKey: { hashKey: "pk", rangeKey: "sk" },
+    writeMode: "immutable",
+    toItem: (e) => ({
+      pk: `SESSION#${e.sessionId}`,
+      sk: `${e.occurredAt}#${e.eventId}`,
+      eventId: e.eventId,
+      eventType: e.eventType,
+      page: e.page,
+      url: e.url,
+      occurredAt: e.occurredAt,
+      ...(e.userId === undefined ? {} : { userId: e.userId }),
+      ...(e.referrer === undefined ? {} : { referrer: e.referrer }),
+      ...(e.userAgent === undefined ? {} : { userAgent: e.userAgent }),
+      ...(e.properties === undefined ? {} : { properties: e.properties }),
+    }),
+    eventTime: (e) => e.occurredAt,
+    idempotencyKey: (e) => e.eventId,
+    aggregate: {
+      description: "page views by page",
+      key: (e) => (e.eventType === "page_view" ? e.page : undefined),
+      value: () => 1,
+    },
+  };
+}

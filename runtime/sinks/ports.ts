@@ -1,0 +1,64 @@
+import type {
+  AttributeValue,
+  BatchWriteItemCommandInput,
+  BatchWriteItemCommandOutput,
+  DynamoDBClient,
+  PutItemCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import type {
+  FirehoseClient,
+  PutRecordBatchCommandInput,
+  PutRecordBatchCommandOutput,
+} from "@aws-sdk/client-firehose";
+import type { PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
+
+/**
+ * The DynamoDB operations the runtime uses, in the SDK's own input/output shapes. Production
+ * passes `dynamoDbPort(new DynamoDBClient())`; tests pass the same adapter over an emulator, or a
+ * wrapper that injects faults.
+ */
+export interface DynamoDbPort {
+  batchWriteItem(input: BatchWriteItemCommandInput): Promise<{
+    UnprocessedItems?: Record<string, { PutRequest?: { Item?: Record<string, AttributeValue> } }[]>;
+  }>;
+  putItem(input: PutItemCommandInput): Promise<unknown>;
+}
+
+/** The Firehose operation the runtime uses. */
+export interface FirehosePort {
+  putRecordBatch(input: PutRecordBatchCommandInput): Promise<{
+    FailedPutCount?: number;
+    RequestResponses?: { RecordId?: string; ErrorCode?: string; ErrorMessage?: string }[];
+  }>;
+}
+
+/** The S3 operation the dead-letter writer uses. */
+export interface ObjectStorePort {
+  putObject(input: PutObjectCommandInput): Promise<unknown>;
+}
+
+/** Adapts an SDK v3 DynamoDB client. */
+export function dynamoDbPort(client: DynamoDBClient): DynamoDbPort {
+  // Loaded on first use: only the adapters need the SDK (which the Lambda runtime provides).
+  const { BatchWriteItemCommand, PutItemCommand } = require("@aws-sdk/client-dynamodb");
+  return {
+    batchWriteItem: (input) =>
+      client.send(new BatchWriteItemCommand(input)) as Promise<BatchWriteItemCommandOutput>,
+    putItem: (input) => client.send(new PutItemCommand(input)),
+  };
+}
+
+/** Adapts an SDK v3 Firehose client. */
+export function firehosePort(client: FirehoseClient): FirehosePort {
+  const { PutRecordBatchCommand } = require("@aws-sdk/client-firehose");
+  return {
+    putRecordBatch: (input) =>
+      client.send(new PutRecordBatchCommand(input)) as Promise<PutRecordBatchCommandOutput>,
+  };
+}
+
+/** Adapts an SDK v3 S3 client. */
+export function objectStorePort(client: S3Client): ObjectStorePort {
+  const { PutObjectCommand } = require("@aws-sdk/client-s3");
+  return { putObject: (input) => client.send(new PutObjectCommand(input)) };
+}

@@ -1,0 +1,75 @@
+/**
+ * The orders domain: order events on a KMS-encrypted stream, the latest state of every order in a
+ * serving table keyed by order id (conditional, versioned writes), the raw events in the lake
+ * partitioned by event time, order totals per currency in real-time windows, and a Glue table with
+ * partition projection so Athena sees new hours without a crawler.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { openDomain } from "../../components/core/domain";
+import { Pipeline } from "../../components/streaming";
+import { streamingSettings } from "../../components/streaming/domainSettings";
+import { rawEventsTable } from "../../components/streaming/lakeTables";
+import { configSchema } from "./config";
+
+const domain = openDomain(configSchema);
+const cfg = domain.config;
+const streaming = streamingSettings(pulumi.getStack(), cfg.streaming);
+const platform = domain.platform;
+const opts = { provider: domain.providers.primary };
+
+const orders = new Pipeline(
+  "orders",
+  {
+    dataProduct: "orders",
+    capacity: cfg.peakRecordsPerSecond
+      ? {
+          mode: "provisioned",
+          recordsPerSecond: cfg.peakRecordsPerSecond,
+          bytesPerSecond: cfg.peakRecordsPerSecond * cfg.averageRecordBytes,
+        }
+      : { mode: "onDemand" },
+    maxShards: streaming.maxShardsPerStream,
+    retentionHours: streaming.retentionHours,
+    keys: { streaming: platform.kmsKeyArns.streaming, logs: platform.kmsKeyArns.logs },
+    rawZone: {
+      bucketName: platform.lake.buckets.raw.name,
+      bucketArn: platform.lake.buckets.raw.arn,
+      kmsKeyArn: platform.lake.kmsKeyArn,
+    },
+    network: { subnetIds: platform.subnetIds.private, securityGroupIds: [platform.securityGroupIds.lambda] },
+    processor: { reservedConcurrency: streaming.processorReservedConcurrency },
+    maxTableCapacityUnits: streaming.maxTableCapacityUnits,
+    ttlDays: cfg.ttlDays,
+    replicas: streaming.globalTables
+      ? [
+          {
+            region: platform.drRegion,
+            kmsKeyArn: platform.apply((p) => {
+              if (!p.kmsReplicaKeyArns)
+                throw new Error("streaming.globalTables needs multi-region keys (security.multiRegionKeys)");
+              return p.kmsReplicaKeyArns.streaming;
+            }),
+          },
+        ]
+      : [],
+    windowSeconds: cfg.windowSeconds,
+    logRetentionDays: platform.logRetentionDays,
+    allowDestroyData: streaming.allowDestroyData,
+  },
+  opts,
+);
+
+const lake = rawEventsTable(
+  "orders",
+  { dataProduct: "orders", domain: domain.name, lake: platform.lake },
+  opts,
+);
+
+export const streamName = orders.stream.name;
+export const streamArn = orders.stream.arn;
+export const servingTableName = orders.table.name;
+export const windowTableName = orders.windowTable?.name;
+export const deliveryStreamName = orders.deliveryStream.name;
+export const processorName = orders.processor.name;
+export const rawDatabase = lake.database.databaseName;
+export const rawTable = lake.table.tableName;
