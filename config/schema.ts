@@ -125,6 +125,14 @@ export const BatchSchema = z.strictObject({
   glueMaxDpu: intIn(2, LIMITS.glueMaxDpu, "DPUs per Glue job"),
   /** Run Spark on EMR Serverless instead of a cluster. Default true outside prod. */
   emrServerless: z.boolean({ error: "true or false" }),
+  /**
+   * S3 object (zip of privateKey.pem, certificateChain.pem, trustedCertificates.pem) for EMR
+   * in-transit encryption. Required when Spark runs on an EMR cluster. Default none.
+   */
+  emrTlsCertificatesS3Uri: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.zip$/, { error: "an s3://bucket/key.zip URI" })
+    .optional(),
   /** Managed Airflow. Default false. */
   mwaa: z.boolean({ error: "true or false" }),
 });
@@ -222,6 +230,13 @@ export const PlatformConfigSchema = PlatformConfigObject.superRefine((c, ctx) =>
         });
       }
     }
+  }
+  if (c.features.batch && !c.batch.emrServerless && !c.batch.emrTlsCertificatesS3Uri) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["batch", "emrTlsCertificatesS3Uri"],
+      message: "required: an EMR cluster encrypts in transit with your certificate zip (or set batch.emrServerless)",
+    });
   }
   if (c.features.warehouse && c.warehouse.serverless && c.network.azCount < 3) {
     ctx.addIssue({

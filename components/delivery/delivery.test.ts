@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { importClosure, matchesFilter, pathFilters } from "../../cli/deploy/paths";
 import { discoverProjects, REPO_ROOT } from "../../harness/projects";
 import { planFor, planOf, projectsWithFixture, resourcesOf } from "../../harness/testing";
-import { DEPLOY_IAM_ACTIONS, DEPLOY_SERVICE_ACTIONS } from "./perms";
+import { DEPLOY_IAM_ACTIONS, DEPLOY_KMS_ACTIONS, DEPLOY_SERVICE_ACTIONS } from "./perms";
 
 type Statement = {
   Action: string | string[];
@@ -130,7 +130,8 @@ describe("path filters", () => {
 });
 
 it("gives the deploy role no account-wide wildcard and no IAM users or keys", () => {
-  const actions: string[] = [...DEPLOY_SERVICE_ACTIONS, ...DEPLOY_IAM_ACTIONS];
+  const actions: string[] = [...DEPLOY_SERVICE_ACTIONS, ...DEPLOY_KMS_ACTIONS, ...DEPLOY_IAM_ACTIONS];
+  expect(actions.filter((a) => a.startsWith("kms:") && /Decrypt|ReEncrypt|\*/.test(a))).toEqual([]);
   expect(actions).not.toContain("*");
   expect(actions.filter((a) => a.startsWith("iam:") && /User|AccessKey|Group|LoginProfile/.test(a))).toEqual(
     [],

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOY_IAM_ACTIONS, DEPLOY_SERVICE_ACTIONS } from "./perms";
+import { DEPLOY_IAM_ACTIONS, DEPLOY_KMS_ACTIONS, DEPLOY_SERVICE_ACTIONS } from "./perms";
 
 /** Pulumi Cloud's OIDC issuer (without scheme, as IAM condition keys use it). */
 export const PULUMI_OIDC_ISSUER = "api.pulumi.com/oidc";
@@ -46,6 +46,7 @@ export function deployPermissionsPolicy(): string {
     Version: "2012-10-17",
     Statement: [
       { Sid: "PlatformServices", Effect: "Allow", Action: [...DEPLOY_SERVICE_ACTIONS], Resource: "*" },
+      { Sid: "KeyManagement", Effect: "Allow", Action: [...DEPLOY_KMS_ACTIONS], Resource: "*" },
       { Sid: "RolesAndPolicies", Effect: "Allow", Action: [...DEPLOY_IAM_ACTIONS], Resource: "*" },
       { Sid: "Identity", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: "*" },
     ],

@@ -23,7 +23,6 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "glue:*",
   "guardduty:*",
   "kinesis:*",
-  "kms:*",
   "lakeformation:*",
   "lambda:*",
   "logs:*",
@@ -39,6 +38,36 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "states:*",
   "xray:*",
   "application-autoscaling:*",
+] as const;
+
+/**
+ * Key management without the right to decrypt: creating keys, policies, aliases, replicas, and the
+ * grants services take when they create encrypted resources for the deployer.
+ */
+export const DEPLOY_KMS_ACTIONS = [
+  "kms:CreateKey",
+  "kms:DescribeKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:PutKeyPolicy",
+  "kms:ListAliases",
+  "kms:ListKeys",
+  "kms:ListResourceTags",
+  "kms:CreateAlias",
+  "kms:UpdateAlias",
+  "kms:DeleteAlias",
+  "kms:ReplicateKey",
+  "kms:UpdateKeyDescription",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:CreateGrant",
+  "kms:ListGrants",
+  "kms:RevokeGrant",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
 ] as const;
 
 /** IAM actions limited to roles, policies and instance profiles (no users, groups or access keys). */

@@ -1,3 +1,4 @@
+import { EMR_MANAGED_POLICY_TAG } from "../batch/perms";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SECURITY_GROUP_ROLES, type SecurityGroupRole } from "../../contracts/platform";
@@ -207,7 +208,12 @@ export class SecurityGroups extends pulumi.ComponentResource {
             vpcId: args.vpcId,
             description: GROUP_DESCRIPTIONS[role],
             revokeRulesOnDelete: EMR_MANAGED.includes(role),
-            tags: { Name: `${name}-${role}`, Role: role },
+            // AmazonEMRServicePolicy_v2 acts only on resources carrying the EMR managed-policy tag.
+            tags: {
+              Name: `${name}-${role}`,
+              Role: role,
+              ...(EMR_MANAGED.includes(role) ? EMR_MANAGED_POLICY_TAG : {}),
+            },
           },
           parent,
         ),

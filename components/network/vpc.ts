@@ -1,3 +1,4 @@
+import { EMR_MANAGED_POLICY_TAG } from "../batch/perms";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { SubnetTier } from "../../contracts/platform";
@@ -138,7 +139,12 @@ export class Vpc extends pulumi.ComponentResource {
               cidrBlock: cidr,
               availabilityZone: this.availabilityZones[i],
               mapPublicIpOnLaunch: publicIps,
-              tags: { Name: pulumi.interpolate`${name}-${tier}-${this.availabilityZones[i]}`, Tier: tier },
+              tags: {
+                Name: pulumi.interpolate`${name}-${tier}-${this.availabilityZones[i]}`,
+                Tier: tier,
+                // EMR clusters run in the private tier; AmazonEMRServicePolicy_v2 acts only on tagged subnets.
+                ...(tier === "private" ? EMR_MANAGED_POLICY_TAG : {}),
+              },
             },
             parent,
           ),

@@ -122,6 +122,7 @@ describe.each(["dev", "prod"])("Pipeline (%s)", (stack) => {
     expect(t.deletionProtectionEnabled).toBe(true);
     expect(table.protect).toBe(true);
     expect(t.ttl).toEqual({ attributeName: "expiresAt", enabled: true });
+    expect(t.onDemandThroughput).toEqual({ maxReadRequestUnits: 40_000, maxWriteRequestUnits: 40_000 });
     if (stack === "prod") {
       expect(t.replicas).toEqual([
         {

@@ -482,7 +482,8 @@ export class Pipeline extends pulumi.ComponentResource {
         billingMode: billing.billing === "provisioned" ? "PROVISIONED" : "PAY_PER_REQUEST",
         ...(billing.billing === "provisioned"
           ? { readCapacity: billing.readUnits, writeCapacity: billing.writeUnits }
-          : {}),
+          : // On-demand still gets a ceiling: a runaway client cannot scale cost without bound.
+            { onDemandThroughput: { maxReadRequestUnits: maxUnits, maxWriteRequestUnits: maxUnits } }),
         serverSideEncryption: { enabled: true, kmsKeyArn: args.keys.streaming },
         pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: !args.allowDestroyData,

@@ -1,13 +1,33 @@
 import { stackPolicy } from "../lib/policy";
-import { BUCKET_SSE_TYPES, BUCKET_TYPES } from "../lib/types";
-import { companionsOf, present } from "../lib/values";
+import { BUCKET_POLICY_TYPE, BUCKET_SSE_TYPES, BUCKET_TYPES } from "../lib/types";
+import { companionsOf, present, statementsOf } from "../lib/values";
+import type { PolicyResource } from "@pulumi/policy";
+
+/**
+ * S3 delivers server access logs only to buckets with SSE-S3 default encryption (the documented
+ * contract), so a bucket whose policy admits `logging.s3.amazonaws.com` may use AES256: it holds
+ * request metadata, not data.
+ */
+function isAccessLogDestination(bucket: PolicyResource, resources: readonly PolicyResource[]): boolean {
+  return companionsOf(bucket, resources, [BUCKET_POLICY_TYPE], "bucket").some((p) =>
+    statementsOf(p.props.policy).some(
+      (st) =>
+        st.Effect === "Allow" && JSON.stringify(st.Principal ?? "").includes("logging.s3.amazonaws.com"),
+    ),
+  );
+}
+
+const usesSseS3 = (c: PolicyResource) =>
+  ((c.props.rules ?? []) as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[]).some(
+    (r) => r.applyServerSideEncryptionByDefault?.sseAlgorithm === "AES256",
+  );
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
 export const s3BucketSseKms = stackPolicy({
   name: "s3-bucket-sse-kms",
   description:
-    "Every S3 bucket has a server-side encryption configuration that uses SSE-KMS with a customer managed key.",
+    "Every S3 bucket has a server-side encryption configuration that uses SSE-KMS with a customer managed key (server access log destinations: SSE-S3).",
   severity: "high",
   concern: "encryption-at-rest",
   fsbp: ["S3.17"],
@@ -30,6 +50,7 @@ export const s3BucketSseKms = stackPolicy({
           const rules = (c.props.rules ?? []) as {
             applyServerSideEncryptionByDefault?: { sseAlgorithm?: string };
           }[];
+          if (usesSseS3(c) && isAccessLogDestination(resource, resources)) continue;
           if (
             !rules.some((r) =>
               KMS_ALGORITHMS.includes(r.applyServerSideEncryptionByDefault?.sseAlgorithm ?? ""),
@@ -45,6 +66,7 @@ export const s3BucketSseKms = stackPolicy({
       check: ({ resource, resources }) => {
         for (const c of companionsOf(resource, resources, BUCKET_SSE_TYPES, "bucket")) {
           const rules = (c.props.rules ?? []) as object[];
+          if (usesSseS3(c) && isAccessLogDestination(resource, resources)) continue;
           if (
             !rules.some((_, i) =>
               present(c.props, "rules", i, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"),
