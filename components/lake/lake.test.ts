@@ -125,6 +125,29 @@ describe.each(["dev", "prod"])("lake storage in %s", (stack) => {
     }
   });
 
+  it("lets S3 log delivery write to an access-log bucket only for the lake's own buckets", async () => {
+    const plan = await planOf(stack);
+    const buckets = lakeBuckets(plan);
+    const arnOf = (b: (typeof buckets)[number]) => `arn:aws:s3:::${b.child("bucket:Bucket")!.id}`;
+    for (const [logBucket, logged] of [
+      ["lake-access-logs", (n: string) => !n.endsWith("access-logs") && !n.endsWith("-replica")],
+      ["lake-dr-access-logs", (n: string) => n.endsWith("-replica")],
+    ] as const) {
+      const target = buckets.find((b) => b.name === logBucket);
+      if (!target) continue;
+      const delivery = statements(target.child("bucketPolicy:BucketPolicy")!.inputs.policy).find(
+        (s) => s.Sid === "AllowS3ServerAccessLogDelivery",
+      ) as Statement & { Principal: unknown; Condition: { ArnLike: Record<string, string[]> } };
+      expect(delivery.Principal).toEqual({ Service: "logging.s3.amazonaws.com" });
+      expect([...delivery.Condition.ArnLike["aws:SourceArn"]].sort()).toEqual(
+        buckets
+          .filter((b) => logged(b.name))
+          .map(arnOf)
+          .sort(),
+      );
+    }
+  });
+
   it("keeps data: every bucket is protected and retained, and forceDestroy is off", async () => {
     for (const b of lakeBuckets(await planOf(stack))) {
       const bucket = b.child("bucket:Bucket")!;
