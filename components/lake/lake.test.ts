@@ -514,6 +514,42 @@ describe("catalog, tables, jobs and queries", () => {
   });
 });
 
+describe("metrics for dashboards and alarms", () => {
+  it("name the replication rule, the job and the workgroup the plan creates", async () => {
+    const prod = await planOf("prod");
+    const [rule] = one(prod, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "lake-raw-replication")
+      .inputs.rules as { id: string }[];
+    expect(prod.outputs.rawReplicationMetrics).toMatchObject({
+      latencySeconds: {
+        namespace: "AWS/S3",
+        metricName: "ReplicationLatency",
+        dimensions: {
+          SourceBucket: one(prod, "aws:s3/bucket:Bucket", "lake-raw-bucket").id,
+          DestinationBucket: one(prod, "aws:s3/bucket:Bucket", "lake-raw-replica-bucket").id,
+          RuleId: rule.id,
+        },
+      },
+    });
+    expect(prod.outputs.jobFailedTasks).toEqual({
+      namespace: "Glue",
+      metricName: "glue.driver.aggregate.numFailedTasks",
+      dimensions: {
+        JobName: one(prod, "aws:glue/job:Job", "orders-to-parquet-job").inputs.name,
+        JobRunId: "ALL",
+        Type: "count",
+      },
+      statistic: "Sum",
+      period: 300,
+    });
+    expect(prod.outputs.ordersProcessedBytes).toMatchObject({
+      namespace: "AWS/Athena",
+      metricName: "ProcessedBytes",
+      dimensions: { WorkGroup: one(prod, "aws:athena/workgroup:Workgroup", "orders-workgroup").id },
+    });
+    expect((await planOf("dev")).outputs.rawReplicationMetrics).toBeNull();
+  });
+});
+
 describe("clear errors for illegal settings", () => {
   it("stops on illegal lifecycle settings, naming the bucket and every field with its value", async () => {
     const run = evaluateWith("dev", { lifecycle: { raw: { transitionToIaDays: 10, expirationDays: 60 } } });

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketRef } from "./lakeBucket";
+import { athenaWorkgroupMetrics } from "./metrics";
 import { normalizeDatasetPrefix } from "./partitioning";
 import { ATHENA_QUERY_ACTIONS, CATALOG_READ_ACTIONS } from "./perms";
 import { doc, writePolicy, readPolicy } from "./policies";
@@ -169,5 +170,10 @@ export class QueryWorkgroup extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+  }
+
+  /** Bytes scanned and execution time of the workgroup's queries, for dashboards and alarms. */
+  metrics(): ReturnType<typeof athenaWorkgroupMetrics> {
+    return athenaWorkgroupMetrics(this.workgroupName);
   }
 }
