@@ -500,6 +500,23 @@ describe("catalog, tables, jobs and queries", () => {
     });
   });
 
+  it("lets query and crawler roles use the catalog key only through Glue", async () => {
+    const plan = await planOf("dev");
+    for (const [policyName, actions] of [
+      ["orders-query-analyst", ["kms:Decrypt"]],
+      ["orders-curated-policy", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]],
+    ] as const) {
+      const policy = statements(one(plan, "aws:iam/rolePolicy:RolePolicy", policyName).inputs.policy);
+      expect(policy.find((s) => s.Sid === "CatalogKeyThroughGlue")).toEqual({
+        Sid: "CatalogKeyThroughGlue",
+        Effect: "Allow",
+        Action: actions,
+        Resource: keyArn(plan, "lake-key"),
+        Condition: { StringEquals: { "kms:ViaService": "glue.us-east-1.amazonaws.com" } },
+      });
+    }
+  });
+
   it("crawls only new folders and logs schema changes instead of deleting", async () => {
     const plan = await planOf("dev");
     expect(one(plan, "aws:glue/crawler:Crawler", "orders-curated-crawler").inputs).toMatchObject({
