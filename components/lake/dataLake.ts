@@ -60,11 +60,16 @@ export class DataLake extends pulumi.ComponentResource {
       }
     }
 
+    // The access-log buckets admit only the lake's own buckets, which exist only after them: their
+    // ARNs are resolved once every bucket is created (and to none if creating them fails).
+    const [sources, resolveSources] = pulumi.deferredOutput<string[]>();
+    const [drSources, resolveDrSources] = pulumi.deferredOutput<string[]>();
     this.accessLogs = new LakeBucket(
       `${name}-access-logs`,
       {
         kind: "accessLogs",
         serverAccessLogTarget: true,
+        logSourceBucketArns: sources,
         lifecycle: args.lifecycle?.accessLogs,
         allowDestroyData,
       },
@@ -76,6 +81,7 @@ export class DataLake extends pulumi.ComponentResource {
         {
           kind: "accessLogs",
           serverAccessLogTarget: true,
+          logSourceBucketArns: drSources,
           lifecycle: args.lifecycle?.accessLogs,
           allowDestroyData,
         },
@@ -106,13 +112,22 @@ export class DataLake extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-    this.zones = {
-      raw: make("raw", replicated.includes("raw")),
-      processed: make("processed", replicated.includes("processed")),
-      curated: make("curated", replicated.includes("curated")),
-    };
-    this.queryResults = make("queryResults", false);
-    this.artifacts = make("artifacts", false);
+    try {
+      this.zones = {
+        raw: make("raw", replicated.includes("raw")),
+        processed: make("processed", replicated.includes("processed")),
+        curated: make("curated", replicated.includes("curated")),
+      };
+      this.queryResults = make("queryResults", false);
+      this.artifacts = make("artifacts", false);
+    } catch (e) {
+      resolveSources(pulumi.output([]));
+      resolveDrSources(pulumi.output([]));
+      throw e;
+    }
+    const logged = [...Object.values(this.zones), this.queryResults, this.artifacts];
+    resolveSources(pulumi.all(logged.map((b) => b.bucketArn)));
+    resolveDrSources(pulumi.all(logged.flatMap((b) => (b.replica ? [b.replica.bucketArn] : []))));
 
     this.registerOutputs({
       rawBucketName: this.zones.raw.bucketName,

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LIMITS, LOG_RETENTION_DAYS } from "../../config/limits";
 import type { BucketRef } from "./lakeBucket";
+import { glueJobMetrics } from "./metrics";
 import { normalizeDatasetPrefix } from "./partitioning";
 import {
   GLUE_LOG_ACTIONS,
@@ -357,5 +358,10 @@ export class GlueEtlJob extends pulumi.ComponentResource {
       scriptLocation: this.scriptLocation,
       roleArn: this.role.arn,
     });
+  }
+
+  /** Failed tasks and elapsed time of the job's runs, for dashboards and alarms. */
+  metrics(): ReturnType<typeof glueJobMetrics> {
+    return glueJobMetrics(this.jobName);
   }
 }

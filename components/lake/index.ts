@@ -5,9 +5,11 @@ export * from "./lifecycle";
 export * from "./policies";
 export * from "./naming";
 export * from "./queries";
+export * from "./metrics";
 export {
   LakeBucket,
   lakeBucketProblems,
+  REPLICATION_RULE_ID,
   type BucketRef,
   type GrantOptions,
   type LakeBucketArgs,

@@ -125,6 +125,29 @@ describe.each(["dev", "prod"])("lake storage in %s", (stack) => {
     }
   });
 
+  it("lets S3 log delivery write to an access-log bucket only for the lake's own buckets", async () => {
+    const plan = await planOf(stack);
+    const buckets = lakeBuckets(plan);
+    const arnOf = (b: (typeof buckets)[number]) => `arn:aws:s3:::${b.child("bucket:Bucket")!.id}`;
+    for (const [logBucket, logged] of [
+      ["lake-access-logs", (n: string) => !n.endsWith("access-logs") && !n.endsWith("-replica")],
+      ["lake-dr-access-logs", (n: string) => n.endsWith("-replica")],
+    ] as const) {
+      const target = buckets.find((b) => b.name === logBucket);
+      if (!target) continue;
+      const delivery = statements(target.child("bucketPolicy:BucketPolicy")!.inputs.policy).find(
+        (s) => s.Sid === "AllowS3ServerAccessLogDelivery",
+      ) as Statement & { Principal: unknown; Condition: { ArnLike: Record<string, string[]> } };
+      expect(delivery.Principal).toEqual({ Service: "logging.s3.amazonaws.com" });
+      expect([...delivery.Condition.ArnLike["aws:SourceArn"]].sort()).toEqual(
+        buckets
+          .filter((b) => logged(b.name))
+          .map(arnOf)
+          .sort(),
+      );
+    }
+  });
+
   it("keeps data: every bucket is protected and retained, and forceDestroy is off", async () => {
     for (const b of lakeBuckets(await planOf(stack))) {
       const bucket = b.child("bucket:Bucket")!;
@@ -477,6 +500,23 @@ describe("catalog, tables, jobs and queries", () => {
     });
   });
 
+  it("lets query and crawler roles use the catalog key only through Glue", async () => {
+    const plan = await planOf("dev");
+    for (const [policyName, actions] of [
+      ["orders-query-analyst", ["kms:Decrypt"]],
+      ["orders-curated-policy", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]],
+    ] as const) {
+      const policy = statements(one(plan, "aws:iam/rolePolicy:RolePolicy", policyName).inputs.policy);
+      expect(policy.find((s) => s.Sid === "CatalogKeyThroughGlue")).toEqual({
+        Sid: "CatalogKeyThroughGlue",
+        Effect: "Allow",
+        Action: actions,
+        Resource: keyArn(plan, "lake-key"),
+        Condition: { StringEquals: { "kms:ViaService": "glue.us-east-1.amazonaws.com" } },
+      });
+    }
+  });
+
   it("crawls only new folders and logs schema changes instead of deleting", async () => {
     const plan = await planOf("dev");
     expect(one(plan, "aws:glue/crawler:Crawler", "orders-curated-crawler").inputs).toMatchObject({
@@ -488,6 +528,42 @@ describe("catalog, tables, jobs and queries", () => {
         "catalog-security",
       ).id,
     });
+  });
+});
+
+describe("metrics for dashboards and alarms", () => {
+  it("name the replication rule, the job and the workgroup the plan creates", async () => {
+    const prod = await planOf("prod");
+    const [rule] = one(prod, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "lake-raw-replication")
+      .inputs.rules as { id: string }[];
+    expect(prod.outputs.rawReplicationMetrics).toMatchObject({
+      latencySeconds: {
+        namespace: "AWS/S3",
+        metricName: "ReplicationLatency",
+        dimensions: {
+          SourceBucket: one(prod, "aws:s3/bucket:Bucket", "lake-raw-bucket").id,
+          DestinationBucket: one(prod, "aws:s3/bucket:Bucket", "lake-raw-replica-bucket").id,
+          RuleId: rule.id,
+        },
+      },
+    });
+    expect(prod.outputs.jobFailedTasks).toEqual({
+      namespace: "Glue",
+      metricName: "glue.driver.aggregate.numFailedTasks",
+      dimensions: {
+        JobName: one(prod, "aws:glue/job:Job", "orders-to-parquet-job").inputs.name,
+        JobRunId: "ALL",
+        Type: "count",
+      },
+      statistic: "Sum",
+      period: 300,
+    });
+    expect(prod.outputs.ordersProcessedBytes).toMatchObject({
+      namespace: "AWS/Athena",
+      metricName: "ProcessedBytes",
+      dimensions: { WorkGroup: one(prod, "aws:athena/workgroup:Workgroup", "orders-workgroup").id },
+    });
+    expect((await planOf("dev")).outputs.rawReplicationMetrics).toBeNull();
   });
 });
 

@@ -10,7 +10,11 @@ import {
   resolveLifecycle,
 } from "./lifecycle";
 import { grantBucketAccess } from "./bucketGrant";
+import { replicationMetrics } from "./metrics";
 import { bucketPolicy, replicationPolicy, serviceTrustPolicy } from "./policies";
+
+/** Id of the replication rule to the DR region. */
+export const REPLICATION_RULE_ID = "to-dr-region";
 
 /** What other components need to know about a lake bucket. */
 export interface BucketRef {
@@ -306,7 +310,7 @@ export class LakeBucket extends pulumi.ComponentResource implements BucketRef {
           role: this.replicationRole.arn,
           rules: [
             {
-              id: "to-dr-region",
+              id: REPLICATION_RULE_ID,
               status: "Enabled",
               priority: 1,
               filter: {},
@@ -368,5 +372,12 @@ export class LakeBucket extends pulumi.ComponentResource implements BucketRef {
     opts: GrantOptions & { readonly allowDelete?: boolean } = {},
   ): aws.iam.RolePolicy {
     return this.grant("write", role, opts);
+  }
+
+  /** Replication latency, failures and backlog to the DR replica; undefined without replication. */
+  replicationMetrics(): ReturnType<typeof replicationMetrics> | undefined {
+    return this.replica
+      ? replicationMetrics(this.bucketName, this.replica.bucketName, REPLICATION_RULE_ID)
+      : undefined;
   }
 }

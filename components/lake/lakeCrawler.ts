@@ -3,12 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BucketRef } from "./lakeBucket";
 import { normalizeDatasetPrefix } from "./partitioning";
 import {
+  CATALOG_KEY_WRITE_ACTIONS,
   CATALOG_READ_ACTIONS,
   CATALOG_WRITE_ACTIONS,
   GLUE_LOG_ACTIONS,
   SECURITY_CONFIGURATION_KEY_ACTIONS,
 } from "./perms";
-import { doc, type PolicyStatement, readPolicy, serviceTrustPolicy } from "./policies";
+import { catalogKeyStatement, doc, type PolicyStatement, readPolicy, serviceTrustPolicy } from "./policies";
 
 export interface LakeCrawlerArgs {
   /** Database the crawler creates and updates tables in. Required. */
@@ -24,6 +25,8 @@ export interface LakeCrawlerArgs {
   readonly schedule?: string;
   /** Prefix of the table names it creates. Default none. */
   readonly tablePrefix?: string;
+  /** Key the Data Catalog is encrypted with (`LakeCatalog.kmsKeyArn`); the crawler writes metadata with it through Glue. Default none. */
+  readonly catalogKmsKeyArn?: pulumi.Input<string>;
 }
 
 /** Crawler configuration: partitions inherit the table's schema; compatible schemas become one table. */
@@ -93,8 +96,9 @@ export class LakeCrawler extends pulumi.ComponentResource {
             args.databaseName,
             args.securityConfiguration.kmsKeyArn,
             pulumi.all(targets),
+            pulumi.output(args.catalogKmsKeyArn),
           ])
-          .apply(([r, acct, part, db, secKey, ts]) => {
+          .apply(([r, acct, part, db, secKey, ts, catalogKey]) => {
             const catalog = `arn:${part}:glue:${r}:${acct}`;
             const statements: PolicyStatement[] = [
               ...ts.flatMap((t, i) =>
@@ -111,6 +115,7 @@ export class LakeCrawler extends pulumi.ComponentResource {
                 Action: [...CATALOG_READ_ACTIONS, ...CATALOG_WRITE_ACTIONS],
                 Resource: [`${catalog}:catalog`, `${catalog}:database/${db}`, `${catalog}:table/${db}/*`],
               },
+              ...(catalogKey ? [catalogKeyStatement(catalogKey, r, CATALOG_KEY_WRITE_ACTIONS)] : []),
               {
                 Sid: "SecurityConfigurationKey",
                 Effect: "Allow",

@@ -91,6 +91,12 @@ export const SECURITY_CONFIGURATION_KEY_ACTIONS = [
   "kms:GenerateDataKey",
 ] as const;
 
+/** Reading metadata of a KMS-encrypted Data Catalog (through Glue). */
+export const CATALOG_KEY_READ_ACTIONS = ["kms:Decrypt"] as const;
+
+/** Writing metadata of a KMS-encrypted Data Catalog (through Glue). */
+export const CATALOG_KEY_WRITE_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] as const;
+
 /** Athena queries in one workgroup. */
 export const ATHENA_QUERY_ACTIONS = [
   "athena:StartQueryExecution",

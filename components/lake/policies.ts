@@ -266,3 +266,19 @@ export function lakeKeyPolicy(a: { accountId: string; region: string; partition?
     },
   );
 }
+
+/** Use of the Data Catalog's key through Glue in `region` (an encrypted catalog's metadata). */
+export function catalogKeyStatement(
+  keyArn: string,
+  region: string,
+  actions: readonly string[],
+  sid = "CatalogKeyThroughGlue",
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: [...actions],
+    Resource: keyArn,
+    Condition: { StringEquals: { "kms:ViaService": `glue.${region}.amazonaws.com` } },
+  };
+}

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketRef } from "./lakeBucket";
+import { athenaWorkgroupMetrics } from "./metrics";
 import { normalizeDatasetPrefix } from "./partitioning";
-import { ATHENA_QUERY_ACTIONS, CATALOG_READ_ACTIONS } from "./perms";
-import { doc, writePolicy, readPolicy } from "./policies";
+import { ATHENA_QUERY_ACTIONS, CATALOG_KEY_READ_ACTIONS, CATALOG_READ_ACTIONS } from "./perms";
+import { catalogKeyStatement, doc, readPolicy, writePolicy } from "./policies";
 
 /** Smallest per-query scan limit Athena accepts (10 MB). */
 export const ATHENA_MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024;
@@ -18,6 +19,8 @@ export interface QueryWorkgroupArgs {
   readonly resultPrefix?: string;
   /** Most bytes one query may scan before Athena cancels it (at least 10 MB). Default 10 GiB. */
   readonly bytesScannedCutoffPerQuery?: number;
+  /** Key the Data Catalog is encrypted with (`LakeCatalog.kmsKeyArn`); `grantQuery` adds Decrypt on it through Glue. Default none. */
+  readonly catalogKmsKeyArn?: pulumi.Input<string>;
 }
 
 /** Problems with the workgroup's arguments, naming the field. */
@@ -50,11 +53,13 @@ export class QueryWorkgroup extends pulumi.ComponentResource {
   private readonly componentName: string;
   private readonly resultPrefix: string;
   private readonly resultBucket: BucketRef;
+  private readonly catalogKmsKeyArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: QueryWorkgroupArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("dataplatform:lake:QueryWorkgroup", name, {}, opts);
     this.componentName = name;
     this.resultBucket = args.resultBucket;
+    this.catalogKmsKeyArn = pulumi.output(args.catalogKmsKeyArn);
     const problems = queryWorkgroupProblems(args);
     let prefix = `${name}/`;
     try {
@@ -145,8 +150,9 @@ export class QueryWorkgroup extends pulumi.ComponentResource {
             this.resultBucket.bucketArn,
             this.resultBucket.kmsKeyArn,
             pulumi.all(databaseNames),
+            this.catalogKmsKeyArn,
           ])
-          .apply(([r, acct, part, wgArn, bucketArn, keyArn, dbs]) => {
+          .apply(([r, acct, part, wgArn, bucketArn, keyArn, dbs, catalogKey]) => {
             const scope = { bucketArn, prefix, region: r, ...(keyArn ? { keyArn } : {}) };
             const catalog = `arn:${part}:glue:${r}:${acct}`;
             return JSON.stringify(
@@ -163,11 +169,17 @@ export class QueryWorkgroup extends pulumi.ComponentResource {
                 },
                 ...readPolicy(scope).Statement.map((s) => ({ ...s, Sid: `Results${s.Sid}` })),
                 ...writePolicy(scope).Statement.map((s) => ({ ...s, Sid: `WriteResults${s.Sid}` })),
+                ...(catalogKey ? [catalogKeyStatement(catalogKey, r, CATALOG_KEY_READ_ACTIONS)] : []),
               ),
             );
           }),
       },
       { parent: this },
     );
+  }
+
+  /** Bytes scanned and execution time of the workgroup's queries, for dashboards and alarms. */
+  metrics(): ReturnType<typeof athenaWorkgroupMetrics> {
+    return athenaWorkgroupMetrics(this.workgroupName);
   }
 }
