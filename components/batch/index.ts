@@ -8,6 +8,7 @@ export {
   emrSecurityConfiguration,
   sparkJobPolicy,
   emrServiceExtraPolicy,
+  sparkSubmitPolicy,
   fleetInstanceTypes,
   spotLaunchSpecification,
 } from "./sparkCluster";

@@ -42,3 +42,20 @@ export const EMR_SERVICE_POLICY_V2 = "service-role/AmazonEMRServicePolicy_v2";
 
 /** Tag EMR's v2 service policy requires on the subnets and security groups a cluster uses. */
 export const EMR_MANAGED_POLICY_TAG = { "for-use-with-amazon-emr-managed-policies": "true" } as const;
+
+/** Submitting and following Spark jobs on one EMR Serverless application. */
+export const EMR_SERVERLESS_SUBMIT_ACTIONS = [
+  "emr-serverless:StartJobRun",
+  "emr-serverless:GetJobRun",
+  "emr-serverless:CancelJobRun",
+  "emr-serverless:GetDashboardForJobRun",
+] as const;
+
+/** Submitting and following steps on one EMR cluster. */
+export const EMR_STEP_ACTIONS = [
+  "elasticmapreduce:AddJobFlowSteps",
+  "elasticmapreduce:DescribeStep",
+  "elasticmapreduce:ListSteps",
+  "elasticmapreduce:CancelSteps",
+  "elasticmapreduce:DescribeCluster",
+] as const;

@@ -8,6 +8,7 @@ import {
   sparkJobPolicy,
   validateSparkArgs,
   emrServiceExtraPolicy,
+  sparkSubmitPolicy,
 } from "./sparkCluster";
 
 const KEY = (n: string) => `arn:aws:kms:us-east-1:123456789012:key/${n}`;
@@ -137,6 +138,35 @@ describe("EMR roles", () => {
     expect(doc.Statement.find((s) => s.Sid === "GrantLocalDiskKeyToEbs")!.Condition).toEqual({
       Bool: { "kms:GrantIsForAWSResource": "true" },
     });
+  });
+});
+
+describe("Spark submit grants", () => {
+  it("let a submitter pass the job role to EMR Serverless only, for this application's runs", () => {
+    const doc = sparkSubmitPolicy({
+      kind: "serverless",
+      applicationArn: "arn:app",
+      jobRoleArn: "arn:aws:iam::1:role/job",
+    });
+    expect(doc.Statement[0].Resource).toEqual(["arn:app", "arn:app/jobruns/*"]);
+    expect(doc.Statement[1]).toMatchObject({
+      Action: ["iam:PassRole"],
+      Resource: "arn:aws:iam::1:role/job",
+      Condition: { StringEquals: { "iam:PassedToService": "emr-serverless.amazonaws.com" } },
+    });
+    expect(overBroadStatements(doc)).toEqual([]);
+  });
+
+  it("scope the MWAA execution role's step submission to the prod-like stack's cluster", async () => {
+    const p = await batchPlan("prod");
+    const grant = JSON.parse(
+      String(inputsOf(p, "aws:iam/rolePolicy:RolePolicy", "spark-submit-airflow").policy),
+    ) as PolicyDocument;
+    expect(grant.Statement).toEqual([
+      expect.objectContaining({ Sid: "SubmitSteps", Resource: p.outputs.sparkClusterArn }),
+    ]);
+    const step = p.document.steps.find((s) => s.urn.endsWith("::spark-submit-airflow"))!;
+    expect(step.newState.parent).toMatch(/dataplatform:batch:SparkCluster::spark$/);
   });
 });
 

@@ -6,6 +6,8 @@ import { assumeRolePolicy, parseS3Uri, partitionOf, policyDocument, type PolicyD
 import {
   EMR_SERVICE_POLICY_V2,
   KMS_DATA_ACTIONS,
+  EMR_SERVERLESS_SUBMIT_ACTIONS,
+  EMR_STEP_ACTIONS,
   KMS_GRANT_ACTIONS,
   PASS_ROLE_ACTIONS,
   S3_LIST_ACTIONS,
@@ -325,6 +327,36 @@ export function emrServiceExtraPolicy(args: {
   ]);
 }
 
+/**
+ * What a submitter (an orchestrator's role) needs to run Spark jobs here and nothing more: steps on
+ * this cluster, or job runs on this application with the job role passed to EMR Serverless only.
+ */
+export function sparkSubmitPolicy(
+  target:
+    | { kind: "cluster"; clusterArn: string }
+    | { kind: "serverless"; applicationArn: string; jobRoleArn: string },
+): PolicyDocument {
+  if (target.kind === "cluster")
+    return policyDocument([
+      { Sid: "SubmitSteps", Effect: "Allow", Action: [...EMR_STEP_ACTIONS], Resource: target.clusterArn },
+    ]);
+  return policyDocument([
+    {
+      Sid: "SubmitJobRuns",
+      Effect: "Allow",
+      Action: [...EMR_SERVERLESS_SUBMIT_ACTIONS],
+      Resource: [target.applicationArn, `${target.applicationArn}/jobruns/*`],
+    },
+    {
+      Sid: "PassJobRole",
+      Effect: "Allow",
+      Action: [...PASS_ROLE_ACTIONS],
+      Resource: target.jobRoleArn,
+      Condition: { StringEquals: { "iam:PassedToService": "emr-serverless.amazonaws.com" } },
+    },
+  ]);
+}
+
 /** Instance type configs of a fleet: weighted capacity 1 so capacity units are nodes. */
 export function fleetInstanceTypes(types: readonly string[], ebsVolumeGb: number) {
   return types.map((instanceType) => ({
@@ -375,10 +407,35 @@ export class SparkCluster extends pulumi.ComponentResource {
   readonly applicationArn?: pulumi.Output<string>;
   /** Resolved managed scaling bounds. */
   readonly scaling: ResolvedScaling;
+  private readonly baseName: string;
+  private readonly serverless: boolean;
+
+  /**
+   * Lets `role` submit Spark work here (EMR steps on the cluster, or job runs on the application with
+   * `jobRole` passed to EMR Serverless only), e.g. the MWAA execution role or a pipeline's role.
+   */
+  grantSubmit(grantee: string, role: aws.iam.Role): aws.iam.RolePolicy {
+    const policy = this.serverless
+      ? pulumi
+          .all([this.applicationArn!, this.jobRole.arn])
+          .apply(([applicationArn, jobRoleArn]) =>
+            JSON.stringify(sparkSubmitPolicy({ kind: "serverless", applicationArn, jobRoleArn })),
+          )
+      : this.clusterArn!.apply((clusterArn) =>
+          JSON.stringify(sparkSubmitPolicy({ kind: "cluster", clusterArn })),
+        );
+    return new aws.iam.RolePolicy(
+      `${this.baseName}-submit-${grantee}`,
+      { role: role.id, policy },
+      { parent: this },
+    );
+  }
 
   constructor(name: string, args: SparkClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:batch:SparkCluster", name, {}, opts);
     const serverless = args.serverless ?? DEFAULTS.serverless;
+    this.baseName = name;
+    this.serverless = serverless;
     const releaseLabel = args.releaseLabel ?? DEFAULTS.releaseLabel;
     const idleTimeoutSeconds = args.idleTimeoutSeconds ?? DEFAULTS.idleTimeoutSeconds;
     const spotTimeoutMinutes = args.spotTimeoutMinutes ?? DEFAULTS.spotTimeoutMinutes;

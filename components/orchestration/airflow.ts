@@ -155,6 +155,8 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
   readonly environmentArn: pulumi.Output<string>;
   readonly dagBucketName: pulumi.Output<string>;
   readonly executionRoleArn: pulumi.Output<string>;
+  /** The execution role, for grants (`spark.grantSubmit("airflow", airflow.executionRole)`). */
+  readonly executionRole: aws.iam.Role;
 
   constructor(name: string, args: AirflowEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:orchestration:AirflowEnvironment", name, {}, opts);
@@ -278,6 +280,7 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
     this.environmentArn = environment.arn;
     this.dagBucketName = bucket.bucket;
     this.executionRoleArn = role.arn;
+    this.executionRole = role;
     this.registerOutputs({
       environmentArn: environment.arn,
       dagBucketName: bucket.bucket,

@@ -1,6 +1,6 @@
 import { allOf, batchPlan, inputsOf, keysOf } from "../../harness/fixtures/batch/plan";
 import { overBroadStatements, type PolicyDocument, type PolicyStatement } from "../batch/iam";
-import { scheduleProblems, workflowPolicy } from "./batchWorkflow";
+import { scheduleProblems, stateMachineMetric, workflowPolicy } from "./batchWorkflow";
 import {
   definitionProblems,
   msckStatement,
@@ -107,6 +107,19 @@ describe("pipeline definition", () => {
 
   it("refuses table names that could inject into the MSCK statement", () => {
     expect(() => msckStatement("processed", "events`; DROP TABLE x")).toThrow(/partitions\.table/);
+  });
+});
+
+describe("pipeline metrics", () => {
+  it("counts failures as a 5-minute sum per state machine and durations as a maximum", () => {
+    expect(stateMachineMetric("arn:sm", "ExecutionsFailed")).toEqual({
+      namespace: "AWS/States",
+      metricName: "ExecutionsFailed",
+      dimensions: { StateMachineArn: "arn:sm" },
+      statistic: "Sum",
+      period: 300,
+    });
+    expect(stateMachineMetric("arn:sm", "ExecutionTime").statistic).toBe("Maximum");
   });
 });
 

@@ -81,6 +81,30 @@ const DEFAULTS = {
   scheduleEnabled: true,
 } as const;
 
+/** A CloudWatch metric with the statistic and period an alarm or dashboard should use. */
+export interface MetricSpec {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Record<string, pulumi.Input<string>>;
+  readonly statistic: "Sum" | "Average" | "Maximum";
+  readonly period: number;
+}
+
+/** Step Functions execution metrics of one state machine (namespace `AWS/States`). */
+export function stateMachineMetric(
+  stateMachineArn: pulumi.Input<string>,
+  metricName:
+    "ExecutionsFailed" | "ExecutionsTimedOut" | "ExecutionsAborted" | "ExecutionsSucceeded" | "ExecutionTime",
+): MetricSpec {
+  return {
+    namespace: "AWS/States",
+    metricName,
+    dimensions: { StateMachineArn: stateMachineArn },
+    statistic: metricName === "ExecutionTime" ? "Maximum" : "Sum",
+    period: 300,
+  };
+}
+
 /** An optional input as an output of `string | undefined` (keeps `pulumi.all` tuples typed). */
 function optional(v: pulumi.Input<string> | undefined): pulumi.Output<string | undefined> {
   return v === undefined ? pulumi.output<string | undefined>(undefined) : pulumi.output(v);
@@ -271,6 +295,21 @@ export class BatchWorkflow extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
   readonly ruleArn: pulumi.Output<string>;
+
+  /** Failed executions (Sum over 5 min): alarm on > 0. */
+  metricFailed(): MetricSpec {
+    return stateMachineMetric(this.stateMachineArn, "ExecutionsFailed");
+  }
+
+  /** Timed-out executions (Sum over 5 min): alarm on > 0. */
+  metricTimedOut(): MetricSpec {
+    return stateMachineMetric(this.stateMachineArn, "ExecutionsTimedOut");
+  }
+
+  /** Longest execution in milliseconds (Maximum over 5 min): alarm near the RTO. */
+  metricDuration(): MetricSpec {
+    return stateMachineMetric(this.stateMachineArn, "ExecutionTime");
+  }
 
   constructor(name: string, args: BatchWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:orchestration:BatchWorkflow", name, {}, opts);

@@ -6,6 +6,8 @@ export {
   scheduleProblems,
   workflowPolicy,
   schedulePolicy,
+  stateMachineMetric,
+  type MetricSpec,
 } from "./batchWorkflow";
 export {
   AirflowEnvironment,
