@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DATA_CLASSES, PlatformOutputsSchema } from "../../contracts/platform";
-import { platformPlan, policyOf, referencedBy, resourcesOf } from "../../harness/testing";
+import { platformPlan, policyOf, referencedBy, resourcesOf as allResourcesOf } from "../../harness/testing";
 import {
   AuditBucket,
   cloudTrailBucketStatements,
@@ -41,6 +41,9 @@ const T = {
 
 type Tags = Record<string, string>;
 type Stmt = Record<string, unknown> & { Principal?: unknown; Condition?: unknown; Action?: unknown };
+/** Resources of the security baseline only (the platform plan holds every layer). */
+const resourcesOf = (...args: Parameters<typeof allResourcesOf>) =>
+  allResourcesOf(...args).filter((r) => r.urn.includes("dataplatform:security:SecurityBaseline"));
 const statements = (policy: unknown) => policyOf(policy).Statement as Stmt[];
 const actions = (s: Stmt) => [s.Action].flat() as string[];
 const ctx = { accountId: "123456789012", partition: "aws", region: "us-east-1" };
@@ -95,7 +98,8 @@ describe.each([
         }
       }
       const expectedServices: Record<string, string[]> = {
-        logs: ["cloudtrail.amazonaws.com", "logs.us-east-1.amazonaws.com"],
+        lake: ["logs.us-east-1.amazonaws.com"],
+        logs: ["cloudtrail.amazonaws.com", "cloudwatch.amazonaws.com", "logs.us-east-1.amazonaws.com"],
         streaming: ["firehose.amazonaws.com"],
       };
       expect([...services].sort()).toEqual(expectedServices[dataClass] ?? []);
