@@ -39,7 +39,7 @@ describe.each(["local", "dev", "prod"])("the %s platform plan", (stack) => {
       expect(keys.get(arn.split("/").pop()!)).toBe(dataClass);
   });
 
-  it("creates every resource through the explicit tagged providers, the DR one only for key replicas", async () => {
+  it("creates every resource through the explicit tagged providers, the DR one only for replicas", async () => {
     const p = await platformPlan(stack);
     const providers = resourcesOf(p, "pulumi:providers:aws");
     expect(providers.map((r) => r.urn.split("::").pop()).sort()).toEqual(["platform-aws", "platform-aws-dr"]);
@@ -51,7 +51,9 @@ describe.each(["local", "dev", "prod"])("the %s platform plan", (stack) => {
       const dr = provider.includes("::platform-aws-dr::");
       const replica =
         s.type === "aws:kms/replicaKey:ReplicaKey" ||
-        (s.type === "aws:kms/alias:Alias" && s.urn.endsWith("-replica-alias"));
+        (s.type === "aws:kms/alias:Alias" && s.urn.endsWith("-replica-alias")) ||
+        // lake.replication: the replica buckets and their access-log bucket live in the DR region
+        (s.urn.includes("dataplatform:lake:DataLake$") && /::lake-(dr-access-logs|(raw|curated)-replica)/.test(s.urn));
       expect([s.urn, dr]).toEqual([s.urn, replica]);
     }
   });
@@ -78,6 +80,26 @@ describe("dev and prod", () => {
       // security.securityHub: false -> true
       "aws:securityhub/account:Account": [0, 1],
       "aws:securityhub/standardsSubscription:StandardsSubscription": [0, 1],
+      // lake.replication: false -> true (raw and curated replicas, a DR access-log bucket, the replication role)
+      "aws:s3/bucket:Bucket": [8, 11],
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": [8, 11],
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls": [8, 11],
+      "aws:s3/bucketPolicy:BucketPolicy": [8, 11],
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [8, 11],
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": [8, 11],
+      "aws:s3/bucketVersioning:BucketVersioning": [8, 11],
+      "aws:s3/bucketLogging:BucketLogging": [5, 7],
+      "aws:s3/bucketReplicationConfig:BucketReplicationConfig": [0, 2],
+      // lake.replication's role, and batch.emrServerless: true -> false (EMR service and instance roles)
+      "aws:iam/role:Role": [7, 10],
+      "aws:iam/rolePolicy:RolePolicy": [9, 12],
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [1, 2],
+      "aws:iam/instanceProfile:InstanceProfile": [0, 1],
+      "aws:emrserverless/application:Application": [1, 0],
+      "aws:emr/cluster:Cluster": [0, 1],
+      "aws:emr/instanceFleet:InstanceFleet": [0, 1],
+      "aws:emr/managedScalingPolicy:ManagedScalingPolicy": [0, 1],
+      "aws:emr/securityConfiguration:SecurityConfiguration": [0, 1],
     });
 
     // Among resources both have, only the configured inputs differ. Ids and physical names differ
@@ -120,6 +142,15 @@ describe("dev and prod", () => {
         "aws:cfg/rule:Rule.description", // the log retention the rule checks ...
         "aws:cfg/rule:Rule.inputParameters", // ... = observability.logRetentionDays
         "aws:ec2/route:Route.natGatewayId", // private AZ b: shared NAT -> its own
+        "aws:iam/role:Role.assumeRolePolicy", // the deploy role trusts deployments of its own stack only
+        "aws:iam/role:Role.description",
+        "aws:iam/rolePolicy:RolePolicy.policy", // batch.emrServerless: the Spark job role's grants follow the engine
+        "aws:iam/rolePolicy:RolePolicy.role",
+        "aws:redshift/cluster:Cluster.automatedSnapshotRetentionPeriod", // warehouse.snapshotRetentionDays
+        "aws:redshift/cluster:Cluster.availabilityZoneRelocationEnabled", // warehouse.multiAz
+        "aws:redshift/cluster:Cluster.multiAz",
+        "aws:redshift/cluster:Cluster.clusterType", // warehouse.nodeCount 1 -> 2
+        "aws:redshift/cluster:Cluster.numberOfNodes",
       ].sort(),
     );
   });

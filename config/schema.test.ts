@@ -1,6 +1,11 @@
 import { ConfigError, resolvePlatformConfig } from ".";
 
-const base = { owner: "data-team", costCenter: "cc-1" };
+/** Prod runs Spark on an EMR cluster, which needs the in-transit certificate bundle. */
+const base = {
+  owner: "data-team",
+  costCenter: "cc-1",
+  batch: { emrTlsCertificatesS3Uri: "s3://pki-bucket/emr/certs.zip" },
+};
 
 /** The message a user sees for `raw` on stack `stack`, or a failure when the config is accepted. */
 function errorFor(raw: Record<string, unknown>, stack = "dev"): string {
@@ -218,6 +223,22 @@ describe("bad platform configuration is refused with the key, the value and what
 
   it.each(cases)("refuses %s", (_what, raw, stack, expected) => {
     expect(errorFor(raw, stack)).toMatch(expected);
+  });
+
+  it("requires the EMR certificate bundle only where Spark runs on a cluster", () => {
+    expect(errorFor({ owner: "o", costCenter: "c" }, "prod")).toMatch(
+      /data-platform:batch\.emrTlsCertificatesS3Uri = \(not set\): required: an EMR cluster encrypts in transit/,
+    );
+    expect(() => resolvePlatformConfig({ owner: "o", costCenter: "c" }, "dev")).not.toThrow();
+  });
+
+  it("refuses Redshift Serverless on fewer than three availability zones", () => {
+    expect(errorFor({ ...base, warehouse: { serverless: true } }, "dev")).toMatch(
+      /data-platform:warehouse\.serverless = true: false while network\.azCount = 2: Redshift Serverless needs subnets in at least three AZs/,
+    );
+    expect(() =>
+      resolvePlatformConfig({ ...base, warehouse: { serverless: true }, network: { azCount: 3 } }, "dev"),
+    ).not.toThrow();
   });
 
   it("lists every problem at once, naming the stack", () => {

@@ -235,7 +235,7 @@ export const PlatformConfigSchema = PlatformConfigObject.superRefine((c, ctx) =>
     ctx.addIssue({
       code: "custom",
       path: ["batch", "emrTlsCertificatesS3Uri"],
-      message: "required: an EMR cluster encrypts in transit with your certificate zip (or set batch.emrServerless)",
+      message: "an EMR cluster encrypts in transit with your certificate zip (or set batch.emrServerless)",
     });
   }
   if (c.features.warehouse && c.warehouse.serverless && c.network.azCount < 3) {

@@ -238,7 +238,12 @@ describe("EMR cluster in a prod-like stack", () => {
   it("attaches a security configuration with the fixture's lake and disk keys", async () => {
     const p = await plan();
     const sc = inputsOf(p, "aws:emr/securityConfiguration:SecurityConfiguration");
-    expect(inputsOf(p, "aws:emr/cluster:Cluster").securityConfiguration).toBe(sc.namePrefix);
+    // The cluster names the configuration AWS created from the prefix (the resource's id), not the prefix.
+    const scId = p.document.steps.find(
+      (st) => st.newState.type === "aws:emr/securityConfiguration:SecurityConfiguration",
+    )!.newState.id;
+    expect(String(scId).startsWith(String(sc.namePrefix))).toBe(true);
+    expect(inputsOf(p, "aws:emr/cluster:Cluster").securityConfiguration).toBe(scId);
     const doc = JSON.parse(String(sc.configuration));
     const atRest = doc.EncryptionConfiguration.AtRestEncryptionConfiguration;
     expect(atRest.S3EncryptionConfiguration.AwsKmsKey).toBe(keysOf(p).lake);

@@ -6,6 +6,14 @@ import { ENVIRONMENTS, type Environment, StreamingSchema } from "../../config/sc
 /** A domain's streaming settings: the platform's per-environment defaults, overridable per domain. */
 export const DomainStreamingSchema = StreamingSchema.partial();
 
+/** The platform's defaults for an environment (`config/defaults.ts`), for settings a domain needs synchronously. */
+export function environmentDefaults(stack: string): Record<string, Record<string, unknown>> {
+  if (!(ENVIRONMENTS as readonly string[]).includes(stack)) {
+    throw new Error(`stack "${stack}" is not an environment (${ENVIRONMENTS.join(", ")})`);
+  }
+  return deepMerge(DEFAULTS.common, DEFAULTS[stack as Environment]) as Record<string, Record<string, unknown>>;
+}
+
 /**
  * The streaming settings of a domain stack: defaults for its environment (the stack name, as for
  * the platform — `config/defaults.ts`, one table for every project) merged with the domain's own

@@ -7,7 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { openDomain } from "../../components/core/domain";
 import { Pipeline } from "../../components/streaming";
-import { streamingSettings } from "../../components/streaming/domainSettings";
+import { environmentDefaults, streamingSettings } from "../../components/streaming/domainSettings";
+import { GlueEtlJob, lakeBucketRef } from "../../components/lake";
+import { BatchWorkflow } from "../../components/orchestration";
 import { rawEventsTable } from "../../components/streaming/lakeTables";
 import { configSchema } from "./config";
 
@@ -65,6 +67,34 @@ const lake = rawEventsTable(
   opts,
 );
 
+// Batch layer: a nightly Glue job turns the raw JSON events into Parquet in the processed zone,
+// orchestrated by Step Functions (retries, failure notification, logging, tracing) on a schedule.
+const defaults = environmentDefaults(pulumi.getStack());
+const etl = new GlueEtlJob(
+  "orders-to-parquet",
+  {
+    artifacts: lakeBucketRef(platform.lake, "artifacts"),
+    source: { bucket: lakeBucketRef(platform.lake, "raw"), prefix: "orders/" },
+    target: { bucket: lakeBucketRef(platform.lake, "processed"), prefix: "orders/" },
+    securityConfiguration: { name: platform.lake.securityConfigurationName, kmsKeyArn: platform.lake.kmsKeyArn },
+    timestampField: "occurredAt",
+    maxDpu: defaults.batch.glueMaxDpu as number,
+    logRetentionDays: defaults.observability.logRetentionDays as number,
+  },
+  opts,
+);
+const nightly = new BatchWorkflow(
+  "orders-nightly",
+  {
+    glueJob: { name: etl.jobName, arn: etl.job.arn },
+    failureTopicArn: platform.alarmTopicArn,
+    logKmsKeyArn: platform.kmsKeyArns.logs,
+    logRetentionDays: defaults.observability.logRetentionDays as number,
+    schedule: "cron(15 1 * * ? *)",
+  },
+  opts,
+);
+
 export const streamName = orders.stream.name;
 export const streamArn = orders.stream.arn;
 export const servingTableName = orders.table.name;
@@ -73,3 +103,5 @@ export const deliveryStreamName = orders.deliveryStream.name;
 export const processorName = orders.processor.name;
 export const rawDatabase = lake.database.databaseName;
 export const rawTable = lake.table.tableName;
+export const etlJobName = etl.jobName;
+export const nightlyStateMachineArn = nightly.stateMachineArn;
