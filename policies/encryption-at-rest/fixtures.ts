@@ -127,7 +127,7 @@ export const fixtures: PolicyFixture[] = [
       {
         type: "aws:redshift/cluster:Cluster",
         name: "warehouse",
-        inputs: { encrypted: true, kmsKeyId: KEY, nodeType: "ra3.xlplus" },
+        inputs: { encrypted: "true", kmsKeyId: KEY, nodeType: "ra3.xlplus" },
       },
       {
         type: "aws:redshiftserverless/namespace:Namespace",
@@ -136,7 +136,7 @@ export const fixtures: PolicyFixture[] = [
       },
     ],
     failing: {
-      encrypted: (rs) => (byName(rs, "warehouse").inputs.encrypted = false),
+      encrypted: (rs) => (byName(rs, "warehouse").inputs.encrypted = "false"),
       "customer-key": (rs) => delete byName(rs, "adhoc").inputs.kmsKeyId,
     },
   },
