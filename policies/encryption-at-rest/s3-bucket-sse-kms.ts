@@ -1,8 +1,19 @@
 import { stackPolicy } from "../lib/policy";
 import { BUCKET_SSE_TYPES, BUCKET_TYPES } from "../lib/types";
+import type { PolicyResource } from "@pulumi/policy";
 import { companionsOf, present } from "../lib/values";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
+const BUCKET_LOGGING_TYPES = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
+
+/**
+ * True for a bucket that receives S3 server access logs (the `targetBucket` of a bucket logging
+ * configuration): S3 cannot deliver access logs to an SSE-KMS bucket, so SSE-S3 is the right
+ * choice there.
+ */
+export function isAccessLogTarget(bucket: PolicyResource, resources: readonly PolicyResource[]): boolean {
+  return companionsOf(bucket, resources, BUCKET_LOGGING_TYPES, "targetBucket").length > 0;
+}
 
 export const s3BucketSseKms = stackPolicy({
   name: "s3-bucket-sse-kms",
@@ -12,9 +23,9 @@ export const s3BucketSseKms = stackPolicy({
   concern: "encryption-at-rest",
   fsbp: ["S3.17"],
   remediationSteps:
-    "Add an aws.s3.BucketServerSideEncryptionConfiguration whose `bucket` is the bucket's output, with sseAlgorithm `aws:kms` and the data class's KMS key.",
+    "Add an aws.s3.BucketServerSideEncryptionConfiguration whose `bucket` is the bucket's output, with sseAlgorithm `aws:kms` and the data class's KMS key (SSE-S3 only for server access log target buckets).",
   resourceTypes: BUCKET_TYPES,
-  relatedTypes: BUCKET_SSE_TYPES,
+  relatedTypes: [...BUCKET_SSE_TYPES, ...BUCKET_LOGGING_TYPES],
   rules: [
     {
       id: "missing",
@@ -26,15 +37,14 @@ export const s3BucketSseKms = stackPolicy({
     {
       id: "sse-kms",
       check: ({ resource, resources }) => {
+        const allowed = isAccessLogTarget(resource, resources)
+          ? [...KMS_ALGORITHMS, "AES256"]
+          : KMS_ALGORITHMS;
         for (const c of companionsOf(resource, resources, BUCKET_SSE_TYPES, "bucket")) {
           const rules = (c.props.rules ?? []) as {
             applyServerSideEncryptionByDefault?: { sseAlgorithm?: string };
           }[];
-          if (
-            !rules.some((r) =>
-              KMS_ALGORITHMS.includes(r.applyServerSideEncryptionByDefault?.sseAlgorithm ?? ""),
-            )
-          )
+          if (!rules.some((r) => allowed.includes(r.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "")))
             return "Set applyServerSideEncryptionByDefault.sseAlgorithm to `aws:kms` in the bucket's encryption configuration.";
         }
         return undefined;
@@ -43,6 +53,7 @@ export const s3BucketSseKms = stackPolicy({
     {
       id: "customer-key",
       check: ({ resource, resources }) => {
+        if (isAccessLogTarget(resource, resources)) return undefined;
         for (const c of companionsOf(resource, resources, BUCKET_SSE_TYPES, "bucket")) {
           const rules = (c.props.rules ?? []) as object[];
           if (

@@ -93,6 +93,21 @@ describe("unknown values", () => {
     expect(violations).toEqual([]);
   });
 
+  it("are distinct from secrets, which policies read unwrapped as the analyzer deserializes them", async () => {
+    const secret = (value: unknown) => ({
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      value,
+    });
+    const { violations } = await analyzeResources(
+      stream({ encryptionType: secret("KMS"), kmsKeyId: secret("arn:aws:kms:us-east-1:1:key/k") }),
+      {
+        policies: [kinesisStreamEncrypted],
+        config: mandatory("kinesis-stream-encrypted"),
+      },
+    );
+    expect(violations).toEqual([]);
+  });
+
   it("make a value check report 'cannot verify' at advisory level", async () => {
     const { violations } = await analyzeResources(
       stream({ encryptionType: UNKNOWN, kmsKeyId: "arn:aws:kms:us-east-1:1:key/k" }),
@@ -235,6 +250,23 @@ describe("enforcement levels", () => {
     expect(await levels({ all: "advisory" })).toEqual(["advisory", "advisory"]);
     expect(await levels({})).toEqual(["mandatory", "mandatory"]);
     expect(await levels({ "kinesis-stream-encrypted": { enforcementLevel: "disabled" } })).toEqual([]);
+  });
+
+  it("count a replaced resource once", async () => {
+    const r = insecureStream[2];
+    const doc = {
+      steps: [
+        ...insecureStream.slice(0, 2).map((x) => ({ op: "same", newState: x })),
+        { op: "create-replacement", newState: r },
+        { op: "replace", newState: r },
+        { op: "delete-replaced", newState: undefined },
+      ],
+    };
+    expect(
+      (await analyzeDocument(doc, { policies: [kinesisStreamEncrypted], config: {} })).violations.map(
+        (v) => v.rule,
+      ),
+    ).toEqual(["kms", "customer-key"]);
   });
 
   it("ignore resources the preview deletes", async () => {
