@@ -220,6 +220,7 @@ export function stackPolicy(args: StackPolicyArgs): PlatformStackPolicy {
         try {
           if (args.appliesTo && !args.appliesTo(subject)) continue;
         } catch (e) {
+          // Whether it applies is unknown during preview: check it, so an unknown never hides a violation.
           if (!(e instanceof UnknownValueError)) throw e;
         }
         for (const rule of args.rules) applyRule(rule, subject, resource.urn, report);

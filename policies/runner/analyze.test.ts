@@ -9,6 +9,7 @@ import { fixtureResources } from "../lib/fixtures";
 import { type PlatformStackPolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import { kinesisStreamEncrypted } from "../encryption-at-rest/kinesis-stream-encrypted";
 import { s3BucketTlsOnly } from "../encryption-in-transit/s3-bucket-tls-only";
+import { lambdaInVpc } from "../network-exposure/lambda-in-vpc";
 import { requiredTags } from "../tagging/required-tags";
 import { analyzeDocument, analyzeResources, type PlanResource } from "./analyze";
 import { packConfigFor } from "./config";
@@ -106,6 +107,27 @@ describe("unknown values", () => {
       },
     );
     expect(violations).toEqual([]);
+  });
+
+  it("pass a presence check on a list: subnets created in the same update", async () => {
+    const fn = fixtureResources([
+      {
+        type: "aws:lambda/function:Function",
+        name: "f",
+        inputs: { vpcConfig: { subnetIds: [UNKNOWN, UNKNOWN], securityGroupIds: UNKNOWN } },
+      },
+    ]);
+    expect(
+      (await analyzeResources(fn, { policies: [lambdaInVpc], config: mandatory("lambda-in-vpc") }))
+        .violations,
+    ).toEqual([]);
+    const unknownList = fixtureResources([
+      { type: "aws:lambda/function:Function", name: "f", inputs: { vpcConfig: { subnetIds: UNKNOWN } } },
+    ]);
+    expect(
+      (await analyzeResources(unknownList, { policies: [lambdaInVpc], config: mandatory("lambda-in-vpc") }))
+        .violations,
+    ).toEqual([]);
   });
 
   it("make a value check report 'cannot verify' at advisory level", async () => {
