@@ -9,6 +9,8 @@ import { check } from "./check";
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-"));
+const planOut = fs.mkdtempSync(path.join(os.tmpdir(), "plan-check-"));
+afterAll(() => [dir, planOut].forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 /** Writes a preview document holding `resources` (plus the tagged provider and the stack). */
 function previewFile(name: string, resources: FixtureResource[]): string {
@@ -165,12 +167,11 @@ describe("npm run check", () => {
 
 describe("npm run plan -- --check", () => {
   it("checks the documents it wrote with the environment's policy config", async () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-check-"));
     let result: { code: number; stdout: string; stderr: string };
     try {
       const { stdout, stderr } = await run(
         process.execPath,
-        ["--import", "tsx", "cli/platform.ts", "plan", "--env", "prod", "--out", out, "--check"],
+        ["--import", "tsx", "cli/platform.ts", "plan", "--env", "prod", "--out", planOut, "--check"],
         { cwd: ROOT },
       );
       result = { code: 0, stdout, stderr };
