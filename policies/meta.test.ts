@@ -12,6 +12,7 @@ import { CONCERNS, FSBP_FRAMEWORK } from "./lib/policy";
 import { ENFORCEMENT_LEVELS, packConfigFor, POLICY_ENVIRONMENTS } from "./runner/config";
 import { DEFAULT_REQUIRED_TAG_KEYS } from "./tagging/required-tags";
 import { readAwsCatalog, TAGGABLE_FILE } from "./tools/aws-catalog";
+import { policyTable } from "./tools/readme-table";
 
 const aws = readAwsCatalog();
 const awsx = readAwsCatalog(path.dirname(require.resolve("@pulumi/awsx/package.json")));
@@ -50,6 +51,23 @@ describe("the policy pack", () => {
       ]),
     );
     expect(aws.taggable).not.toContain("aws:s3/bucketPolicy:BucketPolicy");
+  });
+
+  it("is documented in the README's policy table (regenerate with npm run policies:table)", () => {
+    // Compare cell by cell: prettier pads the README's columns.
+    const rows = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith("| ") && !/^\|\s*-/.test(l))
+        .map((l) =>
+          l
+            .split("|")
+            .map((c) => c.trim())
+            .join("|"),
+        );
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const documented = new Set(rows(readme));
+    expect(rows(policyTable()).filter((r) => !documented.has(r))).toEqual([]);
   });
 
   it("requires the tag keys the platform's providers set by default", () => {

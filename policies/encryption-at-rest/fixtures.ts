@@ -23,6 +23,23 @@ export const fixtures: PolicyFixture[] = [
         },
         propertyDependencies: { bucket: ["raw"], rules: ["lake-key"] },
       },
+      // An access-log target bucket: S3 delivers server access logs only to SSE-S3 buckets.
+      { type: "aws:s3/bucket:Bucket", name: "access-logs", inputs: {} },
+      {
+        type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        name: "access-logs-sse",
+        inputs: {
+          bucket: "access-logs-1",
+          rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        },
+        propertyDependencies: { bucket: ["access-logs"] },
+      },
+      {
+        type: "aws:s3/bucketLogging:BucketLogging",
+        name: "raw-logging",
+        inputs: { bucket: "raw-1234567", targetBucket: "access-logs-1", targetPrefix: "raw/" },
+        propertyDependencies: { bucket: ["raw"], targetBucket: ["access-logs"] },
+      },
     ],
     failing: {
       // Matched by property dependency: a configuration naming the bucket by a literal does not count.
@@ -127,7 +144,7 @@ export const fixtures: PolicyFixture[] = [
       {
         type: "aws:redshift/cluster:Cluster",
         name: "warehouse",
-        inputs: { encrypted: true, kmsKeyId: KEY, nodeType: "ra3.xlplus" },
+        inputs: { encrypted: "true", kmsKeyId: KEY, nodeType: "ra3.xlplus" },
       },
       {
         type: "aws:redshiftserverless/namespace:Namespace",
@@ -136,7 +153,7 @@ export const fixtures: PolicyFixture[] = [
       },
     ],
     failing: {
-      encrypted: (rs) => (byName(rs, "warehouse").inputs.encrypted = false),
+      encrypted: (rs) => (byName(rs, "warehouse").inputs.encrypted = "false"),
       "customer-key": (rs) => delete byName(rs, "adhoc").inputs.kmsKeyId,
     },
   },

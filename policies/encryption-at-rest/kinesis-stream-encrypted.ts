@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/policy";
-import { present } from "../lib/values";
+import { present, raw } from "../lib/values";
 
 export const kinesisStreamEncrypted = resourcePolicy({
   name: "kinesis-stream-encrypted",
@@ -18,7 +18,7 @@ export const kinesisStreamEncrypted = resourcePolicy({
     {
       id: "customer-key",
       check: ({ props }) =>
-        present(props, "kmsKeyId") && props.kmsKeyId !== "alias/aws/kinesis"
+        present(props, "kmsKeyId") && raw(props).kmsKeyId !== "alias/aws/kinesis"
           ? undefined
           : "Set kmsKeyId to a customer managed KMS key (not alias/aws/kinesis).",
     },

@@ -8,14 +8,15 @@ export const redshiftEncrypted = resourcePolicy({
   concern: "encryption-at-rest",
   fsbp: ["Redshift.10"],
   remediationSteps:
-    "Set encrypted: true and kmsKeyId on aws.redshift.Cluster, or kmsKeyId on aws.redshiftserverless.Namespace.",
+    'Set encrypted: "true" and kmsKeyId on aws.redshift.Cluster, or kmsKeyId on aws.redshiftserverless.Namespace.',
   resourceTypes: ["aws:redshift/cluster:Cluster", "aws:redshiftserverless/namespace:Namespace"],
   rules: [
     {
       id: "encrypted",
+      // `encrypted` is a string input in @pulumi/aws v7 ("true"/"false"); unset means encrypted.
       check: ({ type, props }) =>
-        type === "aws:redshift/cluster:Cluster" && props.encrypted === false
-          ? "Set encrypted to true."
+        type === "aws:redshift/cluster:Cluster" && String(props.encrypted ?? "true").toLowerCase() === "false"
+          ? 'Set encrypted to "true".'
           : undefined,
     },
     {

@@ -1,40 +1,31 @@
 import { stackPolicy } from "../lib/policy";
-import { BUCKET_POLICY_TYPE, BUCKET_SSE_TYPES, BUCKET_TYPES } from "../lib/types";
-import { companionsOf, present, statementsOf } from "../lib/values";
+import { BUCKET_SSE_TYPES, BUCKET_TYPES } from "../lib/types";
 import type { PolicyResource } from "@pulumi/policy";
-
-/**
- * S3 delivers server access logs only to buckets with SSE-S3 default encryption (the documented
- * contract), so a bucket whose policy admits `logging.s3.amazonaws.com` may use AES256: it holds
- * request metadata, not data.
- */
-function isAccessLogDestination(bucket: PolicyResource, resources: readonly PolicyResource[]): boolean {
-  return companionsOf(bucket, resources, [BUCKET_POLICY_TYPE], "bucket").some((p) =>
-    statementsOf(p.props.policy).some(
-      (st) =>
-        st.Effect === "Allow" && JSON.stringify(st.Principal ?? "").includes("logging.s3.amazonaws.com"),
-    ),
-  );
-}
-
-const usesSseS3 = (c: PolicyResource) =>
-  ((c.props.rules ?? []) as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[]).some(
-    (r) => r.applyServerSideEncryptionByDefault?.sseAlgorithm === "AES256",
-  );
+import { companionsOf, present } from "../lib/values";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
+const BUCKET_LOGGING_TYPES = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
+
+/**
+ * True for a bucket that receives S3 server access logs (the `targetBucket` of a bucket logging
+ * configuration): S3 cannot deliver access logs to an SSE-KMS bucket, so SSE-S3 is the right
+ * choice there.
+ */
+export function isAccessLogTarget(bucket: PolicyResource, resources: readonly PolicyResource[]): boolean {
+  return companionsOf(bucket, resources, BUCKET_LOGGING_TYPES, "targetBucket").length > 0;
+}
 
 export const s3BucketSseKms = stackPolicy({
   name: "s3-bucket-sse-kms",
   description:
-    "Every S3 bucket has a server-side encryption configuration that uses SSE-KMS with a customer managed key (server access log destinations: SSE-S3).",
+    "Every S3 bucket has a server-side encryption configuration that uses SSE-KMS with a customer managed key.",
   severity: "high",
   concern: "encryption-at-rest",
   fsbp: ["S3.17"],
   remediationSteps:
-    "Add an aws.s3.BucketServerSideEncryptionConfiguration whose `bucket` is the bucket's output, with sseAlgorithm `aws:kms` and the data class's KMS key.",
+    "Add an aws.s3.BucketServerSideEncryptionConfiguration whose `bucket` is the bucket's output, with sseAlgorithm `aws:kms` and the data class's KMS key (SSE-S3 only for server access log target buckets).",
   resourceTypes: BUCKET_TYPES,
-  relatedTypes: BUCKET_SSE_TYPES,
+  relatedTypes: [...BUCKET_SSE_TYPES, ...BUCKET_LOGGING_TYPES],
   rules: [
     {
       id: "missing",
@@ -46,16 +37,14 @@ export const s3BucketSseKms = stackPolicy({
     {
       id: "sse-kms",
       check: ({ resource, resources }) => {
+        const allowed = isAccessLogTarget(resource, resources)
+          ? [...KMS_ALGORITHMS, "AES256"]
+          : KMS_ALGORITHMS;
         for (const c of companionsOf(resource, resources, BUCKET_SSE_TYPES, "bucket")) {
           const rules = (c.props.rules ?? []) as {
             applyServerSideEncryptionByDefault?: { sseAlgorithm?: string };
           }[];
-          if (usesSseS3(c) && isAccessLogDestination(resource, resources)) continue;
-          if (
-            !rules.some((r) =>
-              KMS_ALGORITHMS.includes(r.applyServerSideEncryptionByDefault?.sseAlgorithm ?? ""),
-            )
-          )
+          if (!rules.some((r) => allowed.includes(r.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "")))
             return "Set applyServerSideEncryptionByDefault.sseAlgorithm to `aws:kms` in the bucket's encryption configuration.";
         }
         return undefined;
@@ -64,9 +53,9 @@ export const s3BucketSseKms = stackPolicy({
     {
       id: "customer-key",
       check: ({ resource, resources }) => {
+        if (isAccessLogTarget(resource, resources)) return undefined;
         for (const c of companionsOf(resource, resources, BUCKET_SSE_TYPES, "bucket")) {
           const rules = (c.props.rules ?? []) as object[];
-          if (usesSseS3(c) && isAccessLogDestination(resource, resources)) continue;
           if (
             !rules.some((_, i) =>
               present(c.props, "rules", i, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"),

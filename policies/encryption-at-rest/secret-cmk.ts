@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/policy";
-import { present } from "../lib/values";
+import { present, raw } from "../lib/values";
 
 export const secretCmk = resourcePolicy({
   name: "secret-cmk",
@@ -12,7 +12,7 @@ export const secretCmk = resourcePolicy({
     {
       id: "customer-key",
       check: ({ props }) =>
-        present(props, "kmsKeyId") && props.kmsKeyId !== "alias/aws/secretsmanager"
+        present(props, "kmsKeyId") && raw(props).kmsKeyId !== "alias/aws/secretsmanager"
           ? undefined
           : "Set kmsKeyId to a customer managed KMS key (not alias/aws/secretsmanager).",
     },

@@ -133,6 +133,23 @@ function common<S>(args: CommonArgs<S>, kind: "resource" | "stack", relatedTypes
   };
 }
 
+/**
+ * The policy's config: the schema's defaults overlaid with what the analyzer passes. The analyzer
+ * returns `{}` when the pack runs without a config file, so policies never rely on it for defaults.
+ */
+export function configWithDefaults(
+  schema: PolicyConfigSchema | undefined,
+  given: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, prop] of Object.entries(schema?.properties ?? {})) {
+    const d = (prop as { default?: unknown }).default;
+    if (d !== undefined) out[k] = JSON.parse(JSON.stringify(d));
+  }
+  for (const [k, v] of Object.entries(given ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
+
 /** Applies a rule, turning a read of an unknown value into an advisory "cannot verify" diagnostic. */
 function applyRule<S>(rule: Rule<S>, subject: S, urn: string, report: ReportViolation): void {
   let message: string | undefined;
@@ -165,7 +182,7 @@ export function resourcePolicy(args: ResourcePolicyArgs): PlatformResourcePolicy
     name: a.name,
     props: a.props,
     provider: a.provider,
-    config: a.getConfig<Record<string, unknown>>(),
+    config: configWithDefaults(args.configSchema, a.getConfig<Record<string, unknown>>()),
   });
   const validations: ResourceValidation[] = args.rules.map((rule) => (a, report) => {
     if (!types.has(a.type)) return;
@@ -196,13 +213,14 @@ export function stackPolicy(args: StackPolicyArgs): PlatformStackPolicy {
   return {
     ...common(args, "stack", args.relatedTypes),
     validateStack: (a, report) => {
-      const config = a.getConfig<Record<string, unknown>>();
+      const config = configWithDefaults(args.configSchema, a.getConfig<Record<string, unknown>>());
       for (const resource of a.resources) {
         if (!types.has(resource.type)) continue;
         const subject: StackSubject = { resource, resources: a.resources, config };
         try {
           if (args.appliesTo && !args.appliesTo(subject)) continue;
         } catch (e) {
+          // Whether it applies is unknown during preview: check it, so an unknown never hides a violation.
           if (!(e instanceof UnknownValueError)) throw e;
         }
         for (const rule of args.rules) applyRule(rule, subject, resource.urn, report);

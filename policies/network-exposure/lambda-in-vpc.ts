@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/policy";
-import { present } from "../lib/values";
+import { present, raw } from "../lib/values";
 
 export const lambdaInVpc = resourcePolicy({
   name: "lambda-in-vpc",
@@ -13,11 +13,13 @@ export const lambdaInVpc = resourcePolicy({
   rules: [
     {
       id: "vpc-config",
-      check: ({ props }) =>
-        present(props, "vpcConfig", "subnetIds") &&
-        (!Array.isArray(props.vpcConfig?.subnetIds) || props.vpcConfig.subnetIds.length > 0)
+      // A presence check: subnet ids unknown during preview (created in the same update) pass.
+      check: ({ props }) => {
+        const subnets = raw(raw(props).vpcConfig)?.subnetIds;
+        return present(props, "vpcConfig", "subnetIds") && (!Array.isArray(subnets) || subnets.length > 0)
           ? undefined
-          : "Set vpcConfig.subnetIds to the private subnets and vpcConfig.securityGroupIds to the Lambda security group.",
+          : "Set vpcConfig.subnetIds to the private subnets and vpcConfig.securityGroupIds to the Lambda security group.";
+      },
     },
   ],
 });

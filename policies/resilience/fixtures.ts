@@ -102,19 +102,21 @@ export const fixtures: PolicyFixture[] = [
   {
     policy: "s3-replication-critical",
     compliant: [
-      { type: "aws:s3/bucket:Bucket", name: "raw", inputs: { tags: { DataZone: "raw" } } },
+      { type: "aws:s3/bucket:Bucket", name: "raw", inputs: { tags: { LakeBucketKind: "raw" } } },
       {
         type: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
         name: "raw-replication",
         inputs: {
           bucket: "raw-1",
           role: "arn:aws:iam::1:role/replication",
-          rules: [{ id: "all", status: "Enabled", destination: { bucket: "arn:aws:s3:::raw-dr" } }],
+          rules: [{ id: "all", status: "Enabled", destination: { bucket: "arn:aws:s3:::raw-replica-1" } }],
         },
-        propertyDependencies: { bucket: ["raw"] },
+        propertyDependencies: { bucket: ["raw"], rules: ["raw-replica"] },
       },
+      // The DR copy of the raw zone: a replication destination, not a source.
+      { type: "aws:s3/bucket:Bucket", name: "raw-replica", inputs: { tags: { LakeBucketKind: "raw" } } },
       // Not a critical zone: no replication needed.
-      { type: "aws:s3/bucket:Bucket", name: "scratch", inputs: { tags: { DataZone: "scratch" } } },
+      { type: "aws:s3/bucket:Bucket", name: "scratch", inputs: { tags: { LakeBucketKind: "scratch" } } },
     ],
     failing: {
       missing: (rs) => (byName(rs, "raw-replication").propertyDependencies = {}),

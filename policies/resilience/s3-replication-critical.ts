@@ -4,7 +4,8 @@ import { companionsOf, effectiveTags } from "../lib/values";
 
 export const s3ReplicationCritical = stackPolicy({
   name: "s3-replication-critical",
-  description: "Buckets of critical lake zones replicate to the disaster-recovery region.",
+  description:
+    "Buckets of critical lake zones (tagged LakeBucketKind raw or curated) replicate to the disaster-recovery region.",
   severity: "high",
   concern: "resilience",
   fsbp: ["S3.7"],
@@ -14,13 +15,15 @@ export const s3ReplicationCritical = stackPolicy({
   relatedTypes: [BUCKET_REPLICATION_TYPE],
   configSchema: {
     properties: {
-      zoneTagKey: { type: "string", default: "DataZone" },
+      zoneTagKey: { type: "string", default: "LakeBucketKind" },
       criticalZones: { type: "array", items: { type: "string" }, default: ["raw", "curated"] },
     },
   },
-  appliesTo: ({ resource, config }) => {
+  appliesTo: ({ resource, resources, config }) => {
     const zone = effectiveTags(resource.props, resource.provider).tags[config.zoneTagKey as string];
-    return ((config.criticalZones ?? []) as string[]).includes(String(zone));
+    if (!((config.criticalZones ?? []) as string[]).includes(String(zone))) return false;
+    // The DR replica of a critical bucket carries the same zone tag but is the copy, not a source.
+    return !companionsOf(resource, resources, [BUCKET_REPLICATION_TYPE], "rules").length;
   },
   rules: [
     {

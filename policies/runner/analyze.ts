@@ -15,6 +15,7 @@ import type {
   Severity,
 } from "@pulumi/policy";
 import { unknownCheckingProxy, UnknownValueError } from "../lib/analyzer";
+import { plainValue } from "../../harness/plan";
 import type { Diagnostic, PlatformPolicy, PlatformResourcePolicy, PlatformStackPolicy } from "../lib/policy";
 import { enforcementLevelOf, type PackConfig, policyConfigOf } from "./config";
 
@@ -44,17 +45,40 @@ export interface PlanResource {
   readonly op?: string;
 }
 
-/** Resources of a preview document that exist after it (deletes excluded). */
+/** Step kinds after which the resource does not exist (or that repeat another step's state). */
+const GONE = new Set([
+  "delete",
+  "delete-replaced",
+  "discard",
+  "discard-replaced",
+  "read-discard",
+  "remove-pending-replace",
+]);
+
+/**
+ * Resources of a preview document that exist after it: deletes excluded, and one state per URN
+ * (a replacement shows up as `create-replacement` and `replace` steps of the same resource).
+ */
 export function resourcesOfDocument(doc: {
   steps: { op: string; newState?: Omit<PlanResource, "op"> }[];
 }): PlanResource[] {
-  return doc.steps.filter((s) => s.newState && s.op !== "delete").map((s) => ({ ...s.newState!, op: s.op }));
+  const byUrn = new Map<string, PlanResource>();
+  for (const s of doc.steps) {
+    if (!s.newState || GONE.has(s.op)) continue;
+    byUrn.set(s.newState.urn, { ...s.newState, op: s.op });
+  }
+  return [...byUrn.values()];
 }
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
+/**
+ * The properties the analyzer hands a policy: outputs overlaid with inputs (a preview's new state
+ * of a created resource has only inputs), in plain JSON — secrets unwrapped and resource
+ * references as URNs, as the analyzer deserializes them.
+ */
 function propsOf(r: PlanResource): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...(r.outputs ?? {}), ...r.inputs };
+  const merged = plainValue({ ...(r.outputs ?? {}), ...r.inputs }) as Record<string, unknown>;
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
   return cloneJson(merged);
 }

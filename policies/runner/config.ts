@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnforcementLevel, Policy } from "@pulumi/policy";
 import { z } from "zod";
+import { configWithDefaults } from "../lib/policy";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 const Level = z.enum(ENFORCEMENT_LEVELS);
@@ -55,16 +56,15 @@ export function enforcementLevelOf(policy: Policy, config: PackConfig): Enforcem
   return levelOf(config[policy.name]) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory";
 }
 
-/** What `args.getConfig()` returns: schema defaults overlaid with the policy's config properties. */
+/**
+ * What `args.getConfig()` returns once the Pulumi CLI has configured the analyzer: the policy's
+ * config properties over the schema's defaults, without `enforcementLevel`.
+ */
 export function policyConfigOf(policy: Policy, config: PackConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
-    const d = (schema as { default?: unknown }).default;
-    if (d !== undefined) out[k] = JSON.parse(JSON.stringify(d));
-  }
   const entry = config[policy.name];
+  const given: Record<string, unknown> = {};
   if (entry && typeof entry === "object") {
-    for (const [k, v] of Object.entries(entry)) if (k !== "enforcementLevel") out[k] = v;
+    for (const [k, v] of Object.entries(entry)) if (k !== "enforcementLevel") given[k] = v;
   }
-  return out;
+  return configWithDefaults(policy.configSchema, given);
 }
