@@ -323,10 +323,14 @@ export function createKinesisProcessor(
       JSON.stringify(
         emfDocument({
           namespace,
+          // Per data product (what alarms use) and, when known, per function as well.
           dimensions: {
             DataProduct: product.name,
             ...(options.functionName ? { FunctionName: options.functionName } : {}),
           },
+          dimensionSets: options.functionName
+            ? [["DataProduct"], ["DataProduct", "FunctionName"]]
+            : [["DataProduct"]],
           timestamp: now(),
           metrics: {
             Records: { value: stats.records, unit: "Count" },
