@@ -13,8 +13,13 @@ export function decodeBase64(data: string): Buffer | undefined {
   return buf.length === (len / 4) * 3 - padding ? buf : undefined;
 }
 
-/** Compares two Kinesis sequence numbers (decimal strings of up to ~56 digits) numerically. */
+/**
+ * Compares two Kinesis sequence numbers (decimal strings of up to ~56 digits) numerically: as
+ * BigInt, except that digit strings of equal length compare the same as text (the common case
+ * within a shard), which skips two BigInt parses per comparison.
+ */
 export function compareSequenceNumbers(a: string, b: string): number {
+  if (a.length === b.length) return a < b ? -1 : a > b ? 1 : 0;
   const x = BigInt(a);
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;

@@ -405,7 +405,10 @@ describe("stream processor against kinesalite, dynalite and s3rver", () => {
       };
     };
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe("DataPlatform/Streaming");
-    expect(emf._aws.CloudWatchMetrics[0].Dimensions).toEqual([["DataProduct", "FunctionName"]]);
+    expect(emf._aws.CloudWatchMetrics[0].Dimensions).toEqual([
+      ["DataProduct"],
+      ["DataProduct", "FunctionName"],
+    ]);
     expect(emf._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name)).toEqual(
       expect.arrayContaining([
         "Records",

@@ -173,12 +173,11 @@ export function createKinesisProcessor(
         }
         for (const unit of units) {
           stats.userRecords++;
-          const raw = () => (unit.sub === undefined ? r.kinesis.data : unit.bytes.toString("base64"));
           let value: unknown;
           try {
             value = JSON.parse(unit.bytes.toString("utf8"));
           } catch (err) {
-            refuse(r, p, unit.sub, raw(), POISON_REASONS.notJson, describe(err));
+            refuse(r, p, unit.sub, rawData(r, unit), POISON_REASONS.notJson, describe(err));
             continue;
           }
           const parsed = schema.safeParse(value);
@@ -187,15 +186,17 @@ export function createKinesisProcessor(
               .slice(0, 5)
               .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
               .join("; ");
-            refuse(r, p, unit.sub, raw(), POISON_REASONS.schemaViolation, detail);
+            refuse(r, p, unit.sub, rawData(r, unit), POISON_REASONS.schemaViolation, detail);
             continue;
           }
-          const out = prepare(parsed.data, {
-            sequenceNumber: r.kinesis.sequenceNumber,
-            ...(unit.sub === undefined ? {} : { subSequenceNumber: unit.sub }),
-            shardId,
-          });
-          if (isRefused(out)) refuse(r, p, unit.sub, raw(), out.reason, out.detail);
+          const out = prepare(
+            parsed.data,
+            unit.sub === undefined
+              ? { sequenceNumber: r.kinesis.sequenceNumber, shardId }
+              : { sequenceNumber: r.kinesis.sequenceNumber, subSequenceNumber: unit.sub, shardId },
+            unit.bytes,
+          );
+          if (isRefused(out)) refuse(r, p, unit.sub, rawData(r, unit), out.reason, out.detail);
           else ready.push({ unit, prepared: out });
         }
       }
@@ -322,10 +323,14 @@ export function createKinesisProcessor(
       JSON.stringify(
         emfDocument({
           namespace,
+          // Per data product (what alarms use) and, when known, per function as well.
           dimensions: {
             DataProduct: product.name,
             ...(options.functionName ? { FunctionName: options.functionName } : {}),
           },
+          dimensionSets: options.functionName
+            ? [["DataProduct"], ["DataProduct", "FunctionName"]]
+            : [["DataProduct"]],
           timestamp: now(),
           metrics: {
             Records: { value: stats.records, unit: "Count" },
@@ -345,6 +350,11 @@ export function createKinesisProcessor(
     );
     return { batchItemFailures: failures };
   };
+}
+
+/** A poison record's data as stored in its dead letter: as delivered, or the KPL user record's bytes. */
+function rawData(r: KinesisEventRecord, unit: Unit): string {
+  return unit.sub === undefined ? r.kinesis.data : unit.bytes.toString("base64");
 }
 
 /** Records sorted by sequence number (BigInt); Lambda already delivers them so, this only checks. */

@@ -2,7 +2,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { POISON_REASONS, SINK_LIMITS, type PoisonReason } from "../constants";
 import type { DataProduct, Item } from "../schemas/types";
 import { VERSION_ATTRIBUTE } from "../sinks/dynamodb";
-import { itemSize, marshallItem } from "../sinks/marshall";
+import { marshallSized } from "../sinks/marshall";
 
 /** Where a user record came from. */
 export interface RecordOrigin {
@@ -47,6 +47,24 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** UTC `year/month/day/hour` of an ISO-8601 time; read straight from the text when it is UTC (`Z`). */
+export function partitionOf(iso: string): { year: string; month: string; day: string; hour: string } {
+  if (
+    iso.length >= 14 &&
+    iso.charCodeAt(iso.length - 1) === 90 /* Z */ &&
+    iso.charCodeAt(10) === 84 /* T */
+  ) {
+    return { year: iso.slice(0, 4), month: iso.slice(5, 7), day: iso.slice(8, 10), hour: iso.slice(11, 13) };
+  }
+  const at = new Date(iso);
+  return {
+    year: String(at.getUTCFullYear()),
+    month: pad2(at.getUTCMonth() + 1),
+    day: pad2(at.getUTCDate()),
+    hour: pad2(at.getUTCHours()),
+  };
+}
+
 /**
  * Builds the per-record transform of a data product: validated value → serving item and lake line.
  * Everything that does not depend on the record (the product, the TTL) is resolved here, once.
@@ -58,47 +76,60 @@ function pad2(n: number): string {
 export function createTransformer<T>(
   product: DataProduct<T>,
   options: { ttlDays?: number } = {},
-): (value: T, origin: RecordOrigin) => Prepared | Refused {
+): (value: T, origin: RecordOrigin, raw?: Buffer) => Prepared | Refused {
   const ttlSeconds = options.ttlDays === undefined ? undefined : options.ttlDays * 86_400;
-  return (value, origin) => {
+  return (value, origin, raw) => {
     const eventTime = product.eventTime(value);
-    const at = new Date(eventTime);
-    const epochMs = at.getTime();
+    const partition = partitionOf(eventTime);
     const idempotencyKey = product.idempotencyKey(value);
     const item: Item = product.toItem(value);
     item._idempotencyKey = idempotencyKey;
     item._sequenceNumber = origin.sequenceNumber;
     if (origin.subSequenceNumber !== undefined) item._subSequenceNumber = origin.subSequenceNumber;
     item[VERSION_ATTRIBUTE] = versionOf(origin.sequenceNumber, origin.subSequenceNumber);
-    if (ttlSeconds !== undefined) item[TTL_ATTRIBUTE] = Math.floor(epochMs / 1000) + ttlSeconds;
-    const itemBytes = itemSize(item);
+    if (ttlSeconds !== undefined) item[TTL_ATTRIBUTE] = Math.floor(Date.parse(eventTime) / 1000) + ttlSeconds;
+    const { item: marshalled, bytes: itemBytes } = marshallSized(item);
     if (itemBytes > SINK_LIMITS.dynamodbMaxItemBytes) {
       return {
         reason: POISON_REASONS.itemTooLarge,
         detail: `serving item is ${itemBytes} bytes; DynamoDB accepts ${SINK_LIMITS.dynamodbMaxItemBytes}`,
       };
     }
-    const meta = {
-      idempotencyKey,
-      sequenceNumber: origin.sequenceNumber,
-      ...(origin.subSequenceNumber === undefined ? {} : { subSequenceNumber: origin.subSequenceNumber }),
-      shardId: origin.shardId,
-      partition: {
-        year: String(at.getUTCFullYear()),
-        month: pad2(at.getUTCMonth() + 1),
-        day: pad2(at.getUTCDate()),
-        hour: pad2(at.getUTCHours()),
-      },
-    };
-    const line = Buffer.from(JSON.stringify({ ...(value as object), _meta: meta }) + "\n");
+    // `_meta` as JSON text: only the idempotency key can need escaping (the rest is digits and ids).
+    const meta =
+      `{"idempotencyKey":${JSON.stringify(idempotencyKey)},"sequenceNumber":"${origin.sequenceNumber}"` +
+      (origin.subSequenceNumber === undefined ? "" : `,"subSequenceNumber":${origin.subSequenceNumber}`) +
+      `,"shardId":${JSON.stringify(origin.shardId)},"partition":{"year":"${partition.year}","month":"${partition.month}",` +
+      `"day":"${partition.day}","hour":"${partition.hour}"}}`;
+    const line = lakeLine(value, meta, raw);
     if (line.length > SINK_LIMITS.firehoseMaxRecordBytes) {
       return {
         reason: POISON_REASONS.deliveryRecordTooLarge,
         detail: `lake record is ${line.length} bytes; Firehose accepts ${SINK_LIMITS.firehoseMaxRecordBytes}`,
       };
     }
-    return { item: marshallItem(item), itemBytes, line };
+    return { item: marshalled, itemBytes, line };
   };
+}
+
+/**
+ * One NDJSON line for the raw zone: the record as the producer sent it (it passed validation) with
+ * `_meta` spliced in before its closing brace, so the raw zone keeps the producer's bytes and the
+ * record is not re-serialized. Records spanning lines (pretty-printed JSON) or without `raw` are
+ * serialized from the validated value instead.
+ */
+function lakeLine(value: unknown, meta: string, raw: Buffer | undefined): Buffer {
+  const tail = `"_meta":${meta}}\n`;
+  if (raw !== undefined && raw.indexOf(10) === -1 && raw.indexOf(13) === -1) {
+    const end = raw.lastIndexOf(0x7d);
+    let prev = end - 1;
+    while (prev >= 0 && (raw[prev] === 0x20 || raw[prev] === 0x09)) prev--;
+    if (end > 0 && prev >= 0) {
+      return Buffer.concat([raw.subarray(0, end), Buffer.from(raw[prev] === 0x7b ? tail : `,${tail}`)]);
+    }
+  }
+  const json = JSON.stringify(value);
+  return Buffer.from(`${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`);
 }
 
 /** Narrows a transform result. */

@@ -63,3 +63,60 @@ function valueSize(v: JsonValue): number {
   for (const k of Object.keys(v)) s += 1 + Buffer.byteLength(k) + valueSize(v[k]);
   return s;
 }
+
+/**
+ * `marshallItem` and `itemSize` in one walk over the item (the processor needs both per record).
+ *
+ * @example
+ * const { item, bytes } = marshallSized({ pk: "a", n: 1 }); // bytes === 5
+ */
+export function marshallSized(item: Item): { item: Record<string, AttributeValue>; bytes: number } {
+  const acc = { bytes: 0 };
+  const out: Record<string, AttributeValue> = {};
+  for (const k of Object.keys(item)) {
+    const v = item[k];
+    if (v === undefined) continue;
+    acc.bytes += byteLength(k);
+    out[k] = sized(v, acc);
+  }
+  return { item: out, bytes: acc.bytes };
+}
+
+/** UTF-8 length; ASCII strings (the common case) are measured without encoding. */
+function byteLength(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s);
+  return s.length;
+}
+
+function sized(value: JsonValue, acc: { bytes: number }): AttributeValue {
+  if (typeof value === "string") {
+    acc.bytes += byteLength(value);
+    return { S: value };
+  }
+  if (typeof value === "number") {
+    const text = String(value);
+    acc.bytes += Math.ceil(text.replace(/[.e+-]/g, "").length / 2) + 1;
+    return { N: text };
+  }
+  if (typeof value === "boolean") {
+    acc.bytes += 1;
+    return { BOOL: value };
+  }
+  if (value === null) {
+    acc.bytes += 1;
+    return { NULL: true };
+  }
+  acc.bytes += 3;
+  if (Array.isArray(value)) {
+    acc.bytes += value.length;
+    return { L: value.map((v) => sized(v, acc)) };
+  }
+  const m: Record<string, AttributeValue> = {};
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (v === undefined) continue;
+    acc.bytes += 1 + byteLength(k);
+    m[k] = sized(v, acc);
+  }
+  return { M: m };
+}

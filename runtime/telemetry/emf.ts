@@ -10,7 +10,8 @@ export interface MetricValue {
 
 /**
  * Builds a CloudWatch Embedded Metric Format document: one log line that CloudWatch turns into
- * metrics in `namespace`, with one dimension set made of every key of `dimensions`.
+ * metrics in `namespace`. `dimensionSets` lists the dimension combinations to publish (each a
+ * list of keys of `dimensions`); by default one set made of every key.
  *
  * @example
  * write(JSON.stringify(emfDocument({ namespace: "DataPlatform/Streaming", dimensions: { DataProduct: "orders" },
@@ -19,6 +20,7 @@ export interface MetricValue {
 export function emfDocument(args: {
   namespace: string;
   dimensions: Record<string, string>;
+  dimensionSets?: string[][];
   metrics: Record<string, MetricValue>;
   timestamp: number;
   properties?: Record<string, unknown>;
@@ -29,7 +31,7 @@ export function emfDocument(args: {
       CloudWatchMetrics: [
         {
           Namespace: args.namespace,
-          Dimensions: [Object.keys(args.dimensions)],
+          Dimensions: args.dimensionSets ?? [Object.keys(args.dimensions)],
           Metrics: Object.entries(args.metrics).map(([name, m]) => ({ Name: name, Unit: m.unit })),
         },
       ],

@@ -92,13 +92,15 @@ export async function startEmulators(options: { buckets?: string[] } = {}): Prom
   ]);
   const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
   const common = { region: REGION, credentials: CREDENTIALS };
+  // SDK retries (default 3 attempts) absorb loopback connection resets on a loaded machine; the
+  // tests inject their faults above the SDK, in the ports.
   const kinesis = new KinesisClient({
     ...common,
     endpoint: kEndpoint,
     requestHandler: new NodeHttpHandler(),
   });
-  const dynamodb = new DynamoDBClient({ ...common, endpoint: dEndpoint, maxAttempts: 1 });
-  const s3 = new S3Client({ ...common, endpoint: s3Endpoint, forcePathStyle: true, maxAttempts: 1 });
+  const dynamodb = new DynamoDBClient({ ...common, endpoint: dEndpoint });
+  const s3 = new S3Client({ ...common, endpoint: s3Endpoint, forcePathStyle: true });
   return {
     kinesis,
     dynamodb,

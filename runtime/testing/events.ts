@@ -26,10 +26,10 @@ export function clickstreamEvent(i: number, overrides: Partial<ClickstreamEvent>
     eventType: i % 3 === 0 ? "click" : "page_view",
     page,
     url: `https://shop.example.com${page}?ref=campaign-${i % 13}`,
-    referrer: "https://www.example.org/",
+    referrer: "https://example.org/",
     occurredAt: new Date(Date.UTC(2026, 10, 27, 14, 0, 0) + i * 37).toISOString(),
-    userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
-    properties: { viewport: "1280x720", experiment: "b" },
+    userAgent: "Mozilla/5.0 Firefox/133.0",
+    properties: { viewport: "1280x720" },
     ...overrides,
   };
 }

@@ -1,0 +1,309 @@
+/*
+ * `npm run bench`: records/second of stream-processing variants on one core, on 100-record
+ * Kinesis batches of ~300-byte JSON payloads base64-encoded as Lambda delivers them, with 0 %,
+ * 1 % and 10 % invalid records. Every variant that processes records does the same work per
+ * valid record — decode, validate with the same compiled zod schema, transform into the serving
+ * item and the lake line, and build the DynamoDB (25) and Firehose (500) request batches — and
+ * nothing goes over the network (sinks are in-memory and always succeed).
+ *
+ *   npm run bench -- [--json] [--seconds <per sample, 0.2>] [--rounds <samples per variant, 15>] [--warmup <s>]
+ */
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { KinesisEnvelope } from "@aws-lambda-powertools/parser/envelopes/kinesis";
+import { parse } from "@aws-lambda-powertools/parser";
+import { spawnSync } from "child_process";
+import * as os from "os";
+import { createKinesisProcessor } from "../runtime/processor/processor";
+import { createTransformer, isRefused, type Prepared } from "../runtime/processor/transform";
+import { defineClickstream, type ClickstreamEvent } from "../runtime/schemas";
+import type { DynamoDbPort, FirehosePort, ObjectStorePort } from "../runtime/sinks/ports";
+import { jsonLogger } from "../runtime/telemetry/log";
+import { clickstreamEvent, kinesisRecord, seededRandom } from "../runtime/testing/events";
+import type { InvocationContext, KinesisStreamEvent } from "../runtime/types";
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const JSON_OUTPUT = args.includes("--json");
+const SECONDS = flag("--seconds", 0.2);
+const ROUNDS = flag("--rounds", 15);
+const WARMUP = flag("--warmup", 1.5);
+const BATCH = 100;
+const DISTINCT_BATCHES = 40;
+const RATIOS = [0, 0.01, 0.1] as const;
+
+// One core: re-run pinned to CPU 0 when taskset exists (V8's background threads stay on it too).
+if (
+  process.env.BENCH_PINNED !== "1" &&
+  os.platform() === "linux" &&
+  spawnSync("taskset", ["-V"]).status === 0
+) {
+  const r = spawnSync("taskset", ["-c", "0", process.execPath, ...process.execArgv, __filename, ...args], {
+    stdio: "inherit",
+    env: { ...process.env, BENCH_PINNED: "1" },
+  });
+  process.exit(r.status ?? 1);
+}
+
+type Batch = { event: KinesisStreamEvent; payloadBytes: number };
+
+/** Batches with `ratio` invalid records (half schema violations, half not JSON), reproducibly. */
+function makeBatches(ratio: number): Batch[] {
+  const rnd = seededRandom(42);
+  const batches: Batch[] = [];
+  let n = 0;
+  for (let b = 0; b < DISTINCT_BATCHES; b++) {
+    const invalid = new Set<number>();
+    while (invalid.size < Math.round(BATCH * ratio)) invalid.add(Math.floor(rnd() * BATCH));
+    let payloadBytes = 0;
+    const records = Array.from({ length: BATCH }, (_, i) => {
+      n++;
+      let text = JSON.stringify(clickstreamEvent(n));
+      if (invalid.has(i))
+        text =
+          i % 2
+            ? text.replace('"page_view"', '"teleport"').replace('"click"', '"teleport"')
+            : text.slice(0, -7);
+      payloadBytes += Buffer.byteLength(text);
+      return kinesisRecord(text, n);
+    });
+    batches.push({ event: { Records: records }, payloadBytes });
+  }
+  return batches;
+}
+
+const context: InvocationContext = { getRemainingTimeInMillis: () => 60_000, awsRequestId: "bench" };
+const product = defineClickstream();
+const schema = product.schema;
+const prepare = createTransformer(product);
+
+/** The sink batches every baseline builds from its prepared records. */
+function buildSinkBatches(prepared: Prepared[]): { dynamo: unknown[][]; firehose: unknown[][] } {
+  const dynamo: unknown[][] = [];
+  for (let i = 0; i < prepared.length; i += 25)
+    dynamo.push(prepared.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.item } })));
+  const firehose: unknown[][] = [];
+  for (let i = 0; i < prepared.length; i += 500)
+    firehose.push(prepared.slice(i, i + 500).map((p) => ({ Data: p.line })));
+  return { dynamo, firehose };
+}
+
+const origin = (seq: string) => ({ sequenceNumber: seq, shardId: "shardId-000000000000" });
+
+// --- variants -------------------------------------------------------------------------------
+
+const okTable: DynamoDbPort = {
+  batchWriteItem: async () => ({ UnprocessedItems: {} }),
+  putItem: async () => ({}),
+};
+const okFirehose: FirehosePort = {
+  putRecordBatch: async (input) => ({
+    FailedPutCount: 0,
+    RequestResponses: (input.Records ?? []).map(() => ({ RecordId: "r" })),
+  }),
+};
+const okStore: ObjectStorePort = { putObject: async () => ({}) };
+const platform = createKinesisProcessor({
+  product: product as never,
+  table: { port: okTable, tableName: "bench" },
+  delivery: { port: okFirehose, deliveryStreamName: "bench" },
+  deadLetter: { port: okStore, bucket: "bench", prefix: "dl/" },
+  logger: jsonLogger({ write: () => undefined }),
+  writeMetrics: () => undefined,
+});
+
+async function handLoop(event: KinesisStreamEvent): Promise<void> {
+  const prepared: Prepared[] = [];
+  const failed: string[] = [];
+  for (const r of event.Records) {
+    const buf = Buffer.from(r.kinesis.data, "base64");
+    let value: unknown;
+    try {
+      value = JSON.parse(buf.toString("utf8"));
+    } catch {
+      failed.push(r.kinesis.sequenceNumber);
+      continue;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      failed.push(r.kinesis.sequenceNumber);
+      continue;
+    }
+    const out = prepare(parsed.data, origin(r.kinesis.sequenceNumber), buf);
+    if (isRefused(out)) failed.push(r.kinesis.sequenceNumber);
+    else prepared.push(out);
+  }
+  buildSinkBatches(prepared);
+}
+
+function powertools(parallel: boolean): (event: KinesisStreamEvent) => Promise<void> {
+  const processor = new BatchProcessor(EventType.KinesisDataStreams);
+  return async (event) => {
+    const prepared: Prepared[] = [];
+    const recordHandler = async (record: KinesisStreamEvent["Records"][number]) => {
+      const buf = Buffer.from(record.kinesis.data, "base64");
+      const value = JSON.parse(buf.toString("utf8"));
+      const out = prepare(
+        schema.parse(value) as ClickstreamEvent,
+        origin(record.kinesis.sequenceNumber),
+        buf,
+      );
+      if (isRefused(out)) throw new Error(out.reason);
+      prepared.push(out);
+    };
+    await processPartialResponse(event as never, recordHandler as never, processor, {
+      context: context as never,
+      processInParallel: parallel,
+      throwOnFullBatchFailure: false,
+    });
+    buildSinkBatches(prepared);
+  };
+}
+
+async function powertoolsEnvelope(event: KinesisStreamEvent): Promise<void> {
+  // All-or-nothing: one invalid record fails the whole envelope (the variant's own semantics).
+  const res = parse(event, KinesisEnvelope, schema, true);
+  if (!res.success) return;
+  const prepared: Prepared[] = [];
+  res.data.forEach((v, i) => {
+    const out = prepare(v as ClickstreamEvent, origin(event.Records[i].kinesis.sequenceNumber));
+    if (!isRefused(out)) prepared.push(out);
+  });
+  buildSinkBatches(prepared);
+}
+
+let sink = 0;
+const VARIANTS: { name: string; run: (event: KinesisStreamEvent, decoded: string[]) => unknown }[] = [
+  { name: "platform processor", run: (e) => platform(e, context) },
+  { name: "Powertools BatchProcessor (sequential)", run: powertools(false) },
+  { name: "Powertools BatchProcessor (parallel)", run: powertools(true) },
+  { name: "Powertools parser, Kinesis envelope", run: powertoolsEnvelope },
+  { name: "hand loop (Buffer.from, JSON.parse, safeParse)", run: handLoop },
+  {
+    name: "ceiling: base64 + JSON.parse",
+    run: (e) => {
+      for (const r of e.Records) {
+        try {
+          sink += JSON.parse(Buffer.from(r.kinesis.data, "base64").toString("utf8")) ? 1 : 0;
+        } catch {
+          sink--;
+        }
+      }
+    },
+  },
+  {
+    name: "ceiling: JSON.parse alone",
+    run: (_e, decoded) => {
+      for (const text of decoded) {
+        try {
+          sink += JSON.parse(text) ? 1 : 0;
+        } catch {
+          sink--;
+        }
+      }
+    },
+  },
+];
+
+/**
+ * Records per CPU-second of one variant: CPU time of this process (user + system, every thread),
+ * not wall time, so that other processes on a shared machine do not count against the variant.
+ */
+async function measure(
+  variant: (typeof VARIANTS)[number],
+  batches: Batch[],
+  decoded: string[][],
+  seconds: number,
+): Promise<number> {
+  let records = 0;
+  let i = 0;
+  const start = process.cpuUsage();
+  const budget = seconds * 1e6;
+  let used = 0;
+  while (used < budget) {
+    for (let k = 0; k < 10; k++) {
+      const b = i++ % batches.length;
+      const r = variant.run(batches[b].event, decoded[b]);
+      if (r instanceof Promise) await r;
+      records += BATCH;
+    }
+    const d = process.cpuUsage(start);
+    used = d.user + d.system;
+  }
+  return records / (used / 1e6);
+}
+
+/**
+ * Median of the samples; rounds interleave the variants so a busy moment on a shared machine
+ * does not hit one variant only.
+ */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, Record<string, number>> = {};
+  let payloadBytes = 0;
+  for (const ratio of RATIOS) {
+    const batches = makeBatches(ratio);
+    payloadBytes = batches.reduce((n, b) => n + b.payloadBytes, 0) / (batches.length * BATCH);
+    const decoded = batches.map((b) =>
+      b.event.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString("utf8")),
+    );
+    const samples: Record<string, number[]> = {};
+    // Warm-up: the JIT needs a while for the variants with more code (the platform, Powertools).
+    for (const v of VARIANTS) await measure(v, batches, decoded, ratio === RATIOS[0] ? WARMUP : WARMUP / 3);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const v of VARIANTS) (samples[v.name] ??= []).push(await measure(v, batches, decoded, SECONDS));
+    }
+    const key = `${Math.round(ratio * 100)}% invalid`;
+    for (const v of VARIANTS) (results[v.name] ??= {})[key] = Math.round(median(samples[v.name]));
+  }
+  if (JSON_OUTPUT) {
+    process.stdout.write(
+      JSON.stringify({
+        unit: "records per CPU-second",
+        batchSize: BATCH,
+        payloadBytes: Math.round(payloadBytes),
+        pinnedToOneCore: process.env.BENCH_PINNED === "1",
+        loadAverage1m: os.loadavg()[0],
+        results,
+      }) + "\n",
+    );
+    return;
+  }
+  const cols = RATIOS.map((r) => `${Math.round(r * 100)}% invalid`);
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  process.stdout.write(
+    `stream processing, records per CPU-second (median of ${ROUNDS} interleaved ${SECONDS}s samples, one core pinned: ${process.env.BENCH_PINNED === "1"})\n` +
+      `${cpu} (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}), Node ${process.version}, ` +
+      `${BATCH}-record batches, ~${Math.round(payloadBytes)}-byte JSON payloads\n\n`,
+  );
+  const width = Math.max(...VARIANTS.map((v) => v.name.length));
+  process.stdout.write(`${"variant".padEnd(width)}  ${cols.map((c) => c.padStart(12)).join("")}\n`);
+  for (const v of VARIANTS) {
+    process.stdout.write(
+      `${v.name.padEnd(width)}  ${cols.map((c) => results[v.name][c].toLocaleString("en-US").padStart(12)).join("")}\n`,
+    );
+  }
+  const p = results["platform processor"];
+  const seq = results["Powertools BatchProcessor (sequential)"];
+  const par = results["Powertools BatchProcessor (parallel)"];
+  const hand = results["hand loop (Buffer.from, JSON.parse, safeParse)"];
+  process.stdout.write("\nplatform vs best Powertools BatchProcessor / vs hand loop:\n");
+  for (const c of cols) {
+    const best = Math.max(seq[c], par[c]);
+    process.stdout.write(
+      `  ${c.padEnd(12)} ${(p[c] / best).toFixed(2)}×   ${((p[c] / hand[c]) * 100).toFixed(0)} % of the hand loop\n`,
+    );
+  }
+  if (sink === 42) process.stdout.write("\n");
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+import { SINK_LIMITS } from "../constants";
+import { createTransformer, isRefused, partitionOf, versionOf } from "../processor/transform";
+import { defineClickstream, type Item } from "../schemas";
+import { clickstreamEvent } from "../testing/events";
+import { chunkWrites } from "./dynamodb";
+import { chunkRecords } from "./firehose";
+import { itemSize, marshallItem, marshallSized, unmarshallItem } from "./marshall";
+import { isRetryable, nextDelay } from "./retry";
+
+describe("sink batching", () => {
+  it("splits DynamoDB writes at 25 items and at 16 MB, in order", () => {
+    const small = Array.from({ length: 60 }, () => ({ item: {}, bytes: 100 }));
+    expect(chunkWrites(small).map((c) => c.length)).toEqual([25, 25, 10]);
+    // Real items stop at 400 KB (25 of them stay under 16 MB); the byte limit still holds for any size.
+    const big = Array.from({ length: 60 }, () => ({ item: {}, bytes: 700 * 1024 }));
+    const chunks = chunkWrites(big);
+    expect(chunks.flat()).toEqual(big.map((_, i) => i));
+    for (const c of chunks) expect(c.length * 700 * 1024).toBeLessThanOrEqual(SINK_LIMITS.dynamodbBatchBytes);
+    expect(chunks.map((c) => c.length)).toEqual([23, 23, 14]);
+  });
+
+  it("splits Firehose batches at 500 records and at 4 MiB, in order", () => {
+    expect(chunkRecords(Array.from({ length: 1201 }, () => Buffer.alloc(10))).map((c) => c.length)).toEqual([
+      500, 500, 201,
+    ]);
+    const large = Array.from({ length: 12 }, () => Buffer.alloc(1000 * 1024));
+    expect(chunkRecords(large).map((c) => c.length)).toEqual([4, 4, 4]);
+  });
+});
+
+describe("marshalling", () => {
+  const item: Item = { pk: "a", n: 12345, f: -1.5, ok: true, none: null, list: ["x", 1], map: { ü: "é" } };
+
+  it("round-trips JSON values through DynamoDB attribute values", () => {
+    expect(unmarshallItem(marshallItem(item))).toEqual(item);
+  });
+
+  it("measures an item the same in one walk as in two", () => {
+    const { item: marshalled, bytes } = marshallSized(item);
+    expect(marshalled).toEqual(marshallItem(item));
+    expect(bytes).toBe(itemSize(item));
+    // Names and UTF-8 strings: "pk"+"a" = 3, "map" + map(3) + 1 + "ü"(2) + "é"(2).
+    expect(marshallSized({ pk: "a" }).bytes).toBe(3);
+    expect(marshallSized({ map: { ü: "é" } }).bytes).toBe(3 + 3 + 1 + 2 + 2);
+  });
+});
+
+describe("transform", () => {
+  const product = defineClickstream();
+  const prepare = createTransformer(product, { ttlDays: 1 });
+  const value = product.schema.parse(clickstreamEvent(5));
+  const origin = { sequenceNumber: "123", subSequenceNumber: 2, shardId: "shardId-000000000001" };
+
+  it("keeps the producer's bytes in the lake line and adds _meta, one line per record", () => {
+    const raw = Buffer.from(JSON.stringify({ ...clickstreamEvent(5), extra: "kept" }) + "  ");
+    const out = prepare(value, origin, raw);
+    if (isRefused(out)) throw new Error(out.detail);
+    const line = out.line.toString();
+    expect(line.endsWith("}\n")).toBe(true);
+    expect(line.indexOf("\n")).toBe(line.length - 1);
+    expect(JSON.parse(line)).toMatchObject({
+      extra: "kept",
+      eventId: value.eventId,
+      _meta: {
+        idempotencyKey: value.eventId,
+        sequenceNumber: "123",
+        subSequenceNumber: 2,
+        partition: { hour: "14" },
+      },
+    });
+  });
+
+  it("re-serializes pretty-printed records so every lake record stays on one line", () => {
+    const out = prepare(value, origin, Buffer.from(JSON.stringify(clickstreamEvent(5), null, 2)));
+    if (isRefused(out)) throw new Error(out.detail);
+    expect(out.line.toString().split("\n")).toHaveLength(2);
+    expect(JSON.parse(out.line.toString())._meta.shardId).toBe("shardId-000000000001");
+  });
+
+  it("versions items so that string order is sequence order, and sets the TTL from event time", () => {
+    expect(versionOf("9", 0) < versionOf("10", 0)).toBe(true);
+    expect(versionOf("10", 1) < versionOf("10", 2)).toBe(true);
+    const out = prepare(value, origin);
+    if (isRefused(out)) throw new Error(out.detail);
+    expect(Number(out.item.expiresAt.N)).toBe(Math.floor(Date.parse(value.occurredAt) / 1000) + 86_400);
+  });
+
+  it("partitions by UTC hour, also for times with an offset", () => {
+    expect(partitionOf("2026-01-02T03:04:05Z")).toEqual({ year: "2026", month: "01", day: "02", hour: "03" });
+    expect(partitionOf("2026-01-01T23:30:00-02:00")).toEqual({
+      year: "2026",
+      month: "01",
+      day: "02",
+      hour: "01",
+    });
+  });
+});
+
+describe("retries", () => {
+  const timing = { random: () => 0.999, sleep: async () => undefined };
+  const policy = { baseDelayMs: 100, maxDelayMs: 1_000 };
+
+  it("backs off exponentially with jitter, capped, and never past the remaining time", () => {
+    const budget = { remainingMs: () => 10_000 };
+    expect([1, 2, 3, 4, 5, 6].map((a) => nextDelay(a, policy, budget, timing))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ]);
+    expect(nextDelay(5, policy, { remainingMs: () => 500 }, timing)).toBeUndefined();
+  });
+
+  it("retries throttling and server faults, not bad requests", () => {
+    const err = (name: string, status: number) =>
+      Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+    expect(isRetryable(err("ProvisionedThroughputExceededException", 400))).toBe(true);
+    expect(isRetryable(err("Whatever", 503))).toBe(true);
+    expect(isRetryable(err("ValidationException", 400))).toBe(false);
+    expect(isRetryable(err("AccessDenied", 403))).toBe(false);
+  });
+});

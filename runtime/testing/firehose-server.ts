@@ -1,0 +1,40 @@
+import * as http from "http";
+import type { AddressInfo } from "net";
+
+/**
+ * A loopback HTTP endpoint that speaks Firehose's `PutRecordBatch` (JSON 1.1 protocol) for
+ * processes that use a real SDK client, e.g. a deployed closure run in a fresh Node process.
+ * (No Firehose emulator exists on npm.) It accepts every record and keeps it.
+ */
+export async function startFirehoseServer(): Promise<{
+  endpoint: string;
+  records: string[];
+  stop: () => Promise<void>;
+}> {
+  const records: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const target = String(req.headers["x-amz-target"] ?? "");
+      res.setHeader("content-type", "application/x-amz-json-1.1");
+      if (target !== "Firehose_20150804.PutRecordBatch") {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: "UnknownOperationException", message: target }));
+        return;
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { Records: { Data: string }[] };
+      const responses = body.Records.map((r, i) => {
+        records.push(Buffer.from(r.Data, "base64").toString("utf8"));
+        return { RecordId: `record-${records.length}-${i}` };
+      });
+      res.end(JSON.stringify({ FailedPutCount: 0, Encrypted: false, RequestResponses: responses }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    records,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
