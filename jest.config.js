@@ -6,7 +6,8 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/.state/"],
   modulePathIgnorePatterns: ["<rootDir>/.state/"],
-  testTimeout: 120000,
+  // Whole-repository offline plans take minutes on a loaded 2-core machine.
+  testTimeout: 600000,
   // Offline evaluations run in child processes; two cores, so keep jest workers to two.
   maxWorkers: 2,
 };

@@ -34,6 +34,19 @@ const good = {
     domain: { key: "domain", values: ["shared"] },
     classification: { key: "classification", values: ["internal"] },
   },
+  lake: {
+    kmsKeyArn: "arn:aws:kms:us-east-1:1:key/lake",
+    buckets: Object.fromEntries(
+      ["raw", "processed", "curated", "queryResults", "artifacts"].map((b) => [
+        b,
+        { name: b, arn: `arn:aws:s3:::${b}` },
+      ]),
+    ),
+    securityConfigurationName: "lake-security",
+    databases: { raw: "lake_dev_raw", processed: "lake_dev_processed", curated: "lake_dev_curated" },
+    workgroup: "analytics",
+  },
+  alarmTopicArn: "arn:aws:sns:us-east-1:1:alarms",
 };
 
 describe("platform contract", () => {

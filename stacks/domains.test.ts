@@ -42,7 +42,11 @@ describe.each(["dev", "prod"])("domain stacks (%s)", (stack) => {
           kmsKeyArn: platform.kmsKeyArns.streaming,
         });
       }
-      for (const g of resourcesOf(plan, "aws:cloudwatch/logGroup:LogGroup")) {
+      const pipelineLogs = resourcesOf(plan, "aws:cloudwatch/logGroup:LogGroup").filter((g) =>
+        g.urn.includes("dataplatform:streaming:Pipeline"),
+      );
+      expect(pipelineLogs.length).toBeGreaterThanOrEqual(3);
+      for (const g of pipelineLogs) {
         expect(g.inputs.kmsKeyId).toBe(platform.kmsKeyArns.logs);
         expect(g.inputs.retentionInDays).toBe(platform.logRetentionDays);
       }

@@ -76,7 +76,10 @@ const etl = new GlueEtlJob(
     artifacts: lakeBucketRef(platform.lake, "artifacts"),
     source: { bucket: lakeBucketRef(platform.lake, "raw"), prefix: "orders/" },
     target: { bucket: lakeBucketRef(platform.lake, "processed"), prefix: "orders/" },
-    securityConfiguration: { name: platform.lake.securityConfigurationName, kmsKeyArn: platform.lake.kmsKeyArn },
+    securityConfiguration: {
+      name: platform.lake.securityConfigurationName,
+      kmsKeyArn: platform.lake.kmsKeyArn,
+    },
     timestampField: "occurredAt",
     maxDpu: defaults.batch.glueMaxDpu as number,
     logRetentionDays: defaults.observability.logRetentionDays as number,
