@@ -11,7 +11,10 @@ export function environmentDefaults(stack: string): Record<string, Record<string
   if (!(ENVIRONMENTS as readonly string[]).includes(stack)) {
     throw new Error(`stack "${stack}" is not an environment (${ENVIRONMENTS.join(", ")})`);
   }
-  return deepMerge(DEFAULTS.common, DEFAULTS[stack as Environment]) as Record<string, Record<string, unknown>>;
+  return deepMerge(DEFAULTS.common, DEFAULTS[stack as Environment]) as Record<
+    string,
+    Record<string, unknown>
+  >;
 }
 
 /**

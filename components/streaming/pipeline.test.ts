@@ -165,6 +165,28 @@ describe.each(["dev", "prod"])("Pipeline (%s)", (stack) => {
     ]);
   });
 
+  it("grants producers and readers exactly the stream or table and the streaming key", async () => {
+    const plan = await planFor(stack);
+    const streamKeyArn = `arn:aws:kms:us-east-1:123456789012:key/${one(plan, "aws:kms/key:Key", "Key::streaming").id}`;
+    const write = policyOf(plan, "producer-write").Statement;
+    expect(write).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"],
+        Resource: expect.stringMatching(/:stream\/orders-stream-/),
+      },
+      { Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: streamKeyArn },
+    ]);
+    const read = policyOf(plan, "reader-read").Statement;
+    expect(read[0].Resource).toMatch(/:table\/orders-table-/);
+    expect(read[0].Action).not.toContain("dynamodb:PutItem");
+    expect(read[1]).toEqual({
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: streamKeyArn,
+    });
+  });
+
   it("alarms on iterator age, errors, throttles, dead letters, delivery freshness and table throttles", async () => {
     const plan = await planFor(stack);
     const alarms = resourcesOf(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").map(

@@ -9,6 +9,8 @@ import { buildDataProduct, dataProductNames } from "../../runtime/schemas";
 import {
   assumedBy,
   firehosePolicy,
+  STREAM_READ_ACTIONS,
+  STREAM_WRITE_ACTIONS,
   streamFunctionPolicy,
   TABLE_ACTIONS,
   TABLE_READ_ACTIONS,
@@ -709,76 +711,44 @@ export class Pipeline extends pulumi.ComponentResource {
     });
   }
 
-  /** Lets `role` read the stream (and decrypt it with the streaming key). */
-  grantStreamRead(name: string, role: aws.iam.Role): aws.iam.RolePolicy {
+  /** A role policy on `role` granting `actions` on `resourceArn` and `keyActions` on the streaming key. */
+  private grant(
+    name: string,
+    role: aws.iam.Role,
+    resourceArn: pulumi.Input<string>,
+    actions: readonly string[],
+    keyActions: readonly string[],
+  ): aws.iam.RolePolicy {
     return new aws.iam.RolePolicy(
       name,
       {
         role: role.name,
-        policy: pulumi.all([this.stream.arn, this.keys.streaming]).apply(([streamArn, keyArn]) =>
+        policy: pulumi.all([resourceArn, this.keys.streaming]).apply(([arn, keyArn]) =>
           JSON.stringify({
             Version: "2012-10-17",
             Statement: [
-              {
-                Effect: "Allow",
-                Action: [
-                  "kinesis:DescribeStreamSummary",
-                  "kinesis:GetRecords",
-                  "kinesis:GetShardIterator",
-                  "kinesis:ListShards",
-                ],
-                Resource: streamArn,
-              },
-              { Effect: "Allow", Action: ["kms:Decrypt"], Resource: keyArn },
+              { Effect: "Allow", Action: [...actions], Resource: arn },
+              { Effect: "Allow", Action: [...keyActions], Resource: keyArn },
             ],
           }),
         ),
       },
       { parent: this },
     );
+  }
+
+  /** Lets `role` read the stream (and decrypt it with the streaming key). */
+  grantStreamRead(name: string, role: aws.iam.Role): aws.iam.RolePolicy {
+    return this.grant(name, role, this.stream.arn, STREAM_READ_ACTIONS, ["kms:Decrypt"]);
   }
 
   /** Lets `role` put records into the stream (producers, the ingestion API). */
   grantStreamWrite(name: string, role: aws.iam.Role): aws.iam.RolePolicy {
-    return new aws.iam.RolePolicy(
-      name,
-      {
-        role: role.name,
-        policy: pulumi.all([this.stream.arn, this.keys.streaming]).apply(([streamArn, keyArn]) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"],
-                Resource: streamArn,
-              },
-              { Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: keyArn },
-            ],
-          }),
-        ),
-      },
-      { parent: this },
-    );
+    return this.grant(name, role, this.stream.arn, STREAM_WRITE_ACTIONS, ["kms:GenerateDataKey"]);
   }
 
   /** Lets `role` read the serving table (and decrypt its items). */
   grantTableRead(name: string, role: aws.iam.Role): aws.iam.RolePolicy {
-    return new aws.iam.RolePolicy(
-      name,
-      {
-        role: role.name,
-        policy: pulumi.all([this.table.arn, this.keys.streaming]).apply(([tableArn, keyArn]) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              { Effect: "Allow", Action: TABLE_READ_ACTIONS, Resource: tableArn },
-              { Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: keyArn },
-            ],
-          }),
-        ),
-      },
-      { parent: this },
-    );
+    return this.grant(name, role, this.table.arn, TABLE_READ_ACTIONS, ["kms:Decrypt", "kms:DescribeKey"]);
   }
 }

@@ -125,6 +125,21 @@ export const TABLE_ACTIONS = {
   aggregator: AGGREGATOR_ACTIONS.table,
 } as const;
 
+/** Read access to a stream for other components (`grantStreamRead`). */
+export const STREAM_READ_ACTIONS = [
+  "kinesis:DescribeStreamSummary",
+  "kinesis:GetRecords",
+  "kinesis:GetShardIterator",
+  "kinesis:ListShards",
+];
+
+/** Producer access to a stream (`grantStreamWrite`). */
+export const STREAM_WRITE_ACTIONS = [
+  "kinesis:PutRecord",
+  "kinesis:PutRecords",
+  "kinesis:DescribeStreamSummary",
+];
+
 /** Read access to a serving table for other components (`grantTableRead`). */
 export const TABLE_READ_ACTIONS = [
   "dynamodb:GetItem",

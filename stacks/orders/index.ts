@@ -6,66 +6,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { openDomain } from "../../components/core/domain";
-import { Pipeline } from "../../components/streaming";
-import { environmentDefaults, streamingSettings } from "../../components/streaming/domainSettings";
 import { GlueEtlJob, lakeBucketRef } from "../../components/lake";
 import { BatchWorkflow } from "../../components/orchestration";
-import { rawEventsTable } from "../../components/streaming/lakeTables";
+import { streamingDataProduct } from "../../components/streaming/dataProduct";
+import { environmentDefaults } from "../../components/streaming/domainSettings";
 import { configSchema } from "./config";
 
 const domain = openDomain(configSchema);
-const cfg = domain.config;
-const streaming = streamingSettings(pulumi.getStack(), cfg.streaming);
 const platform = domain.platform;
 const opts = { provider: domain.providers.primary };
-
-const orders = new Pipeline(
-  "orders",
-  {
-    dataProduct: "orders",
-    capacity: cfg.peakRecordsPerSecond
-      ? {
-          mode: "provisioned",
-          recordsPerSecond: cfg.peakRecordsPerSecond,
-          bytesPerSecond: cfg.peakRecordsPerSecond * cfg.averageRecordBytes,
-        }
-      : { mode: "onDemand" },
-    maxShards: streaming.maxShardsPerStream,
-    retentionHours: streaming.retentionHours,
-    keys: { streaming: platform.kmsKeyArns.streaming, logs: platform.kmsKeyArns.logs },
-    rawZone: {
-      bucketName: platform.lake.buckets.raw.name,
-      bucketArn: platform.lake.buckets.raw.arn,
-      kmsKeyArn: platform.lake.kmsKeyArn,
-    },
-    network: { subnetIds: platform.subnetIds.private, securityGroupIds: [platform.securityGroupIds.lambda] },
-    processor: { reservedConcurrency: streaming.processorReservedConcurrency },
-    maxTableCapacityUnits: streaming.maxTableCapacityUnits,
-    ttlDays: cfg.ttlDays,
-    replicas: streaming.globalTables
-      ? [
-          {
-            region: platform.drRegion,
-            kmsKeyArn: platform.apply((p) => {
-              if (!p.kmsReplicaKeyArns)
-                throw new Error("streaming.globalTables needs multi-region keys (security.multiRegionKeys)");
-              return p.kmsReplicaKeyArns.streaming;
-            }),
-          },
-        ]
-      : [],
-    windowSeconds: cfg.windowSeconds,
-    logRetentionDays: platform.logRetentionDays,
-    allowDestroyData: streaming.allowDestroyData,
-  },
-  opts,
-);
-
-const lake = rawEventsTable(
-  "orders",
-  { dataProduct: "orders", domain: domain.name, lake: platform.lake },
-  opts,
-);
+const { pipeline: orders, lake } = streamingDataProduct("orders", domain);
 
 // Batch layer: a nightly Glue job turns the raw JSON events into Parquet in the processed zone,
 // orchestrated by Step Functions (retries, failure notification, logging, tracing) on a schedule.
