@@ -53,7 +53,8 @@ describe.each(["local", "dev", "prod"])("the %s platform plan", (stack) => {
         s.type === "aws:kms/replicaKey:ReplicaKey" ||
         (s.type === "aws:kms/alias:Alias" && s.urn.endsWith("-replica-alias")) ||
         // lake.replication: the replica buckets and their access-log bucket live in the DR region
-        (s.urn.includes("dataplatform:lake:DataLake$") && /::lake-(dr-access-logs|(raw|curated)-replica)/.test(s.urn));
+        (s.urn.includes("dataplatform:lake:DataLake$") &&
+          /::lake-(dr-access-logs|(raw|curated)-replica)(-|$)/.test(s.urn));
       expect([s.urn, dr]).toEqual([s.urn, replica]);
     }
   });

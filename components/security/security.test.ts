@@ -41,9 +41,11 @@ const T = {
 
 type Tags = Record<string, string>;
 type Stmt = Record<string, unknown> & { Principal?: unknown; Condition?: unknown; Action?: unknown };
-/** Resources of the security baseline only (the platform plan holds every layer). */
+/** Resources of the security baseline and the network (the platform plan holds every layer). */
 const resourcesOf = (...args: Parameters<typeof allResourcesOf>) =>
-  allResourcesOf(...args).filter((r) => r.urn.includes("dataplatform:security:SecurityBaseline"));
+  allResourcesOf(...args).filter((r) =>
+    /dataplatform:(security:SecurityBaseline|network:Network)/.test(r.urn),
+  );
 const statements = (policy: unknown) => policyOf(policy).Statement as Stmt[];
 const actions = (s: Stmt) => [s.Action].flat() as string[];
 const ctx = { accountId: "123456789012", partition: "aws", region: "us-east-1" };
