@@ -34,7 +34,7 @@ export const DEFAULTS = {
     },
     batch: { mwaa: false },
     warehouse: { nodeCount: 2 },
-    features: { streaming: true, batch: true, warehouse: true },
+    features: { batch: true, warehouse: true },
   },
   local: {
     network: { natGateways: "none", interfaceEndpoints: false, flowLogRetentionDays: 7 },
@@ -49,7 +49,6 @@ export const DEFAULTS = {
     batch: { emrMaxNodes: 3, glueMaxDpu: 2, emrServerless: true },
     warehouse: { serverless: false, nodeCount: 1, multiAz: false, snapshotRetentionDays: 1 },
     observability: { logRetentionDays: 7 },
-    features: { ml: false },
   },
   dev: {
     network: { natGateways: "single", interfaceEndpoints: false, flowLogRetentionDays: 30 },
@@ -64,7 +63,6 @@ export const DEFAULTS = {
     batch: { emrMaxNodes: 10, glueMaxDpu: 2, emrServerless: true },
     warehouse: { serverless: false, nodeCount: 1, multiAz: false, snapshotRetentionDays: 1 },
     observability: { logRetentionDays: 14 },
-    features: { ml: false },
   },
   prod: {
     network: { natGateways: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 },
@@ -79,7 +77,6 @@ export const DEFAULTS = {
     batch: { emrMaxNodes: 50, glueMaxDpu: 10, emrServerless: false },
     warehouse: { serverless: false, multiAz: true, snapshotRetentionDays: 7 },
     observability: { logRetentionDays: 365 },
-    features: { ml: true },
   },
 } satisfies Record<"common" | Environment, Record<string, unknown>>;
 

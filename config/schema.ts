@@ -158,14 +158,10 @@ export const ObservabilitySchema = z.strictObject({
 });
 
 export const FeaturesSchema = z.strictObject({
-  /** Streaming speed layer (Kinesis, Lambda, Firehose). Default true. */
-  streaming: z.boolean({ error: "true or false" }),
   /** Batch layer (Glue, EMR, Athena, Step Functions). Default true. */
   batch: z.boolean({ error: "true or false" }),
   /** Redshift warehouse. Default true. */
   warehouse: z.boolean({ error: "true or false" }),
-  /** SageMaker layer. Default false outside prod. */
-  ml: z.boolean({ error: "true or false" }),
 });
 
 const PlatformConfigObject = z.strictObject({
