@@ -179,6 +179,18 @@ describe.each(["dev", "prod"] as const)("pipeline in a %s-like stack", (stack) =
     const sm = inputsOf(p, "aws:sfn/stateMachine:StateMachine");
     expect(sm.type).toBe("STANDARD");
     expect(sm.tracingConfiguration).toEqual({ enabled: true });
+    const encryption = sm.encryptionConfiguration as { type: string; kmsKeyId: string };
+    expect(encryption.type).toBe("CUSTOMER_MANAGED_KMS_KEY");
+    expect(encryption.kmsKeyId).toMatch(/^arn:aws:kms:/);
+    const keyGrants = p.document.steps
+      .filter((st) => st.newState.type === "aws:iam/rolePolicy:RolePolicy" && /state-key$/.test(st.urn))
+      .map((st) => JSON.parse(String(st.newState.inputs.policy)).Statement[0]);
+    expect(keyGrants).toHaveLength(2);
+    for (const g of keyGrants)
+      expect(g).toMatchObject({
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: encryption.kmsKeyId,
+      });
     const logging = sm.loggingConfiguration as Record<string, unknown>;
     expect(logging).toMatchObject({ level: "ALL", includeExecutionData: true });
     expect(logging.logDestination).toMatch(

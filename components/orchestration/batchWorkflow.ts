@@ -61,6 +61,8 @@ export interface BatchWorkflowArgs {
   readonly failureTopicKmsKeyArn?: pulumi.Input<string>;
   /** KMS key of the execution log group (its policy must allow `logs.<region>.amazonaws.com`). */
   readonly logKmsKeyArn: pulumi.Input<string>;
+  /** Customer managed key encrypting execution state (inputs, outputs, history). Default: `logKmsKeyArn`. */
+  readonly stateKmsKeyArn?: pulumi.Input<string>;
   /** Execution log retention in days (a CloudWatch Logs value). Default 365. */
   readonly logRetentionDays?: number;
   /** EventBridge schedule expression, `cron(...)` or `rate(...)`. Default `cron(0 2 * * ? *)` (02:00 UTC daily). */
@@ -458,12 +460,33 @@ export class BatchWorkflow extends pulumi.ComponentResource {
         );
       });
 
+    // Execution state is encrypted with a customer managed key; the execution role and the
+    // schedule's role use it (Step Functions acts with the caller's permissions on the key).
+    const stateKey = pulumi.output(args.stateKmsKeyArn ?? args.logKmsKeyArn);
+    const keyPolicy = (sid: string) =>
+      stateKey.apply((keyArn) =>
+        JSON.stringify(
+          policyDocument([
+            { Sid: sid, Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
+          ]),
+        ),
+      );
+    const stateKeyPolicy = new aws.iam.RolePolicy(
+      `${name}-state-key`,
+      { role: role.id, policy: keyPolicy("EncryptExecutionState") },
+      { parent: this },
+    );
     const machine = new aws.sfn.StateMachine(
       `${name}-pipeline`,
       {
         type: "STANDARD",
         roleArn: role.arn,
         definition,
+        encryptionConfiguration: {
+          type: "CUSTOMER_MANAGED_KMS_KEY",
+          kmsKeyId: stateKey,
+          kmsDataKeyReusePeriodSeconds: 300,
+        },
         loggingConfiguration: {
           level: "ALL",
           includeExecutionData: true,
@@ -471,7 +494,7 @@ export class BatchWorkflow extends pulumi.ComponentResource {
         },
         tracingConfiguration: { enabled: true },
       },
-      { parent: this, dependsOn: [rolePolicy] },
+      { parent: this, dependsOn: [rolePolicy, stateKeyPolicy] },
     );
 
     const eventsRole = new aws.iam.Role(
@@ -487,6 +510,11 @@ export class BatchWorkflow extends pulumi.ComponentResource {
     new aws.iam.RolePolicy(
       `${name}-schedule`,
       { role: eventsRole.id, policy: machine.arn.apply((arn) => JSON.stringify(schedulePolicy(arn))) },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-schedule-state-key`,
+      { role: eventsRole.id, policy: keyPolicy("StartEncryptedExecutions") },
       { parent: this },
     );
     const rule = new aws.cloudwatch.EventRule(
