@@ -18,6 +18,17 @@ export const BEGIN = (env: string) =>
   `<!-- graph:begin env=${env} (npm run graph -- --env ${env} --write) -->`;
 export const END = "<!-- graph:end -->";
 
+/** Types drawn as nodes with their wiring; everything else is counted by type. */
+const DATA_PLANE_TYPES = [
+  "Stream",
+  "Function",
+  "Table",
+  "FirehoseDeliveryStream",
+  "Bucket",
+  "BucketV2",
+  "EventSourceMapping",
+];
+
 const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 const logical = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 const short = (type: string) => type.split(":")[2] ?? type;
@@ -64,19 +75,7 @@ export function mermaid(plans: readonly ProjectPlan[]): string {
       if (to) edges.push(`  ${byName.get(`delivery:${d.name}`)} --> ${to}`);
     }
     // Everything else, as counts by type (custom resources, providers and the data plane excluded).
-    const shown = new Set(
-      [...byName.keys()].length
-        ? [
-            "Stream",
-            "Function",
-            "Table",
-            "FirehoseDeliveryStream",
-            "Bucket",
-            "BucketV2",
-            "EventSourceMapping",
-          ]
-        : [],
-    );
+    const shown = new Set(DATA_PLANE_TYPES);
     const counts = new Map<string, number>();
     for (const step of plan.document.steps) {
       const s = step.newState;

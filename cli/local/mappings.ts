@@ -31,21 +31,26 @@ export class KinesisShardSource implements ShardSource {
 
   async next(limit: number): Promise<ShardRecord[]> {
     if (!this.iterator) {
-      const type: ShardIteratorType = this.start.type;
-      try {
-        const it = await this.kinesis.send(
+      const ask = (type: ShardIteratorType, extra: { Timestamp?: Date } = {}) =>
+        this.kinesis.send(
           new GetShardIteratorCommand({
             StreamName: this.stream,
             ShardId: this.shardId,
             ShardIteratorType: type,
-            ...(this.start.type === "AT_TIMESTAMP" ? { Timestamp: this.start.at } : {}),
+            ...extra,
           }),
+          // kinesalite never answers AT_TIMESTAMP when no record is that recent: bound the wait.
+          { abortSignal: AbortSignal.timeout(10_000) },
         );
-        this.iterator = it.ShardIterator;
-      } catch (err) {
-        // AT_TIMESTAMP after the last record: nothing to read yet.
-        if (this.start.type === "AT_TIMESTAMP") return [];
-        throw err;
+      if (this.start.type === "AT_TIMESTAMP") {
+        try {
+          this.iterator = (await ask("AT_TIMESTAMP", { Timestamp: this.start.at })).ShardIterator;
+        } catch {
+          // Nothing at or after that time (or the time is in the future): read only new records.
+          this.iterator = (await ask("LATEST")).ShardIterator;
+        }
+      } else {
+        this.iterator = (await ask(this.start.type)).ShardIterator;
       }
     }
     const out = await this.kinesis.send(
