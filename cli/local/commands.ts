@@ -105,16 +105,16 @@ async function keepRunning(platform: Platform): Promise<void> {
 }
 
 async function withPlatform<T>(
-  run: (platform: Platform, stopping: { value: boolean }) => Promise<T>,
+  run: (platform: Platform) => Promise<T>,
   start: () => Promise<Platform>,
 ): Promise<T> {
   const platform = await start();
-  const stopping = { value: false };
+  let stopping: Promise<void> | undefined;
   const onSignal = () => {
-    if (stopping.value) return;
-    stopping.value = true;
+    if (stopping) return;
     say("\nstopping the local platform...");
-    platform.stop().then(
+    stopping = platform.stop();
+    stopping.then(
       () => process.exit(130),
       () => process.exit(130),
     );
@@ -122,11 +122,12 @@ async function withPlatform<T>(
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    return await run(platform, stopping);
+    return await run(platform);
   } finally {
+    if (stopping) await stopping.catch(() => undefined);
+    else await platform.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    if (!stopping.value) await platform.stop();
   }
 }
 

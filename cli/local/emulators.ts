@@ -165,11 +165,6 @@ export async function startEmulators(portBase: number): Promise<RunningEmulators
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(ports[2], "S3");
     throw err;
   }
-  let firehosePort = ports[3];
-  if (firehosePort === 0) {
-    // Reserve nothing: the Firehose server picks its own free port.
-    firehosePort = 0;
-  }
   const close = (s: Listening) => new Promise<void>((r) => s.close(() => r()));
   return {
     endpoints: {
@@ -177,7 +172,8 @@ export async function startEmulators(portBase: number): Promise<RunningEmulators
       dynamodb: `http://127.0.0.1:${dPort}`,
       s3: `http://127.0.0.1:${s3Port}`,
     },
-    firehosePort,
+    // The Firehose emulation (not an npm emulator) listens on the fourth port, or any free one.
+    firehosePort: ports[3],
     stop: async () => {
       await Promise.all([close(kServer), close(dServer), s3.close()]);
     },

@@ -30,6 +30,8 @@ Module._nodeModulePaths = (from: string) =>
   from === root || from.startsWith(root + path.sep) ? [taskModules] : original(from);
 
 const send = (m: unknown) => process.send!(m);
+// The parent (the local run) is gone, e.g. killed: a container never outlives it.
+process.on("disconnect", () => process.exit(0));
 
 let handler: (event: unknown, context: unknown) => unknown;
 try {

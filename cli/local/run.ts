@@ -115,15 +115,20 @@ export async function startPlatform(opts: StartOptions): Promise<Platform> {
   writeSession(endpoints);
   const functions: LocalFunction[] = [];
   const mappings: LocalMapping[] = [];
-  const stop = async () => {
-    await Promise.all(mappings.map((m) => m.stop()));
-    await Promise.all(functions.map((f) => f.stop()));
-    await deliveries.settled();
-    await firehose.close();
-    clients.destroy();
-    await emulators.stop();
-    clearSession();
-  };
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      try {
+        await Promise.all(mappings.map((m) => m.stop()));
+        await Promise.all(functions.map((f) => f.stop()));
+        await deliveries.settled();
+      } finally {
+        await firehose.close();
+        clients.destroy();
+        await emulators.stop();
+        clearSession();
+      }
+    })());
   try {
     await applyDataPlane(clients, plane, say);
     const { runtimeModules } = writePackages(plane.functions, STATE_DIR);
@@ -234,9 +239,9 @@ export async function runRecords(
     `produced ${total.toLocaleString("en-US")} records in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting until every record is processed...`,
   );
   await platform.drain();
+  const seconds = (Date.now() - started) / 1000;
   if (options.keep) await platform.deliveries.flush();
   else await platform.quiesce();
-  const seconds = (Date.now() - started) / 1000;
   const summaries: ProductSummary[] = [];
   for (const r of results)
     summaries.push(await summarize(platform.clients, r.spec, r.sent, r.refused, seconds));

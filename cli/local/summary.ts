@@ -236,7 +236,7 @@ export function formatSummary(s: ProductSummary, options: { perLine?: boolean } 
           `  windows         ${n(s.windows.windows)} closed, ${n(s.windows.records)} records; top: ${s.windows.top.map((t) => `${t.key} ${n(t.count)}× Σ${Math.round(t.sum * 100) / 100}`).join(", ")}`,
         ]
       : []),
-    `  throughput      ${n(rate)} records/s end to end (${s.seconds.toFixed(1)} s from first put to drained)`,
+    `  throughput      ${n(rate)} records/s end to end (${s.seconds.toFixed(1)} s from the first put until every mapping had processed everything)`,
   ];
   if (options.perLine) {
     for (const r of s.refused) lines.push(`  line ${r.line}: not sent — ${r.reason}`);
