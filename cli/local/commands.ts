@@ -151,7 +151,10 @@ export async function start(argv: string[]): Promise<number> {
   const plans = await planAndGate(localProjects(values["project-dir"]), say);
   const products = dataProducts(dataPlane(plans));
   if (products.length === 0) {
-    say("no streaming data products in the plan: nothing to run (the domains under stacks/ declare them)");
+    say(
+      "no streaming data products in the plan: nothing to run (the domains under stacks/ declare them).\n" +
+        "To see the local run on the fixture domain: PLATFORM_LOCAL_PROJECTS=harness/fixtures/local-shop npm start",
+    );
     return 0;
   }
   return withPlatform(

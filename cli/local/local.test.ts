@@ -32,10 +32,19 @@ describe("npm run local / npm start on the fixture domain", () => {
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it("accounts for every line of a file with valid and malformed records: exact counts, nothing lost", () => {
+  it("accounts for every line of a file of sampled and malformed records: exact counts, nothing lost", () => {
     // Arrange: 40 valid orders and, between them, 2 not-JSON, 1 binary, 1 schema violation
     // (all ingested, then dead-lettered), 2 empty lines and 1 line over 1 MiB (refused, not sent).
-    const valid = validSamples("orders", 40, 7);
+    const sampled = npm(
+      ["sample", "--", "--domain", "local-shop", "--product", "orders", "--count", "40", "--seed", "7"],
+      path.join(tmp, "state-sample"),
+    );
+    expect(sampled.status).toBe(0);
+    const valid = sampled.stdout.trim().split("\n");
+    expect(valid).toEqual(
+      validSamples("orders", 40, 7).map((v) => expect.stringContaining(JSON.parse(v).orderId)),
+    );
+    expect(new Set(valid).size).toBe(40);
     const lines: Buffer[] = valid.slice(0, 20).map((v) => Buffer.from(v));
     lines.push(
       Buffer.from("{not json"),
