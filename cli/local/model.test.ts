@@ -117,6 +117,32 @@ describe("the data plane read from a plan", () => {
     ]);
   });
 
+  it("reads the stream behind an enhanced fan-out consumer", () => {
+    const p = plan(goodEnv);
+    const steps = p.document.steps.map((st) =>
+      st.newState.type === TYPES.mapping
+        ? {
+            ...st,
+            newState: {
+              ...st.newState,
+              inputs: {
+                ...st.newState.inputs,
+                eventSourceArn: `${ARN.replace("%s", "kinesis")}stream/consumer/orders-consumer-1`,
+              },
+            },
+          }
+        : st,
+    );
+    steps.push(
+      step(TYPES.consumer, "orders-consumer", "orders-consumer-1", {
+        streamArn: `${ARN.replace("%s", "kinesis")}stream/orders-stream-1`,
+      }),
+    );
+    const plane = dataPlane([{ ...p, document: { ...p.document, steps } }]);
+    expect(plane.mappings[0].streamName).toBe("orders-stream-1");
+    expect(dataProducts(plane)).toHaveLength(1);
+  });
+
   it("reads names out of ARNs", () => {
     expect(nameFromArn("arn:aws:s3:::raw-1")).toBe("raw-1");
     expect(nameFromArn("arn:aws:lambda:us-east-1:1:function:f-1")).toBe("f-1");

@@ -16,6 +16,7 @@ export const TYPES = {
   function: "aws:lambda/function:Function",
   mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
   delivery: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+  consumer: "aws:kinesis/streamConsumer:StreamConsumer",
 } as const;
 
 /** Shards given to an on-demand stream locally (AWS starts on-demand streams with 4 and scales). */
@@ -185,6 +186,16 @@ export function dataPlane(plans: readonly ProjectPlan[]): DataPlane {
     mappings: [],
     deliveries: [],
   };
+  // Enhanced fan-out: a mapping reads a consumer; locally its stream is read directly.
+  const consumerStream = new Map<string, string>();
+  for (const plan of plans) {
+    for (const step of plan.document.steps) {
+      const s = step.newState;
+      if (s?.type !== TYPES.consumer || typeof s.inputs.streamArn !== "string") continue;
+      const name = typeof s.inputs.name === "string" ? s.inputs.name : s.id;
+      if (name) consumerStream.set(name, nameFromArn(s.inputs.streamArn));
+    }
+  }
   for (const plan of plans) {
     const project = plan.project.name;
     for (const step of plan.document.steps) {
@@ -246,6 +257,9 @@ export function dataPlane(plans: readonly ProjectPlan[]): DataPlane {
         case TYPES.mapping: {
           const arn = str(i.eventSourceArn, `${s.urn} eventSourceArn`);
           if (!arn.startsWith("arn:aws:kinesis:")) break; // only Kinesis sources run locally
+          const consumer = /\/consumer\/([^:/]+)/.exec(arn)?.[1];
+          const streamName =
+            consumer && consumerStream.has(consumer) ? consumerStream.get(consumer)! : nameFromArn(arn);
           const types = (i.functionResponseTypes as string[] | undefined) ?? [];
           const onFailure = (i.destinationConfig as { onFailure?: { destinationArn?: string } } | undefined)
             ?.onFailure?.destinationArn;
@@ -254,7 +268,7 @@ export function dataPlane(plans: readonly ProjectPlan[]): DataPlane {
             urn: s.urn,
             name: physicalName(s, "uuid"),
             eventSourceArn: arn,
-            streamName: nameFromArn(arn),
+            streamName,
             functionName: nameFromArn(str(i.functionName, `${s.urn} functionName`)),
             startingPosition: (i.startingPosition as MappingSpec["startingPosition"]) ?? "LATEST",
             batchSize: num(i.batchSize, 100),
