@@ -68,10 +68,15 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof EvaluationError || e instanceof UsageError) {
+    if (e instanceof UsageError) {
       console.error(e.message);
-    } else if (e instanceof Error && /Error$/.test(e.name) && e.name !== "Error" && e.name !== "TypeError") {
-      console.error(e.message);
+      process.exit(2);
+    }
+    // Errors of the platform's commands say what to do; the stack only helps when debugging.
+    if (e instanceof Error && !process.env.DEBUG) {
+      console.error(
+        e instanceof EvaluationError ? e.message : `${e.message}\n(DEBUG=1 shows where it was raised)`,
+      );
     } else {
       console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     }

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { UsageError } from "./errors";
 import { LIMITS } from "../../config/limits";
 import { bindingLimit, shardsFor } from "../../components/streaming/sizing";
 
@@ -77,7 +78,7 @@ export async function capacity(argv: string[]): Promise<number> {
   const num = (name: string, v: string | undefined, min: number) => {
     const x = Number(v);
     if (v === undefined || !Number.isFinite(x) || x < min) {
-      throw new Error(
+      throw new UsageError(
         `--${name} ${v ?? "(missing)"}: a number ≥ ${min}\nusage: npm run capacity -- --records-per-second <n> --bytes-per-record <b>`,
       );
     }

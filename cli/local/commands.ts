@@ -14,6 +14,9 @@ import {
   startPlatform,
 } from "./run";
 import { malformedSamples, validSamples } from "./sample";
+import { UsageError } from "./errors";
+
+export { UsageError };
 
 /*
  * `npm start`, `npm run local`, `npm run sample`, `npm run replay`: the local platform's commands.
@@ -36,8 +39,6 @@ function portBase(v: string | undefined): number {
     throw new UsageError(`--port-base ${v}: 0 (any free port) or 1-65530`);
   return n;
 }
-
-export class UsageError extends Error {}
 
 /** The products of one domain (project), optionally one product. */
 export function selectProducts(

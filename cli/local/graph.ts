@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { UsageError } from "./errors";
 import { ENVIRONMENTS } from "../../config/schema";
 import { evaluateProjects, type ProjectPlan } from "../../harness/evaluate";
 import { REPO_ROOT } from "../../harness/projects";
@@ -125,7 +126,7 @@ export async function graph(argv: string[]): Promise<number> {
   });
   const env = values.env ?? "dev";
   if (!(ENVIRONMENTS as readonly string[]).includes(env))
-    throw new Error(`--env must be one of ${ENVIRONMENTS.join(", ")} (got ${env})`);
+    throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(", ")} (got ${env})`);
   const plans = await evaluateProjects({ stack: env, projects: localProjects(values["project-dir"]) });
   const diagram = mermaid(plans);
   if (!values.write) {
