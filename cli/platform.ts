@@ -7,14 +7,21 @@ import { parseArgs } from "node:util";
 import { ENVIRONMENTS } from "../config/schema";
 import { EvaluationError } from "../harness/evaluate";
 import { checkFiles, formatViolations } from "./check";
+import { local, replay, sample, start, UsageError } from "./local/commands";
+import { capacity } from "./local/capacity";
+import { graph } from "./local/graph";
 import { formatPlanTable, runPlan } from "./plan";
 
 const USAGE = `usage:
   npm run plan -- --env <${ENVIRONMENTS.join("|")}> [--out <dir>] [--check]
       evaluate every project offline, write <dir>/<project>.json; --check runs the policy pack
       over what it wrote (policies/prod.json for prod, dev.json otherwise; exit 1 on mandatory violations)
-  npm start
-      evaluate the local environment`;
+  npm start -- [--count <n>] [--keep]                    the whole platform locally on embedded emulators
+  npm run local -- --domain <d> --file <f.ndjson> [--json]   exactly those records through the local platform
+  npm run sample -- --domain <d> --count <n>             valid sample records, one JSON per line
+  npm run replay -- --domain <d> --from <ISO|TRIM_HORIZON>   reprocess a stream through the current processor
+  npm run graph -- --env <env> [--write]                 Mermaid diagram of projects, references, resources
+  npm run capacity -- --records-per-second <n> --bytes-per-record <b>   shards, concurrency, table capacity`;
 
 async function plan(argv: string[], defaultEnv?: string): Promise<number> {
   const { values } = parseArgs({
@@ -55,7 +62,17 @@ async function main(): Promise<number> {
     case "plan":
       return plan(rest);
     case "start":
-      return plan(rest, "local");
+      return start(rest);
+    case "local":
+      return local(rest);
+    case "sample":
+      return sample(rest);
+    case "replay":
+      return replay(rest);
+    case "graph":
+      return graph(rest);
+    case "capacity":
+      return capacity(rest);
     default:
       console.error(USAGE);
       return 2;
@@ -65,8 +82,15 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof EvaluationError) {
+    if (e instanceof UsageError) {
       console.error(e.message);
+      process.exit(2);
+    }
+    // Errors of the platform's commands say what to do; the stack only helps when debugging.
+    if (e instanceof Error && !process.env.DEBUG) {
+      console.error(
+        e instanceof EvaluationError ? e.message : `${e.message}\n(DEBUG=1 shows where it was raised)`,
+      );
     } else {
       console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     }

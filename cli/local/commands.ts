@@ -1,0 +1,334 @@
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { clientEnvironment, DEFAULT_PORT_BASE, type Endpoints, runningSession } from "./emulators";
+import type { ProductSpec } from "./model";
+import { dataPlane, dataProducts } from "./model";
+import { type InputRecord, splitLines } from "./produce";
+import {
+  formatSummary,
+  localProjects,
+  planAndGate,
+  type Platform,
+  type ProductInput,
+  runRecords,
+  startPlatform,
+} from "./run";
+import { malformedSamples, validSamples } from "./sample";
+import { UsageError } from "./errors";
+
+export { UsageError };
+
+/*
+ * `npm start`, `npm run local`, `npm run sample`, `npm run replay`: the local platform's commands.
+ * Messages go to stderr; stdout carries only what a command produces (samples, the --json line,
+ * the summary).
+ */
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+const common = {
+  "project-dir": { type: "string", multiple: true },
+  "port-base": { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+function portBase(v: string | undefined): number {
+  if (v === undefined) return DEFAULT_PORT_BASE;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65_530)
+    throw new UsageError(`--port-base ${v}: 0 (any free port) or 1-65530`);
+  return n;
+}
+
+/** The products of one domain (project), optionally one product. */
+export function selectProducts(
+  all: readonly ProductSpec[],
+  domain: string | undefined,
+  product?: string,
+): ProductSpec[] {
+  const domains = [...new Set(all.map((p) => p.domain))];
+  if (!domain) return [...all];
+  const mine = all.filter((p) => p.domain === domain);
+  if (mine.length === 0) {
+    throw new UsageError(
+      `--domain ${domain}: no data products there (domains with streaming pipelines: ${domains.join(", ") || "none"})`,
+    );
+  }
+  if (!product) return mine;
+  const one = mine.filter((p) => p.product === product);
+  if (one.length === 0)
+    throw new UsageError(`--product ${product}: ${domain} has ${mine.map((p) => p.product).join(", ")}`);
+  return one;
+}
+
+function oneProduct(
+  all: readonly ProductSpec[],
+  domain: string | undefined,
+  product: string | undefined,
+): ProductSpec {
+  if (!domain) throw new UsageError("--domain <project name> is required");
+  const sel = selectProducts(all, domain, product);
+  if (sel.length > 1) {
+    throw new UsageError(
+      `${domain} has several data products (${sel.map((p) => p.product).join(", ")}): add --product <name>`,
+    );
+  }
+  return sel[0];
+}
+
+/** Prints endpoints and ready-to-paste settings, then waits for Ctrl-C. */
+async function keepRunning(platform: Platform): Promise<void> {
+  const e: Endpoints = platform.endpoints;
+  const env = clientEnvironment(e);
+  const lines = [
+    "",
+    "The local platform keeps running (Ctrl-C stops it). Endpoints:",
+    `  Kinesis  ${e.kinesis}`,
+    `  DynamoDB ${e.dynamodb}`,
+    `  S3       ${e.s3}   (path-style, credentials S3RVER/S3RVER)`,
+    `  Firehose ${e.firehose}`,
+    "",
+    "Shell (AWS CLI v2 and SDKs read these):",
+    ...Object.entries(env).map(([k, v]) => `  export ${k}=${v}`),
+    "",
+    "Then, for example:",
+    ...platform.products.flatMap((p) => [
+      `  aws kinesis describe-stream-summary --stream-name ${p.stream.name}`,
+      ...(p.table ? [`  aws dynamodb scan --table-name ${p.table} --max-items 3`] : []),
+      ...(p.deliveryStream ? [`  aws s3 ls --recursive s3://${p.deliveryStream.bucket}/${p.product}/`] : []),
+    ]),
+    "",
+    "SDK (JavaScript v3): new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB }) — and for",
+    "Kinesis pass requestHandler: new NodeHttpHandler() (kinesalite speaks HTTP/1.1 only).",
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+  await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+}
+
+async function withPlatform<T>(
+  run: (platform: Platform) => Promise<T>,
+  start: () => Promise<Platform>,
+): Promise<T> {
+  const platform = await start();
+  let stopping: Promise<void> | undefined;
+  const onSignal = () => {
+    if (stopping) return;
+    say("\nstopping the local platform...");
+    stopping = platform.stop();
+    stopping.then(
+      () => process.exit(130),
+      () => process.exit(130),
+    );
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await run(platform);
+  } finally {
+    if (stopping) await stopping.catch(() => undefined);
+    else await platform.stop();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+const START_USAGE = `usage: npm start -- [--count <records per product>] [--keep] [--port-base <n>|0] [--project-dir <dir>]...`;
+
+/** `npm start`: plan + policies, emulators, data plane, functions, samples, summary. */
+export async function start(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...common, count: { type: "string" }, keep: { type: "boolean" }, seed: { type: "string" } },
+  });
+  if (values.help) {
+    process.stdout.write(START_USAGE + "\n");
+    return 0;
+  }
+  const count = Number(values.count ?? 2000);
+  if (!Number.isInteger(count) || count < 1)
+    throw new UsageError(`--count ${values.count}: a positive integer`);
+  const seed = Number(values.seed ?? 1);
+  const t0 = Date.now();
+  const plans = await planAndGate(localProjects(values["project-dir"]), say);
+  const products = dataProducts(dataPlane(plans));
+  if (products.length === 0) {
+    say(
+      "no streaming data products in the plan: nothing to run (the domains under stacks/ declare them).\n" +
+        "To see the local run on the fixture domain: PLATFORM_LOCAL_PROJECTS=harness/fixtures/local-shop npm start",
+    );
+    return 0;
+  }
+  return withPlatform(
+    async (platform) => {
+      const inputs: ProductInput[] = products.map((spec) => {
+        const valid = validSamples(spec.product, count, seed).map((s) => Buffer.from(s));
+        const bad = malformedSamples(spec.product, seed);
+        const records: InputRecord[] = [
+          ...valid.map((data, i) => ({ line: i + 1, data, kind: "valid" })),
+          ...bad.map((b, i) => ({ line: valid.length + i + 1, data: b.data, kind: b.kind })),
+        ];
+        return { spec, records };
+      });
+      say(
+        `producing ${count.toLocaleString("en-US")} valid + ${inputs[0].records.length - count} malformed records per data product (${products.map((p) => `${p.domain}/${p.product}`).join(", ")})`,
+      );
+      const summaries = await runRecords(platform, inputs, say, { keep: values.keep });
+      process.stdout.write("\n" + summaries.map((s) => formatSummary(s)).join("\n\n") + "\n");
+      const lost = summaries.reduce((n, s) => n + s.lost, 0);
+      process.stdout.write(
+        `\n${lost === 0 ? "nothing lost" : `${lost} RECORDS LOST`} — whole run ${((Date.now() - t0) / 1000).toFixed(1)} s (dead letters and window items stay in the emulators' data under .state/local)\n`,
+      );
+      if (values.keep) await keepRunning(platform);
+      return lost === 0 ? 0 : 1;
+    },
+    () => startPlatform({ plans, portBase: portBase(values["port-base"]), fresh: true, say }),
+  );
+}
+
+const LOCAL_USAGE = `usage: npm run local -- --domain <d> [--product <p>] --file <records.ndjson> [--json] [--port-base <n>|0]`;
+
+/** `npm run local`: exactly the lines of a file through the local platform. */
+export async function local(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...common,
+      domain: { type: "string" },
+      product: { type: "string" },
+      file: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(LOCAL_USAGE + "\n");
+    return 0;
+  }
+  if (!values.file) throw new UsageError(`--file is required\n${LOCAL_USAGE}`);
+  if (!fs.existsSync(values.file)) throw new UsageError(`--file ${values.file}: no such file`);
+  const records = splitLines(fs.readFileSync(values.file));
+  const plans = await planAndGate(localProjects(values["project-dir"]), say);
+  const spec = oneProduct(dataProducts(dataPlane(plans)), values.domain, values.product);
+  return withPlatform(
+    async (platform) => {
+      const [s] = await runRecords(platform, [{ spec, records }], say, { quiet: values.json });
+      process.stdout.write(formatSummary(s, { perLine: true }) + "\n");
+      if (values.json) {
+        process.stdout.write(
+          JSON.stringify({
+            domain: s.domain,
+            product: s.product,
+            lines: records.length,
+            ingested: s.ingested,
+            stored: s.stored,
+            deliveredToLake: s.deliveredToLake,
+            deadLettered: s.deadLettered,
+            discarded: s.discarded,
+            refused: s.refused.length,
+            lost: s.lost,
+            deadLetterReasons: s.deadLetterReasons,
+            refusedLines: s.refused,
+            lostLines: s.lostLines,
+          }) + "\n",
+        );
+      }
+      return s.lost === 0 ? 0 : 1;
+    },
+    () => startPlatform({ plans, portBase: portBase(values["port-base"]), fresh: true, say }),
+  );
+}
+
+/** `npm run sample`: valid records, one JSON per line. */
+export async function sample(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...common,
+      domain: { type: "string" },
+      product: { type: "string" },
+      count: { type: "string" },
+      seed: { type: "string" },
+    },
+  });
+  const count = Number(values.count ?? 10);
+  if (!Number.isInteger(count) || count < 1)
+    throw new UsageError(`--count ${values.count}: a positive integer`);
+  const plans = await planAndGate(localProjects(values["project-dir"]), say);
+  const spec = oneProduct(dataProducts(dataPlane(plans)), values.domain, values.product);
+  process.stdout.write(validSamples(spec.product, count, Number(values.seed ?? 1)).join("\n") + "\n");
+  return 0;
+}
+
+async function countItems(platform: Platform, table: string): Promise<number> {
+  const { ScanCommand } = await import("@aws-sdk/client-dynamodb");
+  let count = 0;
+  let start: Record<string, import("@aws-sdk/client-dynamodb").AttributeValue> | undefined;
+  do {
+    const res = await platform.clients.dynamodb.send(
+      new ScanCommand({ TableName: table, Select: "COUNT", ExclusiveStartKey: start }),
+    );
+    count += res.Count ?? 0;
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/** `npm run replay`: reprocess a stream from a point in time through the current processor. */
+export async function replay(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...common, domain: { type: "string" }, product: { type: "string" }, from: { type: "string" } },
+  });
+  if (!values.from) throw new UsageError("--from <ISO time | TRIM_HORIZON> is required");
+  const startAt =
+    values.from === "TRIM_HORIZON"
+      ? ({ type: "TRIM_HORIZON" } as const)
+      : (() => {
+          const at = new Date(values.from!);
+          if (Number.isNaN(at.getTime()))
+            throw new UsageError(`--from ${values.from}: an ISO time (2026-11-27T15:00:00Z) or TRIM_HORIZON`);
+          return { type: "AT_TIMESTAMP" as const, at };
+        })();
+  const live = runningSession();
+  if (live) {
+    throw new UsageError(
+      `a local platform is running (pid ${live.pid}): stop it first (Ctrl-C); replay reprocesses its data from .state/local on its own emulators`,
+    );
+  }
+  const plans = await planAndGate(localProjects(values["project-dir"]), say);
+  const selected = selectProducts(dataProducts(dataPlane(plans)), values.domain, values.product);
+  return withPlatform(
+    async (platform) => {
+      const t = Date.now();
+      await platform.drain();
+      await platform.quiesce();
+      const processors = platform.mappings.filter((m) => m.spec.tumblingWindowSeconds === undefined);
+      const reprocessed = processors.reduce(
+        (n, m) => n + m.pollers.reduce((k, p) => k + p.stats.delivered + p.stats.discarded, 0),
+        0,
+      );
+      say(
+        `replayed ${reprocessed.toLocaleString("en-US")} records (${selected.map((p) => `${p.domain}/${p.product}`).join(", ")}) from ${values.from} ` +
+          `through the current processors in ${((Date.now() - t) / 1000).toFixed(1)} s (window aggregates recomputed too)`,
+      );
+      for (const p of platform.products.filter((x) =>
+        selected.some((s) => s.product === x.product && s.domain === x.domain),
+      )) {
+        if (!p.table) continue;
+        const items = await countItems(platform, p.table);
+        say(
+          `  ${p.product}: serving table ${p.table} holds ${items.toLocaleString("en-US")} items — writes are idempotent (keyed by event or versioned), so a replay converges to the same state`,
+        );
+      }
+      return 0;
+    },
+    () =>
+      startPlatform({
+        plans,
+        portBase: portBase(values["port-base"]),
+        fresh: false,
+        startAt,
+        only: (p) => selected.some((s) => s.domain === p.domain && s.product === p.product),
+        say,
+      }),
+  );
+}
