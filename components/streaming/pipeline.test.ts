@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { evaluateProjects, type ProjectPlan } from "../../harness/evaluate";
 import { readProject } from "../../harness/projects";
 import { resourcesOf } from "../../harness/testing";
+import { deadLetterKey } from "../../runtime/sinks/deadletter";
 import { partitionedPrefix, rawPrefixes } from "./pipeline";
 import { bindingLimit, shardsFor } from "./sizing";
 
@@ -79,7 +80,7 @@ describe.each(["dev", "prod"])("Pipeline (%s)", (stack) => {
     const vars = (fn.environment as { variables: Record<string, string> }).variables;
     expect(vars).toMatchObject({
       DATA_PRODUCT: "orders",
-      DEAD_LETTER_PREFIX: "_dead-letters/orders/",
+      DEAD_LETTER_PREFIX: "_dead-letters/",
       TABLE_TTL_DAYS: "30",
     });
     expect(vars.TABLE_NAME).toBe(one(plan, "aws:dynamodb/table:Table", "orders-table").id);
@@ -101,6 +102,10 @@ describe.each(["dev", "prod"])("Pipeline (%s)", (stack) => {
     expect(byId.WriteTable.Action).toEqual(["dynamodb:PutItem", "dynamodb:BatchWriteItem"]);
     expect(byId.DeliverToLake.Resource).toMatch(/:deliverystream\/orders-delivery-/);
     expect(byId.WriteDeadLetters.Resource).toMatch(/^arn:aws:s3:::raw-[0-9a-f]+\/_dead-letters\/orders\/\*$/);
+    // The role's prefix is exactly where the runtime writes: DEAD_LETTER_PREFIX + product + "/".
+    expect(deadLetterKey("_dead-letters/", "orders", "shardId-0", { sequenceNumber: "1" } as never)).toMatch(
+      /^_dead-letters\/orders\//,
+    );
     expect(byId.DecryptStream.Action).toEqual(["kms:Decrypt"]);
     for (const s of policy.Statement) {
       expect(s.Action.some((a) => a === "*" || a.endsWith(":*"))).toBe(false);

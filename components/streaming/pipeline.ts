@@ -117,12 +117,15 @@ const DEFAULTS = {
   maxTableCapacityUnits: LIMITS.dynamodbMaxCapacityUnits,
 } as const;
 
+/** Root of every data product's dead letters in the raw zone. */
+export const DEAD_LETTER_ROOT = "_dead-letters/";
+
 /** Raw-zone prefixes of one data product. */
 export function rawPrefixes(product: string) {
   return {
     records: `${product}/`,
     deliveryErrors: `_errors/firehose/${product}/`,
-    deadLetters: `_dead-letters/${product}/`,
+    deadLetters: `${DEAD_LETTER_ROOT}${product}/`,
   };
 }
 
@@ -354,7 +357,8 @@ export class Pipeline extends pulumi.ComponentResource {
             TABLE_NAME: this.table.name,
             DELIVERY_STREAM_NAME: this.deliveryStream.name,
             DEAD_LETTER_BUCKET: args.rawZone.bucketName,
-            DEAD_LETTER_PREFIX: prefixes.deadLetters,
+            // The runtime appends `<product>/<shard>/...`, so the objects land under prefixes.deadLetters.
+            DEAD_LETTER_PREFIX: DEAD_LETTER_ROOT,
             ...(args.ttlDays ? { TABLE_TTL_DAYS: String(args.ttlDays) } : {}),
           },
         },
