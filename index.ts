@@ -125,7 +125,9 @@ const spark = cfg.features.batch
         localDiskKmsKeyArn: keys.lake,
         logKmsKeyArn: keys.logs,
         scaling: { maxNodes: cfg.batch.emrMaxNodes },
-        ...(cfg.batch.emrTlsCertificatesS3Uri ? { tlsCertificatesS3Uri: cfg.batch.emrTlsCertificatesS3Uri } : {}),
+        ...(cfg.batch.emrTlsCertificatesS3Uri
+          ? { tlsCertificatesS3Uri: cfg.batch.emrTlsCertificatesS3Uri }
+          : {}),
       },
       { provider: providers.primary },
     )

@@ -1,59 +1,29 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { ProjectPlan } from "../../harness/evaluate";
+import { POLICIES } from "../../policies/all";
+import { analyzeDocument } from "../../policies/runner/analyze";
+import { packConfigFor } from "../../policies/runner/config";
 
-/*
- * The policy gate of the local run: the single call site of the policy pack's offline runner
- * (`policies/runner`, written separately). When the pack is not installed the gate says so and the
- * run continues unchecked: it never reports a pass it did not compute.
- */
-
+/** What the policy pack found in the local plans: mandatory violations stop the run. */
 export interface GateResult {
-  /** `checked`: the runner ran; `not-installed`: there is no `policies/runner` in this checkout. */
-  readonly status: "checked" | "not-installed";
-  /** Mandatory violations: the run stops when there is any. */
   readonly mandatory: string[];
   readonly advisory: string[];
 }
 
-interface Violation {
-  readonly enforcementLevel?: string;
-  readonly level?: string;
-  readonly policyName?: string;
-  readonly name?: string;
-  readonly message?: string;
-  readonly urn?: string;
-  readonly project?: string;
-}
-
-const RUNNER = path.join(__dirname, "..", "..", "policies", "runner");
-
 /**
- * Runs the policy pack's offline runner over the plans. The runner is expected to export
- * `checkPlans(documents, env)` (or `runPolicies`) returning violations with an enforcement level.
+ * The policy gate of the local run: the pack's offline runner over every project's plan, with the
+ * dev pack config (the local stack runs with dev settings on emulators).
  */
-export async function checkPlans(plans: readonly ProjectPlan[], env: string): Promise<GateResult> {
-  const exists = [".ts", ".js", "/index.ts", "/index.js"].some((ext) => fs.existsSync(RUNNER + ext));
-  if (!exists) return { status: "not-installed", mandatory: [], advisory: [] };
-  const runner = require(RUNNER) as Record<string, unknown>;
-  const fn = (runner.checkPlans ?? runner.runPolicies) as
-    ((docs: { project: string; document: unknown }[], env: string) => unknown) | undefined;
-  if (typeof fn !== "function") {
-    throw new Error(
-      "policies/runner exists but exports neither checkPlans(plans, env) nor runPolicies(plans, env): align cli/local/gate.ts with it",
-    );
+export async function checkPlans(plans: readonly ProjectPlan[]): Promise<GateResult> {
+  const config = packConfigFor("dev");
+  const mandatory: string[] = [];
+  const advisory: string[] = [];
+  for (const plan of plans) {
+    const { violations } = await analyzeDocument(plan.document, { policies: POLICIES, config });
+    for (const v of violations) {
+      const line = `${plan.project.name}: ${v.policyName}: ${v.message} (${v.urn})`;
+      if (v.enforcementLevel === "mandatory") mandatory.push(line);
+      else if (v.enforcementLevel === "advisory") advisory.push(line);
+    }
   }
-  const out = (await fn(
-    plans.map((p) => ({ project: p.project.name, document: p.document })),
-    env,
-  )) as Violation[] | { violations: Violation[] };
-  const violations = Array.isArray(out) ? out : (out?.violations ?? []);
-  const describe = (v: Violation) =>
-    `${v.project ? `${v.project}: ` : ""}${v.policyName ?? v.name ?? "policy"}: ${v.message ?? ""}${v.urn ? ` (${v.urn})` : ""}`;
-  const level = (v: Violation) => v.enforcementLevel ?? v.level ?? "mandatory";
-  return {
-    status: "checked",
-    mandatory: violations.filter((v) => level(v) === "mandatory").map(describe),
-    advisory: violations.filter((v) => level(v) !== "mandatory").map(describe),
-  };
+  return { mandatory, advisory };
 }

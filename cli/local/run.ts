@@ -48,20 +48,17 @@ export async function planAndGate(projects: ProjectInfo[], say: Say): Promise<Pr
   );
   const plans = await evaluateProjects({ stack: LOCAL_STACK, projects });
   say(`plan ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  const gate = await checkPlans(plans, LOCAL_STACK);
-  if (gate.status === "not-installed") {
-    say("policy pack not installed (no policies/runner in this checkout): the plan was NOT policy-checked");
-  } else {
-    for (const a of gate.advisory) say(`  advisory: ${a}`);
-    if (gate.mandatory.length) {
-      throw new Error(
-        `the policy pack refused the plan (${gate.mandatory.length} mandatory violation${gate.mandatory.length > 1 ? "s" : ""}):\n` +
-          gate.mandatory.map((m) => `  - ${m}`).join("\n") +
-          "\nfix them and run again",
-      );
-    }
-    say(`policy pack: no mandatory violations (${gate.advisory.length} advisory)`);
+  const gate = await checkPlans(plans);
+  if (gate.mandatory.length) {
+    throw new Error(
+      `the policy pack refused the plan (${gate.mandatory.length} mandatory violation${gate.mandatory.length > 1 ? "s" : ""}):\n` +
+        gate.mandatory.map((m) => `  - ${m}`).join("\n") +
+        "\nfix them and run again",
+    );
   }
+  say(
+    `policy pack: no mandatory violations (${gate.advisory.length} advisory; \`npm run plan -- --env local --check\` lists them)`,
+  );
   return plans;
 }
 
