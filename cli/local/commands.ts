@@ -154,7 +154,7 @@ export async function start(argv: string[]): Promise<number> {
   if (products.length === 0) {
     say(
       "no streaming data products in the plan: nothing to run (the domains under stacks/ declare them).\n" +
-        "To see the local run on the fixture domain: PLATFORM_LOCAL_PROJECTS=harness/fixtures/local-shop npm start",
+        "Add a domain under stacks/ (see stacks/orders) to see the local run.",
     );
     return 0;
   }

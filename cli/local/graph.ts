@@ -41,7 +41,19 @@ export function mermaid(plans: readonly ProjectPlan[]): string {
   const sorted = [...plans].sort((a, b) => a.project.name.localeCompare(b.project.name));
   for (const plan of sorted) {
     const p = plan.project.name;
-    const plane = dataPlane([plan]);
+    const unsorted = dataPlane([plan]);
+    // Registration order varies between evaluations (resources wait on different outputs): sort by name.
+    const byUrn = <T extends { urn: string }>(xs: readonly T[]) =>
+      [...xs].sort((a, b) => logical(a.urn).localeCompare(logical(b.urn)));
+    const plane = {
+      ...unsorted,
+      streams: byUrn(unsorted.streams),
+      functions: byUrn(unsorted.functions),
+      tables: byUrn(unsorted.tables),
+      deliveries: byUrn(unsorted.deliveries),
+      buckets: byUrn(unsorted.buckets),
+      mappings: [...unsorted.mappings].sort((a, b) => a.functionName.localeCompare(b.functionName)),
+    };
     lines.push(`  subgraph ${id(p)}["${p}"]`);
     const node = (urn: string, label: string) => {
       const n = `${id(p)}__${id(logical(urn))}`;

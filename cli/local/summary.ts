@@ -89,13 +89,17 @@ export async function summarize(
   // Dead letters: one object per poison record, key ends in <sequence number>[-<sub>].json.
   const dead = new Map<string, { reason: string; detail: string }>();
   if (spec.deadLetterBucket) {
-    for (const key of await listKeys(clients.s3, spec.deadLetterBucket, spec.deadLetterPrefix)) {
+    // The runtime writes <prefix><product>/<shard>/...; products may share a bucket and prefix, and
+    // sequence numbers of different streams can be equal, so read only this product's letters.
+    const prefix = `${spec.deadLetterPrefix}${spec.product}/`;
+    for (const key of await listKeys(clients.s3, spec.deadLetterBucket, prefix)) {
       const doc = JSON.parse((await getObject(clients.s3, spec.deadLetterBucket, key)).toString()) as {
+        dataProduct: string;
         sequenceNumber: string;
         reason: string;
         detail: string;
       };
-      if (bySeq.has(doc.sequenceNumber))
+      if (doc.dataProduct === spec.product && bySeq.has(doc.sequenceNumber))
         dead.set(doc.sequenceNumber, { reason: doc.reason, detail: doc.detail });
     }
   }
