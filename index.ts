@@ -10,6 +10,7 @@ import { DeployRole } from "./components/delivery";
 import { createProviders } from "./components/core/providers";
 import { platformTags } from "./components/core/tags";
 import { SparkCluster } from "./components/batch";
+import { AirflowEnvironment } from "./components/orchestration";
 import { DataLake, LakeCatalog, lakeOutputs, QueryWorkgroup } from "./components/lake";
 import { Network } from "./components/network";
 import { AlarmTopic } from "./components/observability";
@@ -132,6 +133,21 @@ const spark = cfg.features.batch
       { provider: providers.primary },
     )
   : undefined;
+
+// Managed Airflow (batch.mwaa, off by default): private web server, two private subnets.
+if (cfg.batch.mwaa) {
+  new AirflowEnvironment(
+    "airflow",
+    {
+      subnetIds: network.subnetIds.private.slice(0, 2),
+      securityGroupIds: [network.securityGroupIds.airflow],
+      kmsKeyArn: keys.lake,
+      accessLogBucket: lake.accessLogs.bucketName,
+      allowDestroyData: cfg.lake.allowDestroyData,
+    },
+    { provider: providers.primary },
+  );
+}
 
 // Warehouse: Redshift in the database tier, loading from the processed zone.
 const warehouse = cfg.features.warehouse

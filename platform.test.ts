@@ -156,3 +156,19 @@ describe("dev and prod", () => {
     );
   });
 });
+
+describe("managed Airflow", () => {
+  it("is off by default and, when switched on, private in two private subnets with its own group", async () => {
+    expect(resourcesOf(await platformPlan("dev"), "aws:mwaa/environment:Environment")).toEqual([]);
+    const p = await platformPlan("dev", {
+      configOverrides: { "data-platform": { "data-platform:batch": JSON.stringify({ mwaa: true }) } },
+    });
+    const [env] = resourcesOf(p, "aws:mwaa/environment:Environment");
+    expect(env.inputs.webserverAccessMode).toBe("PRIVATE_ONLY");
+    const net = env.inputs.networkConfiguration as { subnetIds: string[]; securityGroupIds: string[] };
+    const outputs = PlatformOutputsSchema.parse(p.outputs);
+    expect(net.subnetIds).toEqual(outputs.subnetIds.private.slice(0, 2));
+    expect(net.securityGroupIds).toEqual([outputs.securityGroupIds.airflow]);
+    expect(env.inputs.kmsKey).toBe(outputs.kmsKeyArns.lake);
+  });
+});

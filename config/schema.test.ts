@@ -232,12 +232,6 @@ describe("bad platform configuration is refused with the key, the value and what
     expect(() => resolvePlatformConfig({ owner: "o", costCenter: "c" }, "dev")).not.toThrow();
   });
 
-  it("refuses a switch the platform cannot honour yet instead of ignoring it", () => {
-    expect(errorFor({ ...base, batch: { mwaa: true } }, "dev")).toMatch(
-      /data-platform:batch\.mwaa = true: false for now/,
-    );
-  });
-
   it("refuses Redshift Serverless on fewer than three availability zones", () => {
     expect(errorFor({ ...base, warehouse: { serverless: true } }, "dev")).toMatch(
       /data-platform:warehouse\.serverless = true: false while network\.azCount = 2: Redshift Serverless needs subnets in at least three AZs/,

@@ -227,14 +227,6 @@ export const PlatformConfigSchema = PlatformConfigObject.superRefine((c, ctx) =>
       }
     }
   }
-  if (c.batch.mwaa) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["batch", "mwaa"],
-      message:
-        "false for now: the platform stack does not compose MWAA yet (the AirflowEnvironment component exists; it needs an MWAA security group in the network layer first)",
-    });
-  }
   if (c.features.batch && !c.batch.emrServerless && !c.batch.emrTlsCertificatesS3Uri) {
     ctx.addIssue({
       code: "custom",

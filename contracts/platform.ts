@@ -25,6 +25,7 @@ export const SECURITY_GROUP_ROLES = [
   "lambda",
   "redis",
   "vpcEndpoints",
+  "airflow",
 ] as const;
 export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number];
 

@@ -25,6 +25,7 @@ const good = {
     lambda: "sg-5",
     redis: "sg-6",
     vpcEndpoints: "sg-7",
+    airflow: "sg-8",
   },
   subnetGroupNames: { redshift: "rs", elasticache: "ec", rds: "rds" },
   kmsKeyArns: Object.fromEntries(DATA_CLASSES.map((c) => [c, `arn:aws:kms:us-east-1:1:key/${c}`])),

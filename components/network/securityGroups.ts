@@ -27,6 +27,7 @@ export const GROUP_DESCRIPTIONS: Record<SecurityGroupRole, string> = {
   lambda: "Lambda functions in the VPC: outbound only (Lambda-SG)",
   redis: "ElastiCache Redis: 6379 from the private tier only",
   vpcEndpoints: "Interface VPC endpoints: HTTPS from inside the VPC",
+  airflow: "MWAA (Airflow): its own components, the web server from the private tier",
 };
 
 /** Groups EMR adds its own rules to; they must drop rules on delete or the mutual references block it. */
@@ -52,6 +53,23 @@ export function securityGroupRules(args: {
       description: `${what} from private subnet ${cidr}`,
     }));
   return [
+    // MWAA: the environment's workers, scheduler and web server talk to each other; the private web
+    // server is reached from the private tier (VPN or bastion users come through it).
+    {
+      group: "airflow",
+      direction: "ingress",
+      protocol: "-1",
+      peer: { group: "airflow" },
+      description: "MWAA: all traffic between the environment's own components",
+    },
+    ...fromPrivateTier("airflow", 443, "MWAA web server"),
+    {
+      group: "airflow",
+      direction: "egress",
+      protocol: "-1",
+      peer: { cidr: ANYWHERE },
+      description: "MWAA: outbound to AWS APIs through VPC endpoints or NAT",
+    },
     // EMR: master and workers talk to each other and to the service access group, nothing else in.
     {
       group: "emrMaster",
