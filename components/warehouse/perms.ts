@@ -1,3 +1,4 @@
+import { CATALOG_READ_ACTIONS } from "../lake/perms";
 /**
  * IAM action lists of the warehouse layer: what Redshift's own role may do to load from the lake
  * (COPY) and query it in place (Spectrum over the Glue Data Catalog). Explicit actions only.
@@ -12,13 +13,5 @@ export const LAKE_LIST_ACTIONS = ["s3:ListBucket", "s3:GetBucketLocation"] as co
 /** Decrypting SSE-KMS lake objects. */
 export const LAKE_KMS_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"] as const;
 
-/** Read-only Glue Data Catalog access Spectrum needs for an external schema. */
-export const GLUE_CATALOG_READ_ACTIONS = [
-  "glue:GetDatabase",
-  "glue:GetDatabases",
-  "glue:GetTable",
-  "glue:GetTables",
-  "glue:GetPartition",
-  "glue:GetPartitions",
-  "glue:BatchGetPartition",
-] as const;
+/** Read-only Glue Data Catalog access Spectrum needs for an external schema (the lake's catalog reads). */
+export const GLUE_CATALOG_READ_ACTIONS = CATALOG_READ_ACTIONS;

@@ -1,3 +1,4 @@
+import { chunkBySize } from "./chunk";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { SINK_LIMITS } from "../constants";
 import type { TableKey } from "../schemas/types";
@@ -44,23 +45,11 @@ export function keyOf(item: Record<string, AttributeValue>, key: TableKey): stri
 
 /** Splits writes (in order) into BatchWriteItem chunks of at most 25 items and 16 MB. */
 export function chunkWrites(writes: readonly TableWrite[]): number[][] {
-  const chunks: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  writes.forEach((w, i) => {
-    if (
-      current.length === SINK_LIMITS.dynamodbBatchItems ||
-      bytes + w.bytes > SINK_LIMITS.dynamodbBatchBytes
-    ) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(i);
-    bytes += w.bytes;
-  });
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkBySize(
+    writes.map((w) => w.bytes),
+    SINK_LIMITS.dynamodbBatchItems,
+    SINK_LIMITS.dynamodbBatchBytes,
+  );
 }
 
 /**

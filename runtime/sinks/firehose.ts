@@ -1,3 +1,4 @@
+import { chunkBySize } from "./chunk";
 import { SINK_LIMITS } from "../constants";
 import { describe } from "./dynamodb";
 import type { FirehosePort } from "./ports";
@@ -20,23 +21,11 @@ export interface DeliveryOutcome {
 
 /** Splits records (in order) into PutRecordBatch calls of at most 500 records and 4 MiB. */
 export function chunkRecords(records: readonly Buffer[]): number[][] {
-  const chunks: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  records.forEach((r, i) => {
-    if (
-      current.length === SINK_LIMITS.firehoseBatchRecords ||
-      bytes + r.length > SINK_LIMITS.firehoseBatchBytes
-    ) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(i);
-    bytes += r.length;
-  });
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkBySize(
+    records.map((r) => r.length),
+    SINK_LIMITS.firehoseBatchRecords,
+    SINK_LIMITS.firehoseBatchBytes,
+  );
 }
 
 /**
