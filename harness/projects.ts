@@ -25,7 +25,9 @@ function readYaml(file: string): unknown {
   return yaml.load(fs.readFileSync(file, "utf8"));
 }
 
-export function readProject(dir: string): ProjectInfo {
+export function readProject(projectDir: string): ProjectInfo {
+  // Workers change into the project directory, so every path handed on is absolute.
+  const dir = path.resolve(projectDir);
   const file = path.join(dir, "Pulumi.yaml");
   const doc = readYaml(file) as ProjectFile;
   if (!doc || typeof doc.name !== "string") throw new Error(`${file}: no project name`);
