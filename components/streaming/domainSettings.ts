@@ -26,13 +26,9 @@ export function environmentDefaults(stack: string): Record<string, Record<string
  * streamingSettings("prod", { processorReservedConcurrency: 50 }).globalTables; // true
  */
 export function streamingSettings(stack: string, overrides: z.infer<typeof DomainStreamingSchema> = {}) {
-  if (!(ENVIRONMENTS as readonly string[]).includes(stack)) {
-    throw new Error(`stack "${stack}" is not an environment (${ENVIRONMENTS.join(", ")})`);
-  }
-  const env = stack as Environment;
-  const merged = deepMerge(deepMerge(DEFAULTS.common.streaming, DEFAULTS[env].streaming), overrides);
+  const defaults = environmentDefaults(stack);
   return {
-    ...StreamingSchema.parse(merged),
-    allowDestroyData: Boolean(deepMerge(DEFAULTS.common.lake, DEFAULTS[env].lake).allowDestroyData),
+    ...StreamingSchema.parse(deepMerge(defaults.streaming, overrides)),
+    allowDestroyData: Boolean(defaults.lake.allowDestroyData),
   };
 }
