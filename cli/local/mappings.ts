@@ -11,7 +11,7 @@ import { type MappingSpec, nameFromArn } from "./model";
 import {
   type FailureDestination,
   type FailureRecord,
-  ShardPoller,
+  ShardConsumer,
   type ShardRecord,
   type ShardSource,
 } from "./poller";
@@ -121,9 +121,9 @@ export function failurePrefix(mapping: MappingSpec): string {
   return `aws/lambda/${mapping.name}/`;
 }
 
-/** One running mapping: a poller per shard (× parallelization factor is not needed locally: 1 batch per shard). */
+/** One running mapping: a consumer per shard, with the mapping's parallelization factor. */
 export class LocalMapping {
-  readonly pollers: ShardPoller[] = [];
+  readonly pollers: ShardConsumer[] = [];
   private runs: Promise<void>[] = [];
 
   constructor(
@@ -144,7 +144,7 @@ export class LocalMapping {
     };
     for (const s of shards.Shards ?? []) {
       const shardId = s.ShardId!;
-      const poller = new ShardPoller(
+      const poller = new ShardConsumer(
         {
           shardId,
           eventSourceArn: this.spec.eventSourceArn,
@@ -156,6 +156,7 @@ export class LocalMapping {
           bisectOnError: this.spec.bisectOnError,
           maximumRetryAttempts: this.spec.maximumRetryAttempts,
           maximumRecordAgeSeconds: this.spec.maximumRecordAgeSeconds,
+          parallelizationFactor: this.spec.parallelizationFactor,
           ...(this.spec.tumblingWindowSeconds
             ? { tumblingWindowSeconds: this.spec.tumblingWindowSeconds }
             : {}),

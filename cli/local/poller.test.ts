@@ -3,7 +3,9 @@ import {
   type FailureRecord,
   type InvokeResult,
   judgeResponse,
+  laneOf,
   type PollerConfig,
+  ShardConsumer,
   ShardPoller,
   type ShardRecord,
 } from "./poller";
@@ -347,6 +349,138 @@ describe("local Kinesis event source poller", () => {
         true,
         { n: 3 },
       ]);
+    });
+  });
+
+  describe("parallelization factor", () => {
+    /** 240 records over 13 partition keys, interleaved as producers write them. */
+    const keyed = () =>
+      Array.from({ length: 240 }, (_, i) => ({
+        sequenceNumber: seq(i),
+        partitionKey: `customer-${(i * 7) % 13}`,
+        data: Buffer.from(JSON.stringify({ i })),
+        arrivalMs: T0 + i,
+      }));
+    const index = (r: { kinesis: { data: string } }) =>
+      JSON.parse(Buffer.from(r.kinesis.data, "base64").toString()).i as number;
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 5_000 && !cond(); i++) await new Promise((r) => setTimeout(r, 2));
+      if (!cond()) throw new Error("condition not reached");
+    };
+
+    it("runs up to N batches of a shard at once, keeps each partition key in order and delivers every record once", async () => {
+      // Arrange: a function that takes a little while (varying) per batch and records what it sees.
+      const all = keyed();
+      const seen: number[] = [];
+      let inFlight = 0;
+      let maxInFlight = 0;
+      let call = 0;
+      const fn = {
+        invoke: async (event: unknown) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((r) => setTimeout(r, (call++ * 7) % 5));
+          for (const r of (event as Ev).Records) seen.push(index(r));
+          inFlight--;
+          return ok();
+        },
+      };
+      const shard = new ShardConsumer(
+        config({ batchSize: 5, parallelizationFactor: 4, idleMs: 1 }),
+        source(all),
+        fn,
+        undefined,
+      );
+
+      // Act
+      const running = shard.run();
+      await until(() => shard.idle);
+      shard.stop();
+      await running;
+
+      // Assert
+      expect(maxInFlight).toBeGreaterThan(1);
+      expect(maxInFlight).toBeLessThanOrEqual(4);
+      expect([...seen].sort((a, b) => a - b)).toEqual(all.map((_, i) => i));
+      for (const key of new Set(all.map((r) => r.partitionKey))) {
+        const order = seen.filter((i) => all[i].partitionKey === key);
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+      }
+      expect(shard.stats.delivered).toBe(240);
+      expect(shard.checkpoint).toBe(seq(239));
+    });
+
+    it("holds the shard's checkpoint at the lowest unfinished record while the other lanes move on", async () => {
+      const all = keyed();
+      const stuck = 100;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const delivered = new Set<number>();
+      const fn = {
+        invoke: async (event: unknown) => {
+          const batch = (event as Ev).Records.map(index);
+          if (batch.includes(stuck)) await gate;
+          for (const i of batch) delivered.add(i);
+          return ok();
+        },
+      };
+      const shard = new ShardConsumer(
+        config({ batchSize: 1, parallelizationFactor: 3, idleMs: 1 }),
+        source(all),
+        fn,
+        undefined,
+      );
+      const running = shard.run();
+      const stuckLane = laneOf(all[stuck].partitionKey, 3);
+      // Every record outside the stuck record's lane gets processed meanwhile.
+      await until(() => all.every((r, i) => laneOf(r.partitionKey, 3) === stuckLane || delivered.has(i)));
+      expect(all.some((r, i) => i > stuck && laneOf(r.partitionKey, 3) !== stuckLane)).toBe(true);
+      expect(delivered.has(stuck)).toBe(false);
+      expect(shard.checkpoint).toBe(seq(stuck - 1));
+
+      release();
+      await until(() => shard.idle);
+      shard.stop();
+      await running;
+      expect(delivered.size).toBe(240);
+      expect(shard.checkpoint).toBe(seq(239));
+    });
+
+    it("spreads partition keys over the lanes and always maps a key to the same lane", () => {
+      const lanes = Array.from({ length: 100 }, (_, i) => laneOf(`device-${i}`, 4));
+      expect(new Set(lanes)).toEqual(new Set([0, 1, 2, 3]));
+      expect(Array.from({ length: 100 }, (_, i) => laneOf(`device-${i}`, 4))).toEqual(lanes);
+      expect(laneOf("anything", 1)).toBe(0);
+    });
+
+    it("refuses a factor outside 1-10 and a factor above 1 with a tumbling window", () => {
+      const fn = fakeFunction(() => ok());
+      expect(
+        () => new ShardConsumer(config({ parallelizationFactor: 11 }), source([]), fn, undefined),
+      ).toThrow("parallelizationFactor = 11: an integer from 1 to 10 (concurrent batches per shard)");
+      expect(
+        () =>
+          new ShardConsumer(
+            config({ parallelizationFactor: 2, tumblingWindowSeconds: 60 }),
+            source([]),
+            fn,
+            undefined,
+          ),
+      ).toThrow(/tumbling window: window state is per shard, use 1/);
+    });
+
+    it("splits a batch that would exceed Lambda's 6 MB invocation payload", async () => {
+      const big = Array.from({ length: 10 }, (_, i) => ({
+        sequenceNumber: seq(i),
+        partitionKey: "k",
+        data: Buffer.alloc(1024 * 1024, i),
+        arrivalMs: T0,
+      }));
+      const fn = fakeFunction(() => ok());
+      const p = new ShardPoller(config({ batchSize: 10 }), source(big), fn, undefined, fakeClock());
+      await drain(p);
+      // 1 MiB of data is ~1.33 MiB of base64: four records per invocation.
+      expect(fn.calls.map((c) => c.Records.length)).toEqual([4, 4, 2]);
     });
   });
 });

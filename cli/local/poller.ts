@@ -23,7 +23,18 @@
  *   `eventSourceARN`, `isFinalInvokeForWindow` and `isWindowTerminatedEarly`; the final invoke (no
  *   records) happens once the window has ended — or when the poller is stopped with windows open,
  *   then flagged as terminated early.
+ * - `ParallelizationFactor` N (1-10, `ShardConsumer`): up to N batches of one shard in flight at
+ *   once. Records are spread over N lanes by a hash of their partition key, so records with the same
+ *   key stay in order (each lane is a `ShardPoller` with all the rules above); the shard's
+ *   checkpoint is the last record before the lowest one not yet finished, whichever lane holds it.
+ * - A batch also stays under Lambda's 6 MB synchronous invocation payload.
  */
+import { createHash } from "node:crypto";
+
+/** Lambda's limit on a synchronous invocation's request payload. */
+export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Bytes an event record takes besides its base64 data (identifiers, ARNs, field names). */
+const RECORD_OVERHEAD_BYTES = 600;
 
 /** A record as read from the shard. */
 export interface ShardRecord {
@@ -73,6 +84,10 @@ export interface PollerConfig {
   readonly tumblingWindowSeconds?: number;
   /** Pause between reads of an idle shard (Lambda polls about once a second). Default 250 ms. */
   readonly idleMs?: number;
+  /** Concurrent batches per shard, 1-10 (`ShardConsumer` only). Default 1. */
+  readonly parallelizationFactor?: number;
+  /** `invokeIdentityArn` of the events (the mapping's execution role). Default derived from `functionArn`. */
+  readonly invokeIdentityArn?: string;
 }
 
 export interface Clock {
@@ -176,7 +191,9 @@ export function kinesisEvent(records: readonly ShardRecord[], cfg: PollerConfig)
       eventVersion: "1.0",
       eventID: `${cfg.shardId}:${r.sequenceNumber}`,
       eventName: "aws:kinesis:record",
-      invokeIdentityArn: cfg.functionArn.replace(/:lambda:[^:]+:(\d+):function:.*/, ":iam::$1:role/local"),
+      invokeIdentityArn:
+        cfg.invokeIdentityArn ??
+        cfg.functionArn.replace(/:lambda:[^:]+:(\d+):function:.*/, ":iam::$1:role/local"),
       awsRegion: cfg.region,
       eventSourceARN: cfg.eventSourceArn,
     })),
@@ -296,6 +313,15 @@ export class ShardPoller {
     const waited = this.clock.now() - (this.gatherSince ?? this.clock.now());
     if (!full && waited < this.cfg.batchingWindowMs && !this.stopping) return undefined;
     let n = Math.min(this.cfg.batchSize, this.pending.length);
+    // The event must fit one synchronous invocation (at least one record always goes).
+    let bytes = 0;
+    for (let k = 0; k < n; k++) {
+      bytes += Math.ceil(this.pending[k].data.length / 3) * 4 + RECORD_OVERHEAD_BYTES;
+      if (bytes > MAX_INVOKE_PAYLOAD_BYTES && k > 0) {
+        n = k;
+        break;
+      }
+    }
     if (this.cfg.tumblingWindowSeconds !== undefined) {
       // A batch never spans two windows.
       const w = windowStart(this.pending[0].arrivalMs, this.cfg.tumblingWindowSeconds);
@@ -439,5 +465,164 @@ export class ShardPoller {
     this.stats.functionErrors++;
     this.log(`final window invoke failed: ${outcome.kind === "error" ? outcome.error : "partial failure"}`);
     if (early) this.window = undefined; // stopping: give up, as a shard ending would
+  }
+}
+
+/** Greatest parallelization factor Lambda accepts for a Kinesis mapping. */
+export const MAX_PARALLELIZATION_FACTOR = 10;
+/** Records read ahead for the lanes of one shard before reading pauses (a lane may be stuck retrying). */
+const MAX_BUFFERED_RECORDS = 10_000;
+
+/**
+ * The lane of a partition key among `factor` lanes: the MD5 of the key (as Kinesis hashes keys to
+ * shards), modulo the factor. Records with one key always share a lane, hence their order.
+ */
+export function laneOf(partitionKey: string, factor: number): number {
+  if (factor <= 1) return 0;
+  const hash = createHash("md5").update(partitionKey, "utf8").digest();
+  return Number(hash.readBigUInt64BE(0) % BigInt(factor));
+}
+
+/**
+ * One shard consumed with Lambda's `ParallelizationFactor`: up to N batches in flight, one per lane,
+ * each lane a `ShardPoller` fed with the records whose partition key hashes to it. With a factor of
+ * 1 it behaves exactly as a single `ShardPoller` reading the shard. `run()` until `stop()`.
+ *
+ * @example
+ * const shard = new ShardConsumer({ ...cfg, parallelizationFactor: 4 }, source, fn, undefined);
+ * const running = shard.run(); // ...; shard.stop(); await running; shard.checkpoint
+ */
+export class ShardConsumer {
+  readonly lanes: ShardPoller[];
+  readonly factor: number;
+  /** Records read and not yet handed to their lane, per lane. */
+  private readonly buffers: ShardRecord[][];
+  /** Records read, in shard order, that are not yet below the shard's checkpoint. */
+  private readonly unsettled: { seq: bigint; sequenceNumber: string; lane: number }[] = [];
+  private reading?: Promise<void>;
+  private dry = false;
+  private lastReadAt = Number.NEGATIVE_INFINITY;
+  private settled?: string;
+
+  constructor(
+    private readonly cfg: PollerConfig,
+    private readonly source: ShardSource,
+    fn: Invoker,
+    onFailure: FailureDestination | undefined,
+    private readonly clock: Clock = systemClock,
+    log: (message: string) => void = () => undefined,
+  ) {
+    const factor = cfg.parallelizationFactor ?? 1;
+    if (!Number.isInteger(factor) || factor < 1 || factor > MAX_PARALLELIZATION_FACTOR) {
+      throw new RangeError(
+        `parallelizationFactor = ${factor}: an integer from 1 to ${MAX_PARALLELIZATION_FACTOR} (concurrent batches per shard)`,
+      );
+    }
+    if (factor > 1 && cfg.tumblingWindowSeconds !== undefined) {
+      throw new RangeError(
+        `parallelizationFactor = ${factor} with a tumbling window: window state is per shard, use 1`,
+      );
+    }
+    this.factor = factor;
+    this.buffers = Array.from({ length: factor }, () => []);
+    this.lanes = this.buffers.map(
+      (_, lane) =>
+        new ShardPoller(
+          cfg,
+          { next: (limit) => this.take(lane, limit) },
+          fn,
+          onFailure,
+          clock,
+          factor === 1 ? log : (m) => log(`lane ${lane + 1}/${factor}: ${m}`),
+        ),
+    );
+  }
+
+  /** Counters summed over the lanes. */
+  get stats(): PollerStats {
+    const sum: PollerStats = {
+      invocations: 0,
+      functionErrors: 0,
+      partialFailures: 0,
+      bisections: 0,
+      retries: 0,
+      discarded: 0,
+      delivered: 0,
+      windowsClosed: 0,
+    };
+    for (const l of this.lanes)
+      for (const k of Object.keys(sum) as (keyof PollerStats)[]) sum[k] += l.stats[k];
+    return sum;
+  }
+
+  /** Everything read has been processed (or discarded) and the shard had nothing new at the last read. */
+  get idle(): boolean {
+    return this.dry && this.buffers.every((b) => b.length === 0) && this.lanes.every((l) => l.idle);
+  }
+
+  get windowOpen(): boolean {
+    return this.lanes.some((l) => l.windowOpen);
+  }
+
+  /**
+   * The shard's checkpoint: the last sequence number such that it and every record before it in
+   * the shard are processed or discarded (the lowest unfinished record holds it back).
+   */
+  get checkpoint(): string | undefined {
+    let n = 0;
+    for (const u of this.unsettled) {
+      const at = this.lanes[u.lane].checkpoint;
+      if (at === undefined || BigInt(at) < u.seq) break;
+      n++;
+    }
+    if (n > 0) this.settled = this.unsettled.splice(0, n)[n - 1].sequenceNumber;
+    return this.settled;
+  }
+
+  async run(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.run()));
+  }
+
+  /** One unit of work in every lane, concurrently; false when none had anything to do. */
+  async step(): Promise<boolean> {
+    const worked = await Promise.all(this.lanes.map((l) => l.step()));
+    return worked.some(Boolean);
+  }
+
+  stop(): void {
+    for (const l of this.lanes) l.stop();
+  }
+
+  async flushWindow(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.flushWindow()));
+  }
+
+  private async take(lane: number, limit: number): Promise<ShardRecord[]> {
+    if (this.buffers[lane].length === 0) await this.read(limit);
+    return this.buffers[lane].splice(0, limit);
+  }
+
+  /** One read of the shard at a time, shared by the lanes that wait for it. */
+  private read(limit: number): Promise<void> {
+    this.reading ??= (async () => {
+      try {
+        const buffered = this.buffers.reduce((n, b) => n + b.length, 0);
+        if (buffered >= MAX_BUFFERED_RECORDS) return;
+        // Lanes asking one after another while the shard is dry share one read per idle period.
+        if (this.factor > 1 && this.dry && this.clock.now() - this.lastReadAt < (this.cfg.idleMs ?? 250))
+          return;
+        this.lastReadAt = this.clock.now();
+        const got = await this.source.next(Math.min(limit * this.factor, MAX_BUFFERED_RECORDS - buffered));
+        this.dry = got.length === 0;
+        for (const r of got) {
+          const lane = laneOf(r.partitionKey, this.factor);
+          this.buffers[lane].push(r);
+          this.unsettled.push({ seq: BigInt(r.sequenceNumber), sequenceNumber: r.sequenceNumber, lane });
+        }
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    return this.reading;
   }
 }

@@ -146,8 +146,9 @@ export async function startPlatform(opts: StartOptions): Promise<Platform> {
       if (opts.only && !product) continue;
       let fn = byName.get(spec.name);
       if (!fn) {
-        // One container per shard (Lambda: one concurrent batch per shard), at most the CPU count.
-        const concurrency = Math.max(1, Math.min(streamShards.get(m.streamName) ?? 1, os.cpus().length));
+        // One container per concurrent batch (shards × parallelization factor), at most the CPU count.
+        const batches = (streamShards.get(m.streamName) ?? 1) * m.parallelizationFactor;
+        const concurrency = Math.max(1, Math.min(batches, os.cpus().length));
         fn = new LocalFunction(
           spec,
           path.join(STATE_DIR, "functions", spec.name),
