@@ -15,6 +15,7 @@ import {
 } from "./run";
 import { malformedSamples, validSamples } from "./sample";
 import { UsageError } from "./errors";
+import { replayAgainstAws } from "../replay/command";
 
 export { UsageError };
 
@@ -272,13 +273,39 @@ async function countItems(platform: Platform, table: string): Promise<number> {
   return count;
 }
 
+const REPLAY_USAGE = `usage: npm run replay -- --domain <d> [--product <p>] --from <ISO time | TRIM_HORIZON>
+    locally: the local platform's streams (.state/local) through the current processors
+  npm run replay -- --env <dev|prod> --from <ISO time | TRIM_HORIZON> (--domain <d> [--stack <org/project/env>] | --outputs <file.json> | --stream <name> --function <name>)
+      [--batch-size <n>] [--max-retries <n>] [--out <dir>] [--yes]
+    against AWS (credentials from the SDK's default chain): the deployed stream through the deployed processor;
+    names from \`pulumi stack output --json\` of the domain's stack, an outputs file, or the flags; prod asks first unless --yes`;
+
 /** `npm run replay`: reprocess a stream from a point in time through the current processor. */
 export async function replay(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...common, domain: { type: "string" }, product: { type: "string" }, from: { type: "string" } },
+    options: {
+      ...common,
+      domain: { type: "string" },
+      product: { type: "string" },
+      from: { type: "string" },
+      // Against AWS (--env dev|prod): see cli/replay/command.ts.
+      env: { type: "string" },
+      stack: { type: "string" },
+      stream: { type: "string" },
+      function: { type: "string" },
+      outputs: { type: "string" },
+      "batch-size": { type: "string" },
+      "max-retries": { type: "string" },
+      out: { type: "string" },
+      yes: { type: "boolean" },
+    },
   });
-  if (!values.from) throw new UsageError("--from <ISO time | TRIM_HORIZON> is required");
+  if (values.help) {
+    process.stdout.write(REPLAY_USAGE + "\n");
+    return 0;
+  }
+  if (!values.from) throw new UsageError(`--from <ISO time | TRIM_HORIZON> is required\n${REPLAY_USAGE}`);
   const startAt =
     values.from === "TRIM_HORIZON"
       ? ({ type: "TRIM_HORIZON" } as const)
@@ -288,6 +315,21 @@ export async function replay(argv: string[]): Promise<number> {
             throw new UsageError(`--from ${values.from}: an ISO time (2026-11-27T15:00:00Z) or TRIM_HORIZON`);
           return { type: "AT_TIMESTAMP" as const, at };
         })();
+  if (values.env && values.env !== "local") {
+    if (!["dev", "prod"].includes(values.env))
+      throw new UsageError(`--env ${values.env}: dev or prod (or local)`);
+    return replayAgainstAws(
+      {
+        ...values,
+        env: values.env,
+        from: startAt,
+        fromText: values.from,
+        batchSize: values["batch-size"],
+        maxRetries: values["max-retries"],
+      },
+      say,
+    );
+  }
   const live = runningSession();
   if (live) {
     throw new UsageError(
