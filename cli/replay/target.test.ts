@@ -22,7 +22,11 @@ describe("which deployed stream and function a replay uses", () => {
       { domain: "orders", env: "prod" },
       (args, cwd) => {
         calls.push([args, cwd]);
-        return JSON.stringify({ streamName: "orders-stream-9f1", processorName: "orders-processor-2c7", x: 1 });
+        return JSON.stringify({
+          streamName: "orders-stream-9f1",
+          processorName: "orders-processor-2c7",
+          x: 1,
+        });
       },
       projects,
     );
