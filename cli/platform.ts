@@ -20,6 +20,7 @@ const USAGE = `usage:
   npm run local -- --domain <d> --file <f.ndjson> [--json]   exactly those records through the local platform
   npm run sample -- --domain <d> --count <n>             valid sample records, one JSON per line
   npm run replay -- --domain <d> --from <ISO|TRIM_HORIZON>   reprocess a stream through the current processor
+      [--env dev|prod]: the deployed stream through the deployed processor (npm run replay -- --help)
   npm run graph -- --env <env> [--write]                 Mermaid diagram of projects, references, resources
   npm run capacity -- --records-per-second <n> --bytes-per-record <b>   shards, concurrency, table capacity`;
 
