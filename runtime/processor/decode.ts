@@ -14,6 +14,38 @@ export function decodeBase64(data: string): Buffer | undefined {
 }
 
 /**
+ * Decodes Lambda's base64 record data once, to a binary string (one character per byte), with the
+ * same strictness as `decodeBase64`: `atob` throws on characters outside the standard alphabet
+ * and drops ASCII whitespace, which the length check then refuses. Returns undefined for data
+ * that is not base64. `atob` (a WHATWG API, native in Node ≥ 20) decodes several times faster than
+ * `Buffer.from(data, "base64")` followed by `toString()`, and skips the Buffer altogether.
+ */
+export function decodeBinary(data: string): string | undefined {
+  const len = data.length;
+  if (len % 4 !== 0) return undefined;
+  let binary: string;
+  try {
+    binary = atob(data);
+  } catch {
+    return undefined;
+  }
+  const padding =
+    len === 0 ? 0 : data.charCodeAt(len - 1) === 61 ? (data.charCodeAt(len - 2) === 61 ? 2 : 1) : 0;
+  return binary.length === (len / 4) * 3 - padding ? binary : undefined;
+}
+
+/**
+ * The text of a decoded record: the binary string itself when every byte is ASCII (then bytes and
+ * UTF-8 characters coincide; `Buffer.byteLength` tells in one native call), otherwise its bytes
+ * decoded as UTF-8.
+ */
+export function textOf(binary: string): string {
+  return Buffer.byteLength(binary, "utf8") === binary.length
+    ? binary
+    : Buffer.from(binary, "latin1").toString("utf8");
+}
+
+/**
  * Compares two Kinesis sequence numbers (decimal strings of up to ~56 digits) numerically: as
  * BigInt, except that digit strings of equal length compare the same as text (the common case
  * within a shard), which skips two BigInt parses per comparison.

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { KplDecodeError } from "../errors";
 import { aggregateWithKpl } from "../testing/kpl";
-import { decodeBase64, compareSequenceNumbers } from "./decode";
+import { compareSequenceNumbers, decodeBase64, decodeBinary, textOf } from "./decode";
 import { deaggregate, isAggregated } from "./kpl";
 
 describe("KPL de-aggregation", () => {
@@ -53,6 +53,21 @@ describe("record decoding", () => {
     expect(decodeBase64("ab$d")).toBeUndefined();
     expect(decodeBase64("abc")).toBeUndefined();
     expect(decodeBase64("a===")).toBeUndefined();
+  });
+
+  it("decodes record data straight to text with the same strictness, UTF-8 included", () => {
+    const json = '{"city":"Zürich","emoji":"🚲"}';
+    const binary = decodeBinary(Buffer.from(json).toString("base64"));
+    expect(binary).toBeDefined();
+    expect(textOf(binary!)).toBe(json);
+    expect(textOf(decodeBinary(Buffer.from('{"ok":true}').toString("base64"))!)).toBe('{"ok":true}');
+    expect(decodeBinary("")).toBe("");
+    for (const bad of ["not base64!", "ab$d", "abc", "a===", "ab=c", "ab c", "YW Jj", "ab-_"]) {
+      expect([bad, decodeBinary(bad)]).toEqual([bad, undefined]);
+    }
+    // Every byte value survives (KPL aggregates are binary).
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    expect(Buffer.from(decodeBinary(bytes.toString("base64"))!, "latin1").equals(bytes)).toBe(true);
   });
 
   it("compares 56-digit sequence numbers numerically, not as text", () => {

@@ -24,6 +24,21 @@ export function isAggregated(buf: Buffer): boolean {
 }
 
 /**
+ * True when a decoded record (a binary string, one character per byte) starts with the KPL magic
+ * bytes: only then is it worth a Buffer and the checksum of `isAggregated`.
+ */
+export function hasAggregateMagic(binary: string): boolean {
+  const m = KPL.magic;
+  return (
+    binary.length > m.length + KPL.digestBytes &&
+    binary.charCodeAt(0) === m[0] &&
+    binary.charCodeAt(1) === m[1] &&
+    binary.charCodeAt(2) === m[2] &&
+    binary.charCodeAt(3) === m[3]
+  );
+}
+
+/**
  * Decodes the protobuf body of a KPL aggregated record (`isAggregated` must be true):
  *
  * ```proto

@@ -8,8 +8,8 @@ import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sin
 import { emfDocument } from "../telemetry/emf";
 import type { Logger } from "../telemetry/log";
 import type { BatchResponse, InvocationContext, KinesisEventRecord, KinesisStreamEvent } from "../types";
-import { compareSequenceNumbers, decodeBase64, shardIdOf } from "./decode";
-import { deaggregate, isAggregated } from "./kpl";
+import { compareSequenceNumbers, decodeBinary, shardIdOf, textOf } from "./decode";
+import { deaggregate, hasAggregateMagic, isAggregated, type UserRecord } from "./kpl";
 import { createTransformer, isRefused, type Prepared } from "./transform";
 
 /** Everything a stream processor needs; clients come in as ports so tests can inject faults. */
@@ -51,11 +51,14 @@ export interface BatchStats {
   iteratorLagMs: number;
 }
 
-/** A user record (a plain record, or one record of a KPL aggregate) with its parent's position. */
-interface Unit {
+/** A transformed user record (a plain record, or one record of a KPL aggregate) and its parent's position. */
+interface Ready {
   readonly parent: number;
-  readonly sub?: number;
-  readonly bytes: Buffer;
+  /** Index inside the KPL aggregate. */
+  readonly sub: number | undefined;
+  /** The user record's bytes, for a record out of a KPL aggregate. */
+  readonly kpl: Buffer | undefined;
+  readonly prepared: Prepared;
 }
 
 /**
@@ -129,10 +132,11 @@ export function createKinesisProcessor(
     };
 
     try {
-      // 1. Decode, de-aggregate, parse, validate, transform (CPU only).
+      // 1. Decode, de-aggregate, parse, validate, transform (CPU only). One synchronous loop, no
+      //    per-record promise, closure or result object beyond what the sinks need.
       const poison: PoisonRecord[] = [];
       const poisonParents: number[] = [];
-      const ready: { unit: Unit; prepared: Prepared }[] = [];
+      const ready: Ready[] = [];
       const refuse = (
         r: KinesisEventRecord,
         parent: number,
@@ -152,53 +156,63 @@ export function createKinesisProcessor(
         });
         poisonParents.push(parent);
       };
+      // One user record: parse, validate, transform. `kpl` holds its bytes when it came out of an aggregate.
+      const handle = (
+        r: KinesisEventRecord,
+        p: number,
+        sub: number | undefined,
+        text: string,
+        kpl?: Buffer,
+      ) => {
+        stats.userRecords++;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (err) {
+          refuse(r, p, sub, rawData(r, kpl), POISON_REASONS.notJson, describe(err));
+          return;
+        }
+        const parsed = schema.safeParse(value);
+        if (!parsed.success) {
+          refuse(r, p, sub, rawData(r, kpl), POISON_REASONS.schemaViolation, issuesOf(parsed.error.issues));
+          return;
+        }
+        const out = prepare(
+          parsed.data,
+          sub === undefined
+            ? { sequenceNumber: r.kinesis.sequenceNumber, shardId }
+            : { sequenceNumber: r.kinesis.sequenceNumber, subSequenceNumber: sub, shardId },
+          text,
+        );
+        if (isRefused(out)) refuse(r, p, sub, rawData(r, kpl), out.reason, out.detail);
+        else ready.push({ parent: p, sub, kpl, prepared: out });
+      };
       for (let p = 0; p < records.length; p++) {
         const r = records[p];
-        const buf = decodeBase64(r.kinesis.data);
-        if (buf === undefined) {
+        const binary = decodeBinary(r.kinesis.data);
+        if (binary === undefined) {
           refuse(r, p, undefined, r.kinesis.data, POISON_REASONS.notBase64, "record data is not base64");
           continue;
         }
-        let units: Unit[];
-        if (isAggregated(buf)) {
-          stats.aggregated++;
-          try {
-            units = deaggregate(buf).map((u, sub) => ({ parent: p, sub, bytes: u.data }));
-          } catch (err) {
-            refuse(r, p, undefined, r.kinesis.data, POISON_REASONS.kplCorrupt, describe(err));
+        if (hasAggregateMagic(binary)) {
+          const buf = Buffer.from(binary, "latin1");
+          if (isAggregated(buf)) {
+            stats.aggregated++;
+            let units: UserRecord[];
+            try {
+              units = deaggregate(buf);
+            } catch (err) {
+              refuse(r, p, undefined, r.kinesis.data, POISON_REASONS.kplCorrupt, describe(err));
+              continue;
+            }
+            for (let sub = 0; sub < units.length; sub++) {
+              const bytes = units[sub].data;
+              handle(r, p, sub, bytes.toString("utf8"), bytes);
+            }
             continue;
           }
-        } else {
-          units = [{ parent: p, bytes: buf }];
         }
-        for (const unit of units) {
-          stats.userRecords++;
-          let value: unknown;
-          try {
-            value = JSON.parse(unit.bytes.toString("utf8"));
-          } catch (err) {
-            refuse(r, p, unit.sub, rawData(r, unit), POISON_REASONS.notJson, describe(err));
-            continue;
-          }
-          const parsed = schema.safeParse(value);
-          if (!parsed.success) {
-            const detail = parsed.error.issues
-              .slice(0, 5)
-              .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-              .join("; ");
-            refuse(r, p, unit.sub, rawData(r, unit), POISON_REASONS.schemaViolation, detail);
-            continue;
-          }
-          const out = prepare(
-            parsed.data,
-            unit.sub === undefined
-              ? { sequenceNumber: r.kinesis.sequenceNumber, shardId }
-              : { sequenceNumber: r.kinesis.sequenceNumber, subSequenceNumber: unit.sub, shardId },
-            unit.bytes,
-          );
-          if (isRefused(out)) refuse(r, p, unit.sub, rawData(r, unit), out.reason, out.detail);
-          else ready.push({ unit, prepared: out });
-        }
+        handle(r, p, undefined, textOf(binary));
       }
       stats.poison = poison.length;
 
@@ -268,7 +282,7 @@ export function createKinesisProcessor(
         if (delivered) {
           stats.retried += delivered.retries;
           ready.forEach((x, i) => {
-            if (delivered.failed.has(i)) fail(x.unit.parent);
+            if (delivered.failed.has(i)) fail(x.parent);
             else stats.delivered++;
           });
         }
@@ -279,20 +293,20 @@ export function createKinesisProcessor(
           const rejectedParents: number[] = [];
           ready.forEach((c, i) => {
             const w = writeOf[i];
-            if (written.failed.has(w)) fail(c.unit.parent);
+            if (written.failed.has(w)) fail(c.parent);
             else if (written.rejected.has(w)) {
               // DynamoDB refused the item itself (ValidationException): poison, dead-letter it.
-              const r = records[c.unit.parent];
+              const r = records[c.parent];
               rejected.push({
                 sequenceNumber: r.kinesis.sequenceNumber,
-                ...(c.unit.sub === undefined ? {} : { subSequenceNumber: c.unit.sub }),
+                ...(c.sub === undefined ? {} : { subSequenceNumber: c.sub }),
                 partitionKey: r.kinesis.partitionKey,
                 approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp,
-                data: c.unit.sub === undefined ? r.kinesis.data : c.unit.bytes.toString("base64"),
+                data: rawData(r, c.kpl),
                 reason: POISON_REASONS.rejectedBySink,
                 detail: "DynamoDB rejected the item (ValidationException)",
               });
-              rejectedParents.push(c.unit.parent);
+              rejectedParents.push(c.parent);
             } else stats.stored++;
           });
           if (rejected.length > 0) {
@@ -353,8 +367,16 @@ export function createKinesisProcessor(
 }
 
 /** A poison record's data as stored in its dead letter: as delivered, or the KPL user record's bytes. */
-function rawData(r: KinesisEventRecord, unit: Unit): string {
-  return unit.sub === undefined ? r.kinesis.data : unit.bytes.toString("base64");
+function rawData(r: KinesisEventRecord, kpl: Buffer | undefined): string {
+  return kpl === undefined ? r.kinesis.data : kpl.toString("base64");
+}
+
+/** The first schema issues, as one line for the dead letter. */
+function issuesOf(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)
+    .join("; ");
 }
 
 /** Records sorted by sequence number (BigInt); Lambda already delivers them so, this only checks. */
@@ -376,7 +398,7 @@ export function inShardOrder(records: readonly KinesisEventRecord[]): readonly K
  * the same key supersedes an earlier one (the later one has the higher version).
  */
 function dedupe(
-  ready: readonly { unit: Unit; prepared: Prepared }[],
+  ready: readonly Ready[],
   product: DataProduct<unknown>,
 ): { writes: TableWrite[]; writeOf: number[] } {
   const byKey = new Map<string, number>();

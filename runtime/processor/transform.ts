@@ -40,7 +40,9 @@ export const FIREHOSE_PARTITION_QUERY =
 
 /** Zero-padded version string: comparing two of them as strings compares the sequence numbers. */
 export function versionOf(sequenceNumber: string, subSequenceNumber: number | undefined): string {
-  return `${sequenceNumber.padStart(64, "0")}:${String(subSequenceNumber ?? 0).padStart(10, "0")}`;
+  const sub =
+    subSequenceNumber === undefined ? ":0000000000" : `:${String(subSequenceNumber).padStart(10, "0")}`;
+  return sequenceNumber.padStart(64, "0") + sub;
 }
 
 function pad2(n: number): string {
@@ -65,9 +67,16 @@ export function partitionOf(iso: string): { year: string; month: string; day: st
   };
 }
 
+/** `_meta.partition` as JSON text; read straight from the text when the time is UTC (`Z`). */
+function partitionJson(iso: string): string {
+  const p = partitionOf(iso);
+  return `{"year":"${p.year}","month":"${p.month}","day":"${p.day}","hour":"${p.hour}"}`;
+}
+
 /**
  * Builds the per-record transform of a data product: validated value → serving item and lake line.
  * Everything that does not depend on the record (the product, the TTL) is resolved here, once.
+ * `raw` is the record as the producer sent it (decoded text, or its bytes): the lake line keeps it.
  *
  * @example
  * const prepare = createTransformer(defineOrders(), { ttlDays: 30 });
@@ -76,17 +85,20 @@ export function partitionOf(iso: string): { year: string; month: string; day: st
 export function createTransformer<T>(
   product: DataProduct<T>,
   options: { ttlDays?: number } = {},
-): (value: T, origin: RecordOrigin, raw?: Buffer) => Prepared | Refused {
+): (value: T, origin: RecordOrigin, raw?: Buffer | string) => Prepared | Refused {
   const ttlSeconds = options.ttlDays === undefined ? undefined : options.ttlDays * 86_400;
+  // A batch comes from one shard: its id is escaped once, not per record.
+  let shardId = "";
+  let shardJson = '""';
   return (value, origin, raw) => {
     const eventTime = product.eventTime(value);
-    const partition = partitionOf(eventTime);
     const idempotencyKey = product.idempotencyKey(value);
+    const sub = origin.subSequenceNumber;
     const item: Item = product.toItem(value);
     item._idempotencyKey = idempotencyKey;
     item._sequenceNumber = origin.sequenceNumber;
-    if (origin.subSequenceNumber !== undefined) item._subSequenceNumber = origin.subSequenceNumber;
-    item[VERSION_ATTRIBUTE] = versionOf(origin.sequenceNumber, origin.subSequenceNumber);
+    if (sub !== undefined) item._subSequenceNumber = sub;
+    item[VERSION_ATTRIBUTE] = versionOf(origin.sequenceNumber, sub);
     if (ttlSeconds !== undefined) item[TTL_ATTRIBUTE] = Math.floor(Date.parse(eventTime) / 1000) + ttlSeconds;
     const { item: marshalled, bytes: itemBytes } = marshallSized(item);
     if (itemBytes > SINK_LIMITS.dynamodbMaxItemBytes) {
@@ -95,13 +107,20 @@ export function createTransformer<T>(
         detail: `serving item is ${itemBytes} bytes; DynamoDB accepts ${SINK_LIMITS.dynamodbMaxItemBytes}`,
       };
     }
+    if (origin.shardId !== shardId) {
+      shardId = origin.shardId;
+      shardJson = JSON.stringify(shardId);
+    }
     // `_meta` as JSON text: only the idempotency key can need escaping (the rest is digits and ids).
-    const meta =
-      `{"idempotencyKey":${JSON.stringify(idempotencyKey)},"sequenceNumber":"${origin.sequenceNumber}"` +
-      (origin.subSequenceNumber === undefined ? "" : `,"subSequenceNumber":${origin.subSequenceNumber}`) +
-      `,"shardId":${JSON.stringify(origin.shardId)},"partition":{"year":"${partition.year}","month":"${partition.month}",` +
-      `"day":"${partition.day}","hour":"${partition.hour}"}}`;
-    const line = lakeLine(value, meta, raw);
+    const tail =
+      `"_meta":{"idempotencyKey":${JSON.stringify(idempotencyKey)},"sequenceNumber":"${origin.sequenceNumber}"` +
+      (sub === undefined ? "" : `,"subSequenceNumber":${sub}`) +
+      `,"shardId":${shardJson},"partition":${partitionJson(eventTime)}}}\n`;
+    const line = lakeLine(
+      value,
+      tail,
+      typeof raw === "string" || raw === undefined ? raw : raw.toString("utf8"),
+    );
     if (line.length > SINK_LIMITS.firehoseMaxRecordBytes) {
       return {
         reason: POISON_REASONS.deliveryRecordTooLarge,
@@ -114,18 +133,17 @@ export function createTransformer<T>(
 
 /**
  * One NDJSON line for the raw zone: the record as the producer sent it (it passed validation) with
- * `_meta` spliced in before its closing brace, so the raw zone keeps the producer's bytes and the
- * record is not re-serialized. Records spanning lines (pretty-printed JSON) or without `raw` are
- * serialized from the validated value instead.
+ * `_meta` spliced in before its closing brace, so the raw zone keeps the producer's text and the
+ * record is not re-serialized; the line is encoded to UTF-8 once. Records spanning lines
+ * (pretty-printed JSON) or without `raw` are serialized from the validated value instead.
  */
-function lakeLine(value: unknown, meta: string, raw: Buffer | undefined): Buffer {
-  const tail = `"_meta":${meta}}\n`;
-  if (raw !== undefined && raw.indexOf(10) === -1 && raw.indexOf(13) === -1) {
-    const end = raw.lastIndexOf(0x7d);
+function lakeLine(value: unknown, tail: string, raw: string | undefined): Buffer {
+  if (raw !== undefined && raw.indexOf("\n") === -1 && raw.indexOf("\r") === -1) {
+    const end = raw.lastIndexOf("}");
     let prev = end - 1;
-    while (prev >= 0 && (raw[prev] === 0x20 || raw[prev] === 0x09)) prev--;
+    while (prev >= 0 && (raw.charCodeAt(prev) === 0x20 || raw.charCodeAt(prev) === 0x09)) prev--;
     if (end > 0 && prev >= 0) {
-      return Buffer.concat([raw.subarray(0, end), Buffer.from(raw[prev] === 0x7b ? tail : `,${tail}`)]);
+      return Buffer.from(raw.slice(0, end) + (raw.charCodeAt(prev) === 0x7b ? tail : `,${tail}`));
     }
   }
   const json = JSON.stringify(value);

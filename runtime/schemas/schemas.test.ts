@@ -1,6 +1,8 @@
 import { UnknownDataProductError } from "../errors";
 import { clickstreamEvent, orderEvent } from "../testing/events";
+import { clickstreamSchema } from "./clickstream";
 import { buildDataProduct, dataProductNames, defineClickstream, defineOrders } from "./index";
+import { ordersSchema } from "./orders";
 
 describe("data product registry", () => {
   it("builds every registered product by name, each with a fresh compiled schema", () => {
@@ -74,4 +76,42 @@ describe("orders", () => {
   ])("refuses %s", (_label, patch) => {
     expect(product.schema.safeParse({ ...orderEvent(1), ...patch }).success).toBe(false);
   });
+});
+
+describe("compiled schemas", () => {
+  // The products validate with z.compile(...) clones: a generated fast path for valid records.
+  const cases = [
+    { product: defineClickstream(), schema: clickstreamSchema(), sample: (i: number) => clickstreamEvent(i) },
+    {
+      product: defineOrders(),
+      schema: ordersSchema(),
+      sample: (i: number) => orderEvent(i, {}, 1 + (i % 5)),
+    },
+  ];
+
+  it.each(cases.map((c) => [c.product.name, c] as const))(
+    "%s: accepts, strips and refuses exactly what the schema does, with the same issues",
+    (_name, { product, schema, sample }) => {
+      const inputs: unknown[] = [null, [], "text", 42, {}];
+      for (let i = 0; i < 30; i++) {
+        const valid = JSON.parse(JSON.stringify(sample(i))) as Record<string, unknown>;
+        inputs.push(valid, { ...valid, unknownField: i });
+        // Break one field at a time: wrong type, empty, or missing.
+        const key = Object.keys(valid)[i % Object.keys(valid).length];
+        inputs.push({ ...valid, [key]: i % 3 === 0 ? 12 : i % 3 === 1 ? "" : undefined });
+      }
+      let refused = 0;
+      for (const input of inputs) {
+        const compiled = product.schema.safeParse(input);
+        const runtime = schema.safeParse(input);
+        expect(compiled.success).toBe(runtime.success);
+        if (runtime.success) expect(compiled.data).toEqual(runtime.data);
+        else {
+          refused++;
+          expect(compiled.error?.issues).toEqual(runtime.error.issues);
+        }
+      }
+      expect(refused).toBeGreaterThan(20);
+    },
+  );
 });

@@ -3,22 +3,12 @@ import type { Item, JsonValue } from "../schemas/types";
 
 /** Converts a JSON value to a DynamoDB attribute value (numbers as `N`, objects as `M`). */
 export function toAttribute(value: JsonValue): AttributeValue {
-  if (typeof value === "string") return { S: value };
-  if (typeof value === "number") return { N: String(value) };
-  if (typeof value === "boolean") return { BOOL: value };
-  if (value === null) return { NULL: true };
-  if (Array.isArray(value)) return { L: value.map(toAttribute) };
-  const m: Record<string, AttributeValue> = {};
-  for (const k of Object.keys(value)) {
-    const v = value[k];
-    if (v !== undefined) m[k] = toAttribute(v);
-  }
-  return { M: m };
+  return attributeOf(value);
 }
 
 /** Marshals an item for PutItem / BatchWriteItem. */
 export function marshallItem(item: Item): Record<string, AttributeValue> {
-  return (toAttribute(item) as { M: Record<string, AttributeValue> }).M;
+  return marshallSized(item).item;
 }
 
 /** Converts a DynamoDB attribute value back to JSON (tests and tools read items with it). */
@@ -40,83 +30,107 @@ export function unmarshallItem(item: Record<string, AttributeValue>): Item {
 }
 
 /**
- * DynamoDB's size of an item: UTF-8 bytes of attribute names and strings, about one byte per two
- * digits of a number plus one, one byte for booleans and nulls, three bytes plus one per element
- * for lists and maps. Used to dead-letter items over 400 KB before DynamoDB rejects the batch.
+ * DynamoDB's size of an item, per the published rules: UTF-8 bytes of attribute names and strings;
+ * for a number one byte per two significant digits (leading and trailing zeros trimmed) plus one;
+ * one byte for booleans and nulls; three bytes for a list or map plus one per element. Used to
+ * dead-letter items over 400 KB before DynamoDB rejects the whole batch.
  */
 export function itemSize(item: Item): number {
-  let size = 0;
-  for (const k of Object.keys(item)) size += Buffer.byteLength(k) + valueSize(item[k]);
-  return size;
+  return marshallSized(item).bytes;
 }
 
-function valueSize(v: JsonValue): number {
-  if (typeof v === "string") return Buffer.byteLength(v);
-  if (typeof v === "number") return Math.ceil(String(Math.abs(v)).replace(/[.e+-]/g, "").length / 2) + 1;
-  if (typeof v === "boolean" || v === null) return 1;
-  if (Array.isArray(v)) {
-    let s = 3;
-    for (const e of v) s += 1 + valueSize(e);
-    return s;
-  }
-  let s = 3;
-  for (const k of Object.keys(v)) s += 1 + Buffer.byteLength(k) + valueSize(v[k]);
-  return s;
-}
+/** Size of the current walk; one walk runs at a time (it is synchronous), so no object carries it. */
+let walked = 0;
 
 /**
  * `marshallItem` and `itemSize` in one walk over the item (the processor needs both per record).
+ * Same attribute values as `marshall(item, { removeUndefinedValues: true })` of
+ * `@aws-sdk/util-dynamodb` for JSON items (the equivalence test compares them), without its
+ * generic type dispatch and with the size measured on the way.
  *
  * @example
  * const { item, bytes } = marshallSized({ pk: "a", n: 1 }); // bytes === 5
  */
 export function marshallSized(item: Item): { item: Record<string, AttributeValue>; bytes: number } {
-  const acc = { bytes: 0 };
-  const out: Record<string, AttributeValue> = {};
-  for (const k of Object.keys(item)) {
-    const v = item[k];
-    if (v === undefined) continue;
-    acc.bytes += byteLength(k);
-    out[k] = sized(v, acc);
-  }
-  return { item: out, bytes: acc.bytes };
+  walked = 0;
+  const out = mapOf(item, 0);
+  return { item: out, bytes: walked };
 }
 
-/** UTF-8 length; ASCII strings (the common case) are measured without encoding. */
-function byteLength(s: string): number {
+/**
+ * The map of a JSON object, sized. It starts as a copy of the object (same keys, same order, one
+ * allocation with the object's shape) whose values are then replaced by their attribute values,
+ * which is cheaper than growing an empty object key by key. Counts names and one byte per entry.
+ */
+function mapOf(value: { [key: string]: JsonValue }, entryBytes: 0 | 1): Record<string, AttributeValue> {
+  const m = { ...value } as Record<string, unknown>;
+  const keys = Object.keys(m);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const v = m[k] as JsonValue | undefined;
+    if (v === undefined) {
+      delete m[k];
+      continue;
+    }
+    walked += stringBytes(k) + entryBytes;
+    m[k] = attributeOf(v);
+  }
+  return m as Record<string, AttributeValue>;
+}
+
+/** UTF-8 length: short ASCII strings (names, ids) measured in place, others by one native call. */
+function stringBytes(s: string): number {
+  if (s.length > 24) return Buffer.byteLength(s);
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s);
   return s.length;
 }
 
-function sized(value: JsonValue, acc: { bytes: number }): AttributeValue {
-  if (typeof value === "string") {
-    acc.bytes += byteLength(value);
-    return { S: value };
-  }
-  if (typeof value === "number") {
-    const text = String(value);
-    acc.bytes += Math.ceil(text.replace(/[.e+-]/g, "").length / 2) + 1;
-    return { N: text };
-  }
-  if (typeof value === "boolean") {
-    acc.bytes += 1;
-    return { BOOL: value };
+function attributeOf(value: JsonValue): AttributeValue {
+  switch (typeof value) {
+    case "string":
+      walked += stringBytes(value);
+      return { S: value };
+    case "number": {
+      const text = String(value);
+      walked += (significantDigits(text) + 1) >> 1;
+      walked += 1;
+      return { N: text };
+    }
+    case "boolean":
+      walked += 1;
+      return { BOOL: value };
   }
   if (value === null) {
-    acc.bytes += 1;
+    walked += 1;
     return { NULL: true };
   }
-  acc.bytes += 3;
+  // A list or map: 3 bytes, and 1 per element (its name, for a map, is counted by `mapOf`).
+  walked += 3;
   if (Array.isArray(value)) {
-    acc.bytes += value.length;
-    return { L: value.map((v) => sized(v, acc)) };
+    const l: AttributeValue[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v === undefined) continue;
+      walked += 1;
+      l.push(attributeOf(v));
+    }
+    return { L: l };
   }
-  const m: Record<string, AttributeValue> = {};
-  for (const k of Object.keys(value)) {
-    const v = value[k];
-    if (v === undefined) continue;
-    acc.bytes += 1 + byteLength(k);
-    m[k] = sized(v, acc);
-  }
-  return { M: m };
+  return { M: mapOf(value, 1) };
+}
+
+/**
+ * Significant digits of a number as JavaScript prints it (`-0.0012`, `1.5e-7`, `1e+21`): the
+ * digits of the mantissa without leading and trailing zeros.
+ */
+export function significantDigits(text: string): number {
+  let end = text.indexOf("e");
+  if (end < 0) end = text.length;
+  let first = 0;
+  while (first < end && (text.charCodeAt(first) < 49 || text.charCodeAt(first) > 57)) first++; // skip -, 0, .
+  let last = end - 1;
+  while (last >= first && (text.charCodeAt(last) === 48 || text.charCodeAt(last) === 46)) last--; // 0 or .
+  if (last < first) return 0;
+  const dot = text.indexOf(".", first);
+  return last - first + 1 - (dot >= 0 && dot < last ? 1 : 0);
 }

@@ -1,10 +1,12 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { SINK_LIMITS } from "../constants";
 import { createTransformer, isRefused, partitionOf, versionOf } from "../processor/transform";
-import { defineClickstream, type Item } from "../schemas";
-import { clickstreamEvent } from "../testing/events";
+import { defineClickstream, defineOrders, type Item } from "../schemas";
+import { clickstreamEvent, orderEvent } from "../testing/events";
 import { chunkWrites } from "./dynamodb";
 import { chunkRecords } from "./firehose";
-import { itemSize, marshallItem, marshallSized, unmarshallItem } from "./marshall";
+import { itemSize, marshallItem, marshallSized, significantDigits, unmarshallItem } from "./marshall";
 import { isRetryable, nextDelay } from "./retry";
 
 describe("sink batching", () => {
@@ -35,15 +37,85 @@ describe("marshalling", () => {
     expect(unmarshallItem(marshallItem(item))).toEqual(item);
   });
 
-  it("measures an item the same in one walk as in two", () => {
-    const { item: marshalled, bytes } = marshallSized(item);
-    expect(marshalled).toEqual(marshallItem(item));
-    expect(bytes).toBe(itemSize(item));
-    // Names and UTF-8 strings: "pk"+"a" = 3, "map" + map(3) + 1 + "ü"(2) + "é"(2).
+  it("marshals exactly like @aws-sdk/util-dynamodb, for both data products' items", () => {
+    const clickstream = defineClickstream();
+    const orders = defineOrders();
+    const items: Item[] = [
+      item,
+      { pk: "", empty: "", nested: { list: [[], {}, [null, { deep: [1.25, -0.5, "x"] }]] }, zero: 0 },
+      { big: 9007199254740991, tiny: 1.5e-7, neg: -1200.05, exp: 1e21, e: { a: { b: { c: "ü" } } } },
+      ...Array.from({ length: 20 }, (_, i) =>
+        clickstream.toItem(clickstream.schema.parse(clickstreamEvent(i))),
+      ),
+      ...Array.from({ length: 20 }, (_, i) =>
+        orders.toItem(
+          orders.schema.parse(
+            orderEvent(
+              i,
+              i % 2 ? { shippingAddress: { country: "FR", postalCode: "75011", city: "Paris" } } : {},
+              1 + (i % 4),
+            ),
+          ),
+        ),
+      ),
+    ];
+    // JSON numbers beyond 2^53 already lost precision in JSON.parse: stored as printed, not refused.
+    const OPTIONS = { removeUndefinedValues: true, allowImpreciseNumbers: true };
+    for (const it of items) {
+      expect(marshallItem(it)).toEqual(marshall(it, OPTIONS));
+      expect(marshallSized(it).bytes).toBe(referenceSize(marshall(it, OPTIONS)));
+      expect(unmarshallItem(marshallItem(it))).toEqual(it);
+    }
+    // Undefined values are left out (util-dynamodb's removeUndefinedValues), in maps and lists.
+    const sparse = { a: "x", gone: undefined, list: ["y", undefined] } as unknown as Item;
+    expect(marshallItem(sparse)).toEqual(marshall(sparse, { removeUndefinedValues: true }));
+  });
+
+  it("sizes items by DynamoDB's rules: UTF-8 names and strings, significant digits, list and map overhead", () => {
     expect(marshallSized({ pk: "a" }).bytes).toBe(3);
+    // "map" + map overhead 3 + 1 per element + "ü"(2) + "é"(2).
     expect(marshallSized({ map: { ü: "é" } }).bytes).toBe(3 + 3 + 1 + 2 + 2);
+    // Numbers: 1 byte per two significant digits (leading and trailing zeros trimmed) + 1.
+    expect(marshallSized({ n: 1000 }).bytes).toBe(1 + 1 + 1);
+    expect(marshallSized({ n: 0.0012 }).bytes).toBe(1 + 1 + 1);
+    expect(marshallSized({ n: 12345 }).bytes).toBe(1 + 3 + 1);
+    expect(marshallSized({ n: -1200.05 }).bytes).toBe(1 + 3 + 1);
+    expect(marshallSized({ n: 0 }).bytes).toBe(1 + 0 + 1);
+    expect(["0", "1000", "-0.0012", "1.5e-7", "1e+21", "10.01", "120.5"].map(significantDigits)).toEqual([
+      0, 1, 2, 2, 1, 4, 4,
+    ]);
+    // Lists: 3 + 1 per element; booleans and nulls 1.
+    expect(marshallSized({ l: [true, null, "ab"] }).bytes).toBe(1 + 3 + 3 + 1 + 1 + 2);
+    expect(marshallSized({ l: [], m: {} }).bytes).toBe(1 + 3 + 1 + 3);
+  });
+
+  it("measures a serving item of about 400 KB as DynamoDB does, so the limit is enforced at the right size", () => {
+    const limit = SINK_LIMITS.dynamodbMaxItemBytes;
+    // "pk" + "a" + "notes" + notes: exactly at the limit, then one byte (or one multi-byte character) over it.
+    const at = { pk: "a", notes: "x".repeat(limit - 8) };
+    expect(marshallSized(at).bytes).toBe(limit);
+    expect(marshallSized({ ...at, notes: at.notes + "y" }).bytes).toBe(limit + 1);
+    expect(marshallSized({ ...at, notes: at.notes.slice(1) + "é" }).bytes).toBe(limit + 1);
+    expect(itemSize(at)).toBe(limit);
   });
 });
+
+/** An independent item size from util-dynamodb's attribute values, straight from the published rules. */
+function referenceSize(item: Record<string, AttributeValue>): number {
+  const value = (v: AttributeValue): number => {
+    if (v.S !== undefined) return Buffer.byteLength(v.S);
+    if (v.N !== undefined) {
+      const digits = v.N.split(/e/i)[0].replace(/[-.]/g, "").replace(/^0+/, "").replace(/0+$/, "");
+      return Math.ceil(digits.length / 2) + 1;
+    }
+    if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
+    if (v.L !== undefined) return 3 + v.L.reduce((n, e) => n + 1 + value(e), 0);
+    if (v.M !== undefined)
+      return 3 + Object.entries(v.M).reduce((n, [k, e]) => n + 1 + Buffer.byteLength(k) + value(e), 0);
+    throw new Error(`unexpected attribute ${JSON.stringify(v)}`);
+  };
+  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + value(v), 0);
+}
 
 describe("transform", () => {
   const product = defineClickstream();
