@@ -190,6 +190,30 @@ describe("stream processor against kinesalite, dynalite and s3rver", () => {
     expect((await deadLetters(h.prefix)).length).toBe(1);
   });
 
+  it("stores a producer retry inside one batch once, and keeps items that share only a range key apart", async () => {
+    const h = await harness({});
+    const e = clickstreamEvent(40);
+    // Same event id and time in another session: same sort key, different partition key.
+    const other = { ...e, sessionId: "sess-elsewhere" };
+    const later = clickstreamEvent(41, { sessionId: e.sessionId });
+    const res = await h.handler(eventOf([e, other, e, later, other, e]), h.time.context(60_000));
+    expect(res.batchItemFailures).toEqual([]);
+    const items = await scanTable(emu.dynamodb, h.table);
+    expect(items.map((i) => `${i.pk} ${i.sk}`).sort()).toEqual(
+      [
+        `SESSION#${e.sessionId} ${e.occurredAt}#${e.eventId}`,
+        `SESSION#sess-elsewhere ${e.occurredAt}#${e.eventId}`,
+        `SESSION#${e.sessionId} ${later.occurredAt}#${later.eventId}`,
+      ].sort(),
+    );
+    // The last copy wins (highest sequence number); the lake keeps every record (at least once).
+    const retried = items.find((i) => i.pk === `SESSION#${e.sessionId}` && i.eventId === e.eventId);
+    expect(retried?._sequenceNumber).toBe(
+      eventOf([e, other, e, later, other, e]).Records[5].kinesis.sequenceNumber,
+    );
+    expect(h.firehose.delivered).toHaveLength(6);
+  });
+
   it("keeps the latest order state with conditional writes, whatever the redelivery order", async () => {
     const h = await harness({ product: "orders" });
     const created = orderEvent(1, { status: "created" });

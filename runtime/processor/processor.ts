@@ -1,3 +1,4 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { POISON_REASONS, RUNTIME_DEFAULTS, type PoisonReason } from "../constants";
 import type { DataProduct } from "../schemas/types";
 import { deadLetter, type PoisonRecord } from "../sinks/deadletter";
@@ -366,6 +367,11 @@ export function createKinesisProcessor(
   };
 }
 
+/** A key attribute's value as text (key attributes are strings or numbers). */
+function keyText(v: AttributeValue | undefined): string {
+  return v?.S ?? v?.N ?? "";
+}
+
 /** A poison record's data as stored in its dead letter: as delivered, or the KPL user record's bytes. */
 function rawData(r: KinesisEventRecord, kpl: Buffer | undefined): string {
   return kpl === undefined ? r.kinesis.data : kpl.toString("base64");
@@ -401,22 +407,30 @@ function dedupe(
   ready: readonly Ready[],
   product: DataProduct<unknown>,
 ): { writes: TableWrite[]; writeOf: number[] } {
-  const byKey = new Map<string, number>();
   const writes: TableWrite[] = [];
   const writeOf: number[] = [];
   const { hashKey, rangeKey } = product.tableKey;
-  for (const x of ready) {
-    const item = x.prepared.item;
-    const h = item[hashKey];
-    const r = rangeKey === undefined ? undefined : item[rangeKey];
-    const key = `${h?.S ?? h?.N}\u0000${r?.S ?? r?.N ?? ""}`;
-    const existing = byKey.get(key);
+  // Looked up by one attribute's value (the range key, the more selective one, when there is one),
+  // without building a composite string per record; a record whose range key matches a write with
+  // another hash key (rare) is looked up by the full key in a second map.
+  const first = rangeKey ?? hashKey;
+  const byFirst = new Map<string, number>();
+  let byKey: Map<string, number> | undefined;
+  for (let i = 0; i < ready.length; i++) {
+    const { item, itemBytes } = ready[i].prepared;
+    const value = keyText(item[first]);
+    let existing = byFirst.get(value);
+    if (existing === undefined) byFirst.set(value, writes.length);
+    else if (rangeKey !== undefined && keyText(writes[existing].item[hashKey]) !== keyText(item[hashKey])) {
+      const key = `${keyText(item[hashKey])}\u0000${value}`;
+      existing = (byKey ??= new Map()).get(key);
+      if (existing === undefined) byKey.set(key, writes.length);
+    }
     if (existing === undefined) {
-      byKey.set(key, writes.length);
       writeOf.push(writes.length);
-      writes.push({ item, bytes: x.prepared.itemBytes });
+      writes.push({ item, bytes: itemBytes });
     } else {
-      writes[existing] = { item, bytes: x.prepared.itemBytes };
+      writes[existing] = { item, bytes: itemBytes };
       writeOf.push(existing);
     }
   }

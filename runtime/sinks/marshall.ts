@@ -25,7 +25,7 @@ export function fromAttribute(value: AttributeValue): JsonValue {
 /** Converts a marshalled item back to JSON. */
 export function unmarshallItem(item: Record<string, AttributeValue>): Item {
   const out: Item = {};
-  for (const k of Object.keys(item)) out[k] = fromAttribute(item[k]);
+  for (const k of Object.keys(item)) setOwn(out, k, fromAttribute(item[k]));
   return out;
 }
 
@@ -53,8 +53,71 @@ let walked = 0;
  */
 export function marshallSized(item: Item): { item: Record<string, AttributeValue>; bytes: number } {
   walked = 0;
-  const out = mapOf(item, 0);
+  const keys = Object.keys(item);
+  const shape = shapeOf(keys);
+  let out = shape?.build(item, attributeOf);
+  if (out === undefined) out = mapOf(item, 0);
+  else walked += shape!.nameBytes;
   return { item: out, bytes: walked };
+}
+
+/**
+ * A marshaller specialised for one top-level item shape (the attribute names a product's `toItem`
+ * produces, in order): it builds the marshalled item as one object literal of that shape instead
+ * of adding attributes one by one, and knows the names' size. It returns undefined when a value
+ * is undefined, and the generic walk takes over.
+ */
+interface Shape {
+  readonly keys: readonly string[];
+  readonly nameBytes: number;
+  readonly build: (
+    item: Item,
+    attr: (v: JsonValue) => AttributeValue,
+  ) => Record<string, AttributeValue> | undefined;
+}
+
+/** Shapes seen so far. Products produce a handful; past the cap, new shapes take the generic walk. */
+const shapes: Shape[] = [];
+const MAX_SHAPES = 32;
+
+function shapeOf(keys: readonly string[]): Shape | undefined {
+  for (let s = 0; s < shapes.length; s++) {
+    const known = shapes[s].keys;
+    if (known.length !== keys.length) continue;
+    let i = 0;
+    while (i < keys.length && known[i] === keys[i]) i++;
+    if (i === keys.length) return shapes[s];
+  }
+  if (shapes.length >= MAX_SHAPES) return undefined;
+  const shape = compileShape(keys);
+  shapes.push(shape);
+  return shape;
+}
+
+const generic = (): undefined => undefined;
+
+/**
+ * Generates the shape's marshaller. Names enter the code only as JSON string literals (valid,
+ * inert JavaScript string literals); `__proto__`, which a literal would treat as the prototype,
+ * and environments that forbid code generation get the generic walk.
+ */
+function compileShape(keys: readonly string[]): Shape {
+  let nameBytes = 0;
+  for (const k of keys) nameBytes += stringBytes(k);
+  if (keys.includes("__proto__")) return { keys, nameBytes, build: generic };
+  const names = keys.map((k) => JSON.stringify(k));
+  const code =
+    `"use strict"; return function (item, attr) {\n` +
+    names.map((n, i) => `  const v${i} = item[${n}];\n`).join("") +
+    (keys.length > 0
+      ? `  if (${names.map((_, i) => `v${i} === undefined`).join(" || ")}) return undefined;\n`
+      : "") +
+    `  return { ${names.map((n, i) => `${n}: attr(v${i})`).join(", ")} };\n};`;
+  try {
+    return { keys, nameBytes, build: new Function(code)() as Shape["build"] };
+  } catch {
+    return { keys, nameBytes, build: generic };
+  }
 }
 
 /**
@@ -73,9 +136,19 @@ function mapOf(value: { [key: string]: JsonValue }, entryBytes: 0 | 1): Record<s
       continue;
     }
     walked += stringBytes(k) + entryBytes;
-    m[k] = attributeOf(v);
+    // An own "__proto__" (JSON.parse makes one) stays an attribute: assigning it would set the prototype.
+    if (k === "__proto__")
+      Object.defineProperty(m, k, { value: attributeOf(v), enumerable: true, writable: true });
+    else m[k] = attributeOf(v);
   }
   return m as Record<string, AttributeValue>;
+}
+
+/** `o[k] = v`, except that an own "__proto__" (JSON.parse makes one) stays a property, not the prototype. */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__")
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 
 /** UTF-8 length: short ASCII strings (names, ids) measured in place, others by one native call. */

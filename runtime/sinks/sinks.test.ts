@@ -71,6 +71,25 @@ describe("marshalling", () => {
     expect(marshallItem(sparse)).toEqual(marshall(sparse, { removeUndefinedValues: true }));
   });
 
+  it("marshals every item shape the same, including names that are not identifiers and __proto__", () => {
+    const shapes = [
+      { pk: "a", "weird name": 1, 'quote"d': true, "1": null },
+      { pk: "a", "weird name": 1, 'quote"d': true, "1": null },
+      JSON.parse('{"pk":"b","__proto__":{"polluted":"yes"},"m":{"__proto__":"x"}}') as Item,
+    ];
+    for (const it of shapes) {
+      const { item: out } = marshallSized(it);
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+      expect(Object.keys(out)).toEqual(Object.keys(it));
+      expect(unmarshallItem(out)).toEqual(it);
+    }
+    const polluted = marshallSized(shapes[2]).item;
+    expect(Object.getOwnPropertyDescriptor(polluted, "__proto__")?.value).toEqual({
+      M: { polluted: { S: "yes" } },
+    });
+    expect(Object.getOwnPropertyDescriptor(polluted.m.M, "__proto__")?.value).toEqual({ S: "x" });
+  });
+
   it("sizes items by DynamoDB's rules: UTF-8 names and strings, significant digits, list and map overhead", () => {
     expect(marshallSized({ pk: "a" }).bytes).toBe(3);
     // "map" + map overhead 3 + 1 per element + "ü"(2) + "é"(2).

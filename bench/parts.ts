@@ -1,0 +1,53 @@
+/*
+ * Where the time of one valid record goes: each step of the processor's per-record path timed
+ * alone on the benchmark's clickstream records, in nanoseconds of CPU per record (one core).
+ * A profile, not a comparison: `npm run bench` is the benchmark.
+ *
+ *   npx tsc -p bench/tsconfig.json && taskset -c 0 node out/bench/bench/parts.js
+ */
+import { decodeBinary, textOf } from "../runtime/processor/decode";
+import { createTransformer } from "../runtime/processor/transform";
+import { clickstreamSchema, defineClickstream } from "../runtime/schemas";
+import type { Item } from "../runtime/schemas/types";
+import { marshallSized } from "../runtime/sinks/marshall";
+import { clickstreamEvent } from "../runtime/testing/events";
+
+const product = defineClickstream();
+const plainSchema = clickstreamSchema();
+const prepare = createTransformer(product);
+const N = 400;
+const texts = Array.from({ length: N }, (_, i) => JSON.stringify(clickstreamEvent(i)));
+const data = texts.map((t) => Buffer.from(t).toString("base64"));
+const parsed = texts.map((t) => JSON.parse(t) as unknown);
+const values = parsed.map((v) => product.schema.parse(v));
+const seq = "49590338271490256608559692538361571095921575989136588802";
+// Built the way the transform builds them (toItem, then the runtime's attributes).
+const items = values.map((v): Item => {
+  const item = product.toItem(v);
+  item._idempotencyKey = v.eventId;
+  item._sequenceNumber = seq;
+  item._version = seq;
+  return item;
+});
+
+let sink = 0;
+function time(name: string, step: (i: number) => unknown): void {
+  for (let i = 0; i < 20_000; i++) step(i % N);
+  const reps = 200_000;
+  const start = process.cpuUsage();
+  for (let i = 0; i < reps; i++) if (step(i % N)) sink++;
+  const used = process.cpuUsage(start);
+  const ns = ((used.user + used.system) * 1000) / reps;
+  process.stdout.write(`${name.padEnd(48)} ${ns.toFixed(0).padStart(6)} ns\n`);
+}
+
+time("base64: Buffer.from + toString (baselines)", (i) => Buffer.from(data[i], "base64").toString("utf8"));
+time("base64: atob + ASCII check (processor)", (i) => textOf(decodeBinary(data[i])!));
+time("JSON.parse", (i) => JSON.parse(texts[i]));
+time("zod safeParse, schema as built", (i) => plainSchema.safeParse(parsed[i]));
+time("zod safeParse, z.compile'd (the products')", (i) => product.schema.safeParse(parsed[i]));
+time("marshall + size the serving item", (i) => marshallSized(items[i]));
+time("whole transform (item, size, lake line)", (i) =>
+  prepare(values[i], { sequenceNumber: seq, shardId: "shardId-000000000000" }, texts[i]),
+);
+if (sink === 0) process.stdout.write("\n");
