@@ -190,6 +190,30 @@ describe("stream processor against kinesalite, dynalite and s3rver", () => {
     expect((await deadLetters(h.prefix)).length).toBe(1);
   });
 
+  it("keeps UTF-8 text intact in the serving item and the lake line, escapes included", async () => {
+    const h = await harness({});
+    const utf8 = { page: "/café/商品", userAgent: "Mozilla/5.0 🚲", properties: { ville: "Zürich" } };
+    const [a, b] = [clickstreamEvent(50, utf8), clickstreamEvent(51, utf8)];
+    // `a` as ASCII text with every other character escaped (\u00e9, surrogate pairs), `b` as raw UTF-8.
+    const escaped = JSON.stringify(a).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    expect(Buffer.byteLength(escaped)).toBe(escaped.length);
+    const res = await h.handler(eventOf([escaped, b]), h.time.context(60_000));
+    expect(res.batchItemFailures).toEqual([]);
+    const items = (await scanTable(emu.dynamodb, h.table)).sort((x, y) =>
+      String(x.eventId).localeCompare(String(y.eventId)),
+    );
+    expect(items).toHaveLength(2);
+    for (const item of items) expect(item).toMatchObject(utf8);
+    const lines = h.firehose.delivered.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map(({ _meta, ...rest }) => rest)).toEqual([a, b]);
+    // The producer's text is kept as sent, `_meta` spliced in before the closing brace.
+    expect(h.firehose.delivered[0].startsWith(escaped.slice(0, -1) + ',"_meta":')).toBe(true);
+    expect(h.firehose.delivered[1].startsWith(JSON.stringify(b).slice(0, -1) + ',"_meta":')).toBe(true);
+  });
+
   it("stores a producer retry inside one batch once, and keeps items that share only a range key apart", async () => {
     const h = await harness({});
     const e = clickstreamEvent(40);
