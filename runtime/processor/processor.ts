@@ -2,8 +2,10 @@ import { POISON_REASONS, RUNTIME_DEFAULTS, type PoisonReason } from "../constant
 import type { DataProduct } from "../schemas/types";
 import { deadLetter, type PoisonRecord } from "../sinks/deadletter";
 import { describe, writeImmutable, writeLatest, type TableWrite, type WriteContext } from "../sinks/dynamodb";
+import type { FeatureSet } from "../features/types";
+import { putFeatureRecords } from "../sinks/featurestore";
 import { deliver } from "../sinks/firehose";
-import type { DynamoDbPort, FirehosePort, ObjectStorePort } from "../sinks/ports";
+import type { DynamoDbPort, FeatureStorePort, FirehosePort, ObjectStorePort } from "../sinks/ports";
 import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
 import { emfDocument } from "../telemetry/emf";
 import type { Logger } from "../telemetry/log";
@@ -19,6 +21,14 @@ export interface ProcessorOptions {
   readonly table?: { readonly port: DynamoDbPort; readonly tableName: string; readonly ttlDays?: number };
   /** The Firehose delivery stream to the lake raw zone; omit for a table-only pipeline. */
   readonly delivery?: { readonly port: FirehosePort; readonly deliveryStreamName: string };
+  /** A feature group written with PutRecord (the feature set maps events to records); omit for none. */
+  readonly features?: {
+    readonly port: FeatureStorePort;
+    readonly featureGroupName: string;
+    readonly featureSet: FeatureSet<unknown>;
+    /** Parallel PutRecord calls. Default 16. */
+    readonly concurrency?: number;
+  };
   /** Where poison records go (one S3 object each). */
   readonly deadLetter: { readonly port: ObjectStorePort; readonly bucket: string; readonly prefix: string };
   readonly logger: Logger;
@@ -46,6 +56,7 @@ export interface BatchStats {
   stored: number;
   duplicates: number;
   delivered: number;
+  featured: number;
   retried: number;
   failed: number;
   iteratorLagMs: number;
@@ -81,8 +92,8 @@ interface Unit {
 export function createKinesisProcessor(
   options: ProcessorOptions,
 ): (event: KinesisStreamEvent, context: InvocationContext) => Promise<BatchResponse> {
-  if (!options.table && !options.delivery) {
-    throw new TypeError("a stream processor needs a serving table, a delivery stream, or both");
+  if (!options.table && !options.delivery && !options.features) {
+    throw new TypeError("a stream processor needs a serving table, a delivery stream or a feature group");
   }
   const product = options.product;
   const schema = product.schema;
@@ -115,6 +126,7 @@ export function createKinesisProcessor(
       stored: 0,
       duplicates: 0,
       delivered: 0,
+      featured: 0,
       retried: 0,
       failed: 0,
       iteratorLagMs: Math.max(
@@ -132,7 +144,7 @@ export function createKinesisProcessor(
       // 1. Decode, de-aggregate, parse, validate, transform (CPU only).
       const poison: PoisonRecord[] = [];
       const poisonParents: number[] = [];
-      const ready: { unit: Unit; prepared: Prepared }[] = [];
+      const ready: { unit: Unit; prepared: Prepared; event: unknown }[] = [];
       const refuse = (
         r: KinesisEventRecord,
         parent: number,
@@ -197,7 +209,7 @@ export function createKinesisProcessor(
             unit.bytes,
           );
           if (isRefused(out)) refuse(r, p, unit.sub, rawData(r, unit), out.reason, out.detail);
-          else ready.push({ unit, prepared: out });
+          else ready.push({ unit, prepared: out, event: parsed.data });
         }
       }
       stats.poison = poison.length;
@@ -258,7 +270,30 @@ export function createKinesisProcessor(
                 ready.map((x) => x.prepared.line),
               )
             : Promise.resolve(undefined);
-        const [dl, written, delivered] = await Promise.all([deadLettering, writing, delivering]);
+        const features = options.features;
+        const featureRecords = features ? ready.map((x) => features.featureSet.toRecord(x.event)) : [];
+        const featureIndex = featureRecords.flatMap((r, i) => (r ? [i] : []));
+        const featuring =
+          features && featureIndex.length > 0
+            ? putFeatureRecords(
+                {
+                  port: features.port,
+                  featureGroupName: features.featureGroupName,
+                  budget,
+                  retry,
+                  timing,
+                  log,
+                },
+                featureIndex.map((i) => featureRecords[i]!),
+                features.concurrency ?? RUNTIME_DEFAULTS.writeConcurrency,
+              )
+            : Promise.resolve(undefined);
+        const [dl, written, delivered, featured] = await Promise.all([
+          deadLettering,
+          writing,
+          delivering,
+          featuring,
+        ]);
 
         if (dl) {
           stats.retried += dl.retries;
@@ -272,36 +307,51 @@ export function createKinesisProcessor(
             else stats.delivered++;
           });
         }
+        // Records a sink refused as invalid (not retryable): poison, dead-letter them once.
+        const rejected = new Map<number, string>();
         if (written) {
           stats.retried += written.retries;
           stats.duplicates += written.duplicates;
-          const rejected: PoisonRecord[] = [];
-          const rejectedParents: number[] = [];
           ready.forEach((c, i) => {
             const w = writeOf[i];
             if (written.failed.has(w)) fail(c.unit.parent);
-            else if (written.rejected.has(w)) {
-              // DynamoDB refused the item itself (ValidationException): poison, dead-letter it.
-              const r = records[c.unit.parent];
-              rejected.push({
-                sequenceNumber: r.kinesis.sequenceNumber,
-                ...(c.unit.sub === undefined ? {} : { subSequenceNumber: c.unit.sub }),
-                partitionKey: r.kinesis.partitionKey,
-                approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp,
-                data: c.unit.sub === undefined ? r.kinesis.data : c.unit.bytes.toString("base64"),
-                reason: POISON_REASONS.rejectedBySink,
-                detail: "DynamoDB rejected the item (ValidationException)",
-              });
-              rejectedParents.push(c.unit.parent);
-            } else stats.stored++;
+            else if (written.rejected.has(w))
+              rejected.set(i, "DynamoDB rejected the item (ValidationException)");
+            else stats.stored++;
           });
-          if (rejected.length > 0) {
-            stats.poison += rejected.length;
-            const more = await deadLetter(dlCtx, rejected);
-            stats.retried += more.retries;
-            stats.deadLettered += rejected.length - more.failed.size;
-            more.failed.forEach((i) => fail(rejectedParents[i]));
+        }
+        if (featured) {
+          stats.retried += featured.retries;
+          featureIndex.forEach((readyIndex, j) => {
+            if (featured.failed.has(j)) fail(ready[readyIndex].unit.parent);
+            else if (featured.rejected.has(j)) {
+              if (!rejected.has(readyIndex))
+                rejected.set(readyIndex, "Feature Store rejected the record (ValidationError)");
+            } else stats.featured++;
+          });
+        }
+        if (rejected.size > 0) {
+          const refused: PoisonRecord[] = [];
+          const refusedParents: number[] = [];
+          for (const [i, detail] of rejected) {
+            const c = ready[i];
+            const r = records[c.unit.parent];
+            refused.push({
+              sequenceNumber: r.kinesis.sequenceNumber,
+              ...(c.unit.sub === undefined ? {} : { subSequenceNumber: c.unit.sub }),
+              partitionKey: r.kinesis.partitionKey,
+              approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp,
+              data: c.unit.sub === undefined ? r.kinesis.data : c.unit.bytes.toString("base64"),
+              reason: POISON_REASONS.rejectedBySink,
+              detail,
+            });
+            refusedParents.push(c.unit.parent);
           }
+          stats.poison += refused.length;
+          const more = await deadLetter(dlCtx, refused);
+          stats.retried += more.retries;
+          stats.deadLettered += refused.length - more.failed.size;
+          more.failed.forEach((i) => fail(refusedParents[i]));
         }
       }
     } catch (err) {
@@ -340,6 +390,9 @@ export function createKinesisProcessor(
             Stored: { value: stats.stored, unit: "Count" },
             Duplicates: { value: stats.duplicates, unit: "Count" },
             Delivered: { value: stats.delivered, unit: "Count" },
+            ...(options.features
+              ? { FeatureRecords: { value: stats.featured, unit: "Count" as const } }
+              : {}),
             Retried: { value: stats.retried, unit: "Count" },
             FailedRecords: { value: stats.failed, unit: "Count" },
             IteratorLag: { value: stats.iteratorLagMs, unit: "Milliseconds" },
