@@ -407,7 +407,9 @@ export function mockCall(
       const r = typeof inputs.region === "string" ? inputs.region : region;
       const registryId = registries?.[r];
       if (!registryId) {
-        throw new Error(`getPrebuiltEcrImage: no registry for repository ${repository} in ${r} (harness/mocks.ts)`);
+        throw new Error(
+          `getPrebuiltEcrImage: no registry for repository ${repository} in ${r} (harness/mocks.ts)`,
+        );
       }
       const tag = typeof inputs.imageTag === "string" ? inputs.imageTag : "latest";
       const dnsSuffix = typeof inputs.dnsSuffix === "string" ? inputs.dnsSuffix : "amazonaws.com";

@@ -61,6 +61,8 @@ export class FeatureGroup extends pulumi.ComponentResource {
   readonly offlineStoreUri: pulumi.Output<string>;
   readonly offlineTable: pulumi.Output<string>;
   readonly offlineDatabase: pulumi.Output<string>;
+  /** Key prefix of the offline store in its bucket. */
+  readonly offlinePrefix: string;
   readonly spec: FeatureSpec;
   /** Metrics for dashboards and alarms (Feature Store publishes them per group and operation). */
   readonly keyMetrics: Record<string, MetricSpec>;
@@ -92,6 +94,7 @@ export class FeatureGroup extends pulumi.ComponentResource {
     this.spec = args.spec;
     this.onlineStoreKeyArn = args.onlineStoreKeyArn;
     const prefix = args.offlinePrefix ?? `feature-store/${args.spec.name}/`;
+    this.offlinePrefix = prefix;
     const tableName = offlineTableName(groupName);
     const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
@@ -245,21 +248,19 @@ export class FeatureGroup extends pulumi.ComponentResource {
       name,
       {
         role: role.name,
-        policy: pulumi
-          .all([this.arn, this.onlineStoreKeyArn])
-          .apply(([arn, keyArn]) =>
-            JSON.stringify(
-              document(
-                { Sid: "FeatureGroup", Effect: "Allow", Action: [...actions], Resource: arn },
-                {
-                  Sid: "OnlineStoreKey",
-                  Effect: "Allow",
-                  Action: [...ONLINE_STORE_KEY_ACTIONS],
-                  Resource: keyArn,
-                },
-              ),
+        policy: pulumi.all([this.arn, this.onlineStoreKeyArn]).apply(([arn, keyArn]) =>
+          JSON.stringify(
+            document(
+              { Sid: "FeatureGroup", Effect: "Allow", Action: [...actions], Resource: arn },
+              {
+                Sid: "OnlineStoreKey",
+                Effect: "Allow",
+                Action: [...ONLINE_STORE_KEY_ACTIONS],
+                Resource: keyArn,
+              },
             ),
           ),
+        ),
       },
       { parent: this },
     );

@@ -7,7 +7,13 @@ export {
   resolveVariants,
   WEIGHT_TOTAL,
 } from "./inferenceEndpoint";
-export { ModelRegistry, type ModelRegistryArgs, packagesArnOf, registryPolicy } from "./modelRegistry";
+export {
+  ModelRegistry,
+  type ModelRegistryArgs,
+  type RegistryAccess,
+  packagesArnOf,
+  registryPolicy,
+} from "./modelRegistry";
 export { EVALUATION, STEPS, trainingPipelineDefinition } from "./pipelineDefinition";
 export { StudioDomain, type StudioDomainArgs } from "./studioDomain";
 export {

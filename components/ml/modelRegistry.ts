@@ -7,9 +7,13 @@ export interface ModelRegistryArgs {
   readonly description: string;
   /** Physical group name (≤ 63). Default `<name>-<stack>`. */
   readonly modelPackageGroupName?: string;
-  /** Principals (role ARNs) that may describe and list versions (the roles that deploy them). Required, at least one. */
+}
+
+/** Who the group's resource policy admits (`ModelRegistry.allow`). */
+export interface RegistryAccess {
+  /** Roles that describe and list versions (the roles that train and deploy them). Required, at least one. */
   readonly readerArns: readonly pulumi.Input<string>[];
-  /** Principals (role ARNs) that may change a version's approval status. Default none. */
+  /** Roles that may change a version's approval status. Default none. */
   readonly approverArns?: readonly pulumi.Input<string>[];
 }
 
@@ -48,18 +52,21 @@ export function registryPolicy(a: {
 }
 
 /**
- * `dataplatform:ml:ModelRegistry`: a model package group (one per model) and its resource policy.
- * The training pipeline registers versions as `PendingManualApproval`; a person with approver
- * rights approves one; endpoints deploy approved versions only (`modelPackageArn(version)`).
+ * `dataplatform:ml:ModelRegistry`: a model package group (one per model) and its resource policy
+ * (`allow`, once the roles that train and deploy the model exist). The training pipeline registers
+ * versions as `PendingManualApproval`; an approver approves one; endpoints deploy approved
+ * versions only (`modelPackageArn(version)`).
  */
 export class ModelRegistry extends pulumi.ComponentResource {
   readonly group: aws.sagemaker.ModelPackageGroup;
   readonly groupName: pulumi.Output<string>;
   readonly arn: pulumi.Output<string>;
-  readonly policy: aws.sagemaker.ModelPackageGroupPolicy;
+  policy?: aws.sagemaker.ModelPackageGroupPolicy;
+  private readonly name: string;
 
   constructor(name: string, args: ModelRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:ml:ModelRegistry", name, {}, opts);
+    this.name = name;
     const groupName = args.modelPackageGroupName ?? `${name}-${pulumi.getStack()}`;
     if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(groupName)) {
       throw new pulumi.ResourceError(
@@ -67,24 +74,29 @@ export class ModelRegistry extends pulumi.ComponentResource {
         this,
       );
     }
-    if (args.readerArns.length === 0) {
-      throw new pulumi.ResourceError(
-        "readerArns = []: at least one role that deploys the model's versions",
-        this,
-      );
-    }
-    const parent = { parent: this };
     this.group = new aws.sagemaker.ModelPackageGroup(
       `${name}-group`,
       { modelPackageGroupName: groupName, modelPackageGroupDescription: args.description },
-      parent,
+      { parent: this },
     );
     this.groupName = this.group.modelPackageGroupName;
     this.arn = this.group.arn;
-    const readers = pulumi.all([...args.readerArns]);
-    const approvers = pulumi.all([...(args.approverArns ?? [])]);
+    this.registerOutputs({ groupName: this.groupName, arn: this.arn });
+  }
+
+  /** Creates the group's resource policy (once): readers describe and list versions, approvers approve them. */
+  allow(access: RegistryAccess): aws.sagemaker.ModelPackageGroupPolicy {
+    if (this.policy) throw new pulumi.ResourceError("allow: the resource policy is already defined", this);
+    if (access.readerArns.length === 0) {
+      throw new pulumi.ResourceError(
+        "readerArns = []: at least one role that trains or deploys the model",
+        this,
+      );
+    }
+    const readers = pulumi.all([...access.readerArns]);
+    const approvers = pulumi.all([...(access.approverArns ?? [])]);
     this.policy = new aws.sagemaker.ModelPackageGroupPolicy(
-      `${name}-policy`,
+      `${this.name}-policy`,
       {
         modelPackageGroupName: this.groupName,
         resourcePolicy: pulumi
@@ -93,9 +105,9 @@ export class ModelRegistry extends pulumi.ComponentResource {
             registryPolicy({ groupArn, packagesArn: packagesArnOf(groupArn), readers: r, approvers: ap }),
           ),
       },
-      parent,
+      { parent: this },
     );
-    this.registerOutputs({ groupName: this.groupName, arn: this.arn });
+    return this.policy;
   }
 
   /** ARN of one version of this group's model packages. */

@@ -102,8 +102,12 @@ export class TrainingPipeline extends pulumi.ComponentResource {
   readonly pipelineName: pulumi.Output<string>;
   readonly role: aws.iam.Role;
   readonly imageUri: pulumi.Output<string>;
+  /** AWS account of the built-in image's registry in this region. */
+  readonly imageRegistryId: pulumi.Output<string>;
   readonly definition: pulumi.Output<string>;
   readonly schedule: aws.cloudwatch.EventRule;
+  /** Artifacts-bucket prefix of this pipeline (`ml/<pipeline>/`): code, splits, `models/`, evaluations. */
+  readonly artifactsPrefix: string;
   readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
   /** Metrics for dashboards and alarms (SageMaker publishes pipeline execution metrics). */
   readonly keyMetrics: Record<string, MetricSpec>;
@@ -126,11 +130,13 @@ export class TrainingPipeline extends pulumi.ComponentResource {
     const parent = { parent: this };
     const pipelineName = `${name}-${pulumi.getStack()}`;
     const prefix = `ml/${pipelineName}/`;
+    this.artifactsPrefix = prefix;
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
     const partition = aws.getPartitionOutput({}, parent).partition;
     const image = aws.sagemaker.getPrebuiltEcrImageOutput({ ...BUILT_IN_ALGORITHM }, parent);
     this.imageUri = image.registryPath;
+    this.imageRegistryId = image.registryId;
 
     // Scripts, versioned with the stack.
     const upload = (file: string) =>
