@@ -33,6 +33,8 @@ export interface FeatureIngestionArgs {
   };
   /** Reserved concurrency. Default 5. */
   readonly reservedConcurrency?: number;
+  /** Parallel PutRecord calls per invocation (1-256; PutRecord latency bounds a shard's rate). Default 16. */
+  readonly featureConcurrency?: number;
   /** Records per invocation. Default 100. */
   readonly batchSize?: number;
   /** Log retention in days. Default 14. */
@@ -41,7 +43,12 @@ export interface FeatureIngestionArgs {
   readonly alarmTopicArn?: pulumi.Input<string>;
 }
 
-const DEFAULTS = { reservedConcurrency: 5, batchSize: 100, logRetentionDays: 14 } as const;
+const DEFAULTS = {
+  reservedConcurrency: 5,
+  featureConcurrency: 16,
+  batchSize: 100,
+  logRetentionDays: 14,
+} as const;
 
 /**
  * `dataplatform:ml:FeatureIngestion`: the feature consumer of a stream. An inline Lambda running
@@ -59,6 +66,15 @@ export class FeatureIngestion extends pulumi.ComponentResource {
   constructor(name: string, args: FeatureIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:ml:FeatureIngestion", name, {}, opts);
     const a = { ...DEFAULTS, ...args };
+    for (const [field, v, max] of [
+      ["reservedConcurrency", a.reservedConcurrency, 1000],
+      ["featureConcurrency", a.featureConcurrency, 256],
+      ["batchSize", a.batchSize, 10_000],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > max) {
+        throw new pulumi.ResourceError(`${field} = ${v}: an integer from 1 to ${max}`, this);
+      }
+    }
     const parent = { parent: this };
     const logs = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -129,6 +145,7 @@ export class FeatureIngestion extends pulumi.ComponentResource {
           variables: {
             DATA_PRODUCT: args.dataProduct,
             FEATURE_GROUP_NAME: args.featureGroup.name,
+            FEATURE_CONCURRENCY: String(a.featureConcurrency),
             DEAD_LETTER_BUCKET: args.rawZone.bucketName,
             DEAD_LETTER_PREFIX: DEAD_LETTER_ROOT,
           },
