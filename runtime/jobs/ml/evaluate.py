@@ -19,8 +19,13 @@ OUTPUT = "/opt/ml/processing/evaluation"
 
 
 def main() -> None:
+    # Read only the model file (no extractall: paths inside an archive are not trusted).
     with tarfile.open(MODEL) as archive:
-        archive.extractall(".", filter="data")
+        source = archive.extractfile(archive.getmember("xgboost-model"))
+        if source is None:
+            raise SystemExit(f"{MODEL} has no xgboost-model file")
+        with source, open("xgboost-model", "wb") as out:
+            out.write(source.read())
     booster = xgboost.Booster()
     booster.load_model("xgboost-model")
     test = pd.read_csv(TEST, header=None)
