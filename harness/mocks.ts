@@ -117,6 +117,21 @@ export function arnFor(type: string, name: string, region: string, id: string): 
       return `arn:aws:airflow:${region}:${acct}:environment/${name}`;
     case "aws:cloudwatch/eventRule:EventRule":
       return `arn:aws:events:${region}:${acct}:rule/${name}`;
+    // SageMaker lower-cases names in ARNs.
+    case "aws:sagemaker/featureGroup:FeatureGroup":
+      return `arn:aws:sagemaker:${region}:${acct}:feature-group/${name.toLowerCase()}`;
+    case "aws:sagemaker/modelPackageGroup:ModelPackageGroup":
+      return `arn:aws:sagemaker:${region}:${acct}:model-package-group/${name.toLowerCase()}`;
+    case "aws:sagemaker/pipeline:Pipeline":
+      return `arn:aws:sagemaker:${region}:${acct}:pipeline/${name.toLowerCase()}`;
+    case "aws:sagemaker/model:Model":
+      return `arn:aws:sagemaker:${region}:${acct}:model/${name.toLowerCase()}`;
+    case "aws:sagemaker/endpointConfiguration:EndpointConfiguration":
+      return `arn:aws:sagemaker:${region}:${acct}:endpoint-config/${name.toLowerCase()}`;
+    case "aws:sagemaker/endpoint:Endpoint":
+      return `arn:aws:sagemaker:${region}:${acct}:endpoint/${name.toLowerCase()}`;
+    case "aws:sagemaker/domain:Domain":
+      return `arn:aws:sagemaker:${region}:${acct}:domain/${id}`;
     default: {
       const ec2 = EC2_ID_PREFIX[type];
       const kind = (type.split(":")[2] ?? "resource").toLowerCase();
@@ -133,6 +148,9 @@ const NAME_PROPERTY: Record<string, string> = {
   "aws:redshift/cluster:Cluster": "clusterIdentifier",
   "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
   "aws:sagemaker/featureGroup:FeatureGroup": "featureGroupName",
+  "aws:sagemaker/modelPackageGroup:ModelPackageGroup": "modelPackageGroupName",
+  "aws:sagemaker/pipeline:Pipeline": "pipelineName",
+  "aws:sagemaker/domain:Domain": "domainName",
   "aws:redshiftserverless/namespace:Namespace": "namespaceName",
   "aws:redshiftserverless/workgroup:Workgroup": "workgroupName",
 };
@@ -173,6 +191,7 @@ export function mockResourceState(
   let id = ec2 ? `${ec2}-${hex(urn, 17)}` : physical;
   if (type === "aws:emr/cluster:Cluster") id = `j-${hex(urn, 13).toUpperCase()}`;
   if (type === "aws:emrserverless/application:Application") id = `00${hex(urn, 14)}`;
+  if (type === "aws:sagemaker/domain:Domain") id = `d-${hex(urn, 12)}`;
   if (type === "aws:kms/key:Key" || type === "aws:kms/replicaKey:ReplicaKey") {
     const h = hex(urn, 32);
     id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
@@ -309,6 +328,26 @@ export function renderPolicyDocument(inputs: { version?: string; statements?: St
   return JSON.stringify({ Version: inputs.version ?? "2012-10-17", Statement: statements }, null, 2);
 }
 
+/** Framework images (scikit-learn, XGBoost) are published from these accounts (per region). */
+const FRAMEWORK_IMAGE_REGISTRIES: Readonly<Record<string, string>> = {
+  "us-east-1": "683313688378",
+  "us-east-2": "257758044811",
+  "us-west-1": "746614075791",
+  "us-west-2": "246618743249",
+  "eu-west-1": "141502667606",
+  "eu-west-2": "764974769150",
+  "eu-central-1": "492215442770",
+  "ap-northeast-1": "354813040037",
+  "ap-southeast-1": "121021644041",
+  "ap-southeast-2": "783357654285",
+};
+
+/** Registry accounts of the prebuilt SageMaker images the programs look up, by repository. */
+export const SAGEMAKER_IMAGE_REGISTRIES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "sagemaker-xgboost": FRAMEWORK_IMAGE_REGISTRIES,
+  "sagemaker-scikit-learn": FRAMEWORK_IMAGE_REGISTRIES,
+};
+
 /** Answers provider function calls; an unknown token is an error that names it. */
 export function mockCall(
   args: pulumi.runtime.MockCallArgs,
@@ -360,6 +399,29 @@ export function mockCall(
             id: arn,
           }
         : { arn, issuerArn: arn, issuerName: arn.split("/").pop(), id: arn };
+    }
+    case "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": {
+      // The provider's table of AWS registries that publish SageMaker's prebuilt images.
+      const repository = String(inputs.repositoryName);
+      const registries = SAGEMAKER_IMAGE_REGISTRIES[repository];
+      const r = typeof inputs.region === "string" ? inputs.region : region;
+      const registryId = registries?.[r];
+      if (!registryId) {
+        throw new Error(
+          `getPrebuiltEcrImage: no registry for repository ${repository} in ${r} (harness/mocks.ts)`,
+        );
+      }
+      const tag = typeof inputs.imageTag === "string" ? inputs.imageTag : "latest";
+      const dnsSuffix = typeof inputs.dnsSuffix === "string" ? inputs.dnsSuffix : "amazonaws.com";
+      return {
+        id: registryId,
+        registryId,
+        region: r,
+        repositoryName: repository,
+        imageTag: tag,
+        dnsSuffix,
+        registryPath: `${registryId}.dkr.ecr.${r}.${dnsSuffix}/${repository}:${tag}`,
+      };
     }
     case "aws:elb/getServiceAccount:getServiceAccount":
       return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };

@@ -1,4 +1,10 @@
-import { byName, type PolicyFixture, without } from "../lib/fixtures";
+import {
+  byName,
+  mutatePipeline,
+  type PolicyFixture,
+  SAGEMAKER_PIPELINE_DEFINITION,
+  without,
+} from "../lib/fixtures";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000001";
 const KEY_ARN_INPUT = KEY;
@@ -321,7 +327,27 @@ export const fixtures: PolicyFixture[] = [
       {
         type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
         name: "churn",
-        inputs: { kmsKeyArn: KEY, productionVariants: [] },
+        inputs: {
+          kmsKeyArn: KEY,
+          productionVariants: [],
+          dataCaptureConfig: {
+            enableCapture: true,
+            initialSamplingPercentage: 20,
+            destinationS3Uri: "s3://raw/capture/",
+            kmsKeyId: KEY,
+            captureOptions: [{ captureMode: "Input" }],
+          },
+        },
+      },
+      {
+        type: "aws:sagemaker/domain:Domain",
+        name: "studio",
+        inputs: { appNetworkAccessType: "VpcOnly", kmsKeyId: KEY },
+      },
+      {
+        type: "aws:sagemaker/pipeline:Pipeline",
+        name: "training",
+        inputs: { pipelineName: "training", pipelineDefinition: SAGEMAKER_PIPELINE_DEFINITION },
       },
       {
         type: "aws:sagemaker/notebookInstance:NotebookInstance",
@@ -334,6 +360,12 @@ export const fixtures: PolicyFixture[] = [
         delete byName(rs, "customer-features").inputs.offlineStoreConfig.s3StorageConfig.kmsKeyId,
       "online-store": (rs) => delete byName(rs, "customer-features").inputs.onlineStoreConfig.securityConfig,
       endpoint: (rs) => delete byName(rs, "churn").inputs.kmsKeyArn,
+      "data-capture": (rs) => delete byName(rs, "churn").inputs.dataCaptureConfig.kmsKeyId,
+      domain: (rs) => delete byName(rs, "studio").inputs.kmsKeyId,
+      "pipeline-jobs": (rs) =>
+        (byName(rs, "training").inputs.pipelineDefinition = mutatePipeline((steps) => {
+          delete steps[1].Arguments.ResourceConfig.VolumeKmsKeyId;
+        })),
       notebook: (rs) => delete byName(rs, "lab").inputs.kmsKeyId,
     },
   },

@@ -96,3 +96,59 @@ export function fixtureResources(resources: FixtureResource[], project = "fixtur
   }
   return out;
 }
+
+/** A pipeline step as fixtures mutate it (free-form JSON). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PipelineStepFixture = any;
+
+/** A compliant SageMaker pipeline definition: a processing and a training step, isolated in the VPC, KMS everywhere. */
+export function sagemakerPipelineSteps(): PipelineStepFixture[] {
+  const key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000009";
+  const vpc = { Subnets: ["subnet-1"], SecurityGroupIds: ["sg-1"] };
+  return [
+    {
+      Name: "Prepare",
+      Type: "Processing",
+      Arguments: {
+        ProcessingResources: {
+          ClusterConfig: {
+            InstanceCount: 1,
+            InstanceType: "ml.m5.large",
+            VolumeSizeInGB: 30,
+            VolumeKmsKeyId: key,
+          },
+        },
+        ProcessingOutputConfig: { KmsKeyId: key, Outputs: [] },
+        NetworkConfig: { EnableNetworkIsolation: true, VpcConfig: vpc },
+      },
+    },
+    {
+      Name: "Train",
+      Type: "Training",
+      Arguments: {
+        ResourceConfig: {
+          InstanceCount: 1,
+          InstanceType: "ml.m5.large",
+          VolumeSizeInGB: 30,
+          VolumeKmsKeyId: key,
+        },
+        OutputDataConfig: { S3OutputPath: "s3://artifacts/models/", KmsKeyId: key },
+        EnableNetworkIsolation: true,
+        VpcConfig: vpc,
+      },
+    },
+  ];
+}
+
+/** The compliant pipeline definition, as the `pipelineDefinition` JSON string. */
+export const SAGEMAKER_PIPELINE_DEFINITION = JSON.stringify({
+  Version: "2020-12-01",
+  Steps: sagemakerPipelineSteps(),
+});
+
+/** The compliant definition with one mutation applied to its steps. */
+export function mutatePipeline(mutate: (steps: PipelineStepFixture[]) => void): string {
+  const steps = sagemakerPipelineSteps();
+  mutate(steps);
+  return JSON.stringify({ Version: "2020-12-01", Steps: steps });
+}

@@ -1,4 +1,4 @@
-import { byName, type PolicyFixture } from "../lib/fixtures";
+import { byName, mutatePipeline, type PolicyFixture, SAGEMAKER_PIPELINE_DEFINITION } from "../lib/fixtures";
 
 export const fixtures: PolicyFixture[] = [
   {
@@ -128,6 +128,40 @@ export const fixtures: PolicyFixture[] = [
       "in-vpc": (rs) => delete byName(rs, "lab").inputs.subnetId,
       "root-access": (rs) => delete byName(rs, "lab").inputs.rootAccess,
       "domain-vpc-only": (rs) => (byName(rs, "studio").inputs.appNetworkAccessType = "PublicInternetOnly"),
+    },
+  },
+  {
+    policy: "sagemaker-network-isolation",
+    compliant: [
+      {
+        type: "aws:sagemaker/model:Model",
+        name: "champion",
+        inputs: {
+          executionRoleArn: "arn:aws:iam::123456789012:role/model",
+          primaryContainer: {
+            modelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/g/1",
+          },
+          enableNetworkIsolation: true,
+          vpcConfig: { subnets: ["subnet-1"], securityGroupIds: ["sg-1"] },
+        },
+      },
+      {
+        type: "aws:sagemaker/pipeline:Pipeline",
+        name: "training",
+        inputs: { pipelineName: "training", pipelineDefinition: SAGEMAKER_PIPELINE_DEFINITION },
+      },
+    ],
+    failing: {
+      "model-isolated": (rs) => delete byName(rs, "champion").inputs.enableNetworkIsolation,
+      "model-vpc": (rs) => delete byName(rs, "champion").inputs.vpcConfig,
+      "training-isolated": (rs) =>
+        (byName(rs, "training").inputs.pipelineDefinition = mutatePipeline((steps) => {
+          steps[1].Arguments.EnableNetworkIsolation = false;
+        })),
+      "processing-isolated": (rs) =>
+        (byName(rs, "training").inputs.pipelineDefinition = mutatePipeline((steps) => {
+          delete steps[0].Arguments.NetworkConfig.VpcConfig;
+        })),
     },
   },
   {

@@ -4,6 +4,7 @@ export { lambdaInVpc } from "./lambda-in-vpc";
 export { lambdaNoPublicAccess } from "./lambda-no-public-access";
 export { redshiftNotPublic } from "./redshift-not-public";
 export { s3PublicAccessBlock } from "./s3-public-access-block";
+export { sagemakerNetworkIsolation } from "./sagemaker-network-isolation";
 export { sagemakerNotPublic } from "./sagemaker-not-public";
 export { securityGroupNoPublicIngress } from "./security-group-no-public-ingress";
 export { subnetNoPublicIp } from "./subnet-no-public-ip";

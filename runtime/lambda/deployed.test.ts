@@ -18,6 +18,7 @@ import {
   type Emulators,
 } from "../testing/emulators";
 import { clickstreamEvent } from "../testing/events";
+import { startFeatureStoreServer } from "../testing/featurestore-server";
 import { startFirehoseServer } from "../testing/firehose-server";
 import type { KinesisStreamEvent } from "../types";
 
@@ -34,17 +35,27 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const BUCKET = "dead-letters";
 let emu: Emulators;
 let firehose: Awaited<ReturnType<typeof startFirehoseServer>>;
+let featureStore: Awaited<ReturnType<typeof startFeatureStoreServer>>;
 let work: string;
 let provided: string;
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "deployed-closure-"));
   provided = path.join(work, "provided");
-  linkProvidedSdk(provided, ["@aws-sdk/client-dynamodb", "@aws-sdk/client-firehose", "@aws-sdk/client-s3"]);
-  [emu, firehose] = await Promise.all([startEmulators({ buckets: [BUCKET] }), startFirehoseServer()]);
+  linkProvidedSdk(provided, [
+    "@aws-sdk/client-dynamodb",
+    "@aws-sdk/client-firehose",
+    "@aws-sdk/client-s3",
+    "@aws-sdk/client-sagemaker-featurestore-runtime",
+  ]);
+  [emu, firehose, featureStore] = await Promise.all([
+    startEmulators({ buckets: [BUCKET] }),
+    startFirehoseServer(),
+    startFeatureStoreServer(),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([emu?.stop(), firehose?.stop()]);
+  await Promise.all([emu?.stop(), firehose?.stop(), featureStore?.stop()]);
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -200,5 +211,46 @@ describe("inline closures as deployed", () => {
       ["/a", 6],
       ["/b", 6],
     ]);
+  });
+
+  it("runs the serialized processor as the feature consumer: one PutRecord per valid event", async () => {
+    const pkg = await build("streamProcessor");
+    const events = Array.from({ length: 8 }, (_, i) => clickstreamEvent(100 + i));
+    const event: KinesisStreamEvent = {
+      Records: [...events.map((e) => JSON.stringify(e)), "{broken"].map((data, i) => ({
+        kinesis: {
+          kinesisSchemaVersion: "1.0",
+          partitionKey: `p${i}`,
+          sequenceNumber: String(5000 + i),
+          data: Buffer.from(data).toString("base64"),
+          approximateArrivalTimestamp: 1_790_000_000 + i,
+        },
+        eventSource: "aws:kinesis",
+        eventVersion: "1.0",
+        eventID: `shardId-000000000000:${5000 + i}`,
+        eventName: "aws:kinesis:record",
+        invokeIdentityArn: "arn:aws:iam::000000000000:role/r",
+        awsRegion: "us-east-1",
+        eventSourceARN: "arn:aws:kinesis:us-east-1:000000000000:stream/deployed-clicks",
+      })),
+    };
+    const { result, lines } = await invoke(pkg.dir, event, {
+      ...emu.env(),
+      AWS_ENDPOINT_URL_SAGEMAKER_FEATURESTORE_RUNTIME: featureStore.endpoint,
+      DATA_PRODUCT: "clickstream",
+      FEATURE_GROUP_NAME: "clickstream-visitor-test",
+      DEAD_LETTER_BUCKET: BUCKET,
+      DEAD_LETTER_PREFIX: "deployed-features/",
+    });
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(featureStore.records.map((r) => r.featureGroupName)).toEqual(
+      Array(8).fill("clickstream-visitor-test"),
+    );
+    const visitors = featureStore.records.map(
+      (r) => r.record.find((f) => f.FeatureName === "visitor_id")?.ValueAsString,
+    );
+    expect(visitors.sort()).toEqual(events.map((e) => e.userId).sort());
+    expect(lines.find((l) => l._aws)).toMatchObject({ FeatureRecords: 8, DeadLettered: 1 });
+    expect((await readObjects(emu.s3, BUCKET, "deployed-features/")).length).toBe(1);
   });
 });

@@ -13,6 +13,7 @@ describe("function configuration from the environment", () => {
       deadLetterPrefix: "dead-letters/",
       safetyMarginMs: 3_000,
       writeConcurrency: 16,
+      featureConcurrency: 16,
       retryBaseDelayMs: 50,
       retryMaxDelayMs: 2_000,
       metricsNamespace: "DataPlatform/Streaming",

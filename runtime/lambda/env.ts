@@ -13,6 +13,9 @@ export const ENVIRONMENT_VARIABLES = {
     "days after the event time (window end) at which items expire via the `expiresAt` TTL attribute; unset: no expiry",
   DELIVERY_STREAM_NAME:
     "Firehose delivery stream to the lake raw zone (processor); TABLE_NAME or this is required",
+  FEATURE_GROUP_NAME:
+    "SageMaker feature group the processor writes with PutRecord (feature set of DATA_PRODUCT, runtime/features); TABLE_NAME, DELIVERY_STREAM_NAME or this is required",
+  FEATURE_CONCURRENCY: `parallel PutRecord calls (feature groups), default ${RUNTIME_DEFAULTS.writeConcurrency}`,
   DEAD_LETTER_BUCKET: "S3 bucket receiving one JSON object per poison record (processor): required",
   DEAD_LETTER_PREFIX: "key prefix of dead letters, default `dead-letters/`",
   SAFETY_MARGIN_MS: `stop starting work this long before the Lambda timeout, default ${RUNTIME_DEFAULTS.safetyMarginMs}`,
@@ -36,6 +39,8 @@ export interface ProcessorEnvironment {
   readonly tableName?: string;
   readonly ttlDays?: number;
   readonly deliveryStreamName?: string;
+  readonly featureGroupName?: string;
+  readonly featureConcurrency: number;
   readonly deadLetterBucket: string;
   readonly deadLetterPrefix: string;
   readonly safetyMarginMs: number;
@@ -119,11 +124,12 @@ function logLevel(env: Environment): LogLevel {
 export function readProcessorEnvironment(env: Environment): ProcessorEnvironment {
   const tableName = optional(env, "TABLE_NAME");
   const deliveryStreamName = optional(env, "DELIVERY_STREAM_NAME");
-  if (tableName === undefined && deliveryStreamName === undefined) {
+  const featureGroupName = optional(env, "FEATURE_GROUP_NAME");
+  if (tableName === undefined && deliveryStreamName === undefined && featureGroupName === undefined) {
     throw new RuntimeConfigError(
       "TABLE_NAME",
       undefined,
-      "TABLE_NAME, DELIVERY_STREAM_NAME or both must be set",
+      "at least one of TABLE_NAME, DELIVERY_STREAM_NAME and FEATURE_GROUP_NAME must be set",
     );
   }
   const forcePath = optional(env, "S3_FORCE_PATH_STYLE") ?? "false";
@@ -135,6 +141,8 @@ export function readProcessorEnvironment(env: Environment): ProcessorEnvironment
     ...(tableName === undefined ? {} : { tableName }),
     ...(ttlDays === undefined ? {} : { ttlDays }),
     ...(deliveryStreamName === undefined ? {} : { deliveryStreamName }),
+    ...(featureGroupName === undefined ? {} : { featureGroupName }),
+    featureConcurrency: integer(env, "FEATURE_CONCURRENCY", RUNTIME_DEFAULTS.writeConcurrency, 1, 256),
     deadLetterBucket: required(env, "DEAD_LETTER_BUCKET"),
     deadLetterPrefix: optional(env, "DEAD_LETTER_PREFIX") ?? "dead-letters/",
     safetyMarginMs: integer(env, "SAFETY_MARGIN_MS", RUNTIME_DEFAULTS.safetyMarginMs, 0, 900_000),

@@ -1,7 +1,8 @@
 import { createWindowAggregator, type WindowResponse, type WindowState } from "../aggregator/aggregator";
+import { buildFeatureSet } from "../features";
 import { createKinesisProcessor } from "../processor/processor";
 import { buildDataProduct } from "../schemas";
-import { dynamoDbPort, firehosePort, objectStorePort } from "../sinks/ports";
+import { dynamoDbPort, featureStorePort, firehosePort, objectStorePort } from "../sinks/ports";
 import { jsonLogger } from "../telemetry/log";
 import type { BatchResponse, InvocationContext, KinesisStreamEvent, KinesisWindowEvent } from "../types";
 import { readAggregatorEnvironment, readProcessorEnvironment } from "./env";
@@ -17,8 +18,8 @@ import { readAggregatorEnvironment, readProcessorEnvironment } from "./env";
 
 /**
  * `callbackFactory` of a stream processor (Kinesis event source mapping with
- * `FunctionResponseTypes: ["ReportBatchItemFailures"]`). Reads DATA_PRODUCT, TABLE_NAME and/or
- * DELIVERY_STREAM_NAME, DEAD_LETTER_BUCKET (see runtime/README.md).
+ * `FunctionResponseTypes: ["ReportBatchItemFailures"]`). Reads DATA_PRODUCT, TABLE_NAME,
+ * DELIVERY_STREAM_NAME and/or FEATURE_GROUP_NAME, DEAD_LETTER_BUCKET (see runtime/README.md).
  *
  * @example
  * new aws.lambda.CallbackFunction(`${name}-processor`, {
@@ -56,6 +57,20 @@ export function streamProcessorFactory(): (
           delivery: {
             port: firehosePort(new FirehoseClient({})),
             deliveryStreamName: cfg.deliveryStreamName,
+          },
+        }),
+    ...(cfg.featureGroupName === undefined
+      ? {}
+      : {
+          features: {
+            port: featureStorePort(
+              new (require("@aws-sdk/client-sagemaker-featurestore-runtime").SageMakerFeatureStoreRuntimeClient)(
+                {},
+              ),
+            ),
+            featureGroupName: cfg.featureGroupName,
+            featureSet: buildFeatureSet(cfg.dataProduct),
+            concurrency: cfg.featureConcurrency,
           },
         }),
     deadLetter: {

@@ -3,8 +3,10 @@ import { POISON_REASONS, RUNTIME_DEFAULTS, type PoisonReason } from "../constant
 import type { DataProduct } from "../schemas/types";
 import { deadLetter, type PoisonRecord } from "../sinks/deadletter";
 import { describe, writeImmutable, writeLatest, type TableWrite, type WriteContext } from "../sinks/dynamodb";
+import type { FeatureSet } from "../features/types";
+import { putFeatureRecords } from "../sinks/featurestore";
 import { deliver } from "../sinks/firehose";
-import type { DynamoDbPort, FirehosePort, ObjectStorePort } from "../sinks/ports";
+import type { DynamoDbPort, FeatureStorePort, FirehosePort, ObjectStorePort } from "../sinks/ports";
 import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
 import { emfDocument } from "../telemetry/emf";
 import type { Logger } from "../telemetry/log";
@@ -20,6 +22,14 @@ export interface ProcessorOptions {
   readonly table?: { readonly port: DynamoDbPort; readonly tableName: string; readonly ttlDays?: number };
   /** The Firehose delivery stream to the lake raw zone; omit for a table-only pipeline. */
   readonly delivery?: { readonly port: FirehosePort; readonly deliveryStreamName: string };
+  /** A feature group written with PutRecord (the feature set maps events to records); omit for none. */
+  readonly features?: {
+    readonly port: FeatureStorePort;
+    readonly featureGroupName: string;
+    readonly featureSet: FeatureSet<unknown>;
+    /** Parallel PutRecord calls. Default 16. */
+    readonly concurrency?: number;
+  };
   /** Where poison records go (one S3 object each). */
   readonly deadLetter: { readonly port: ObjectStorePort; readonly bucket: string; readonly prefix: string };
   readonly logger: Logger;
@@ -47,6 +57,7 @@ export interface BatchStats {
   stored: number;
   duplicates: number;
   delivered: number;
+  featured: number;
   retried: number;
   failed: number;
   iteratorLagMs: number;
@@ -60,6 +71,8 @@ interface Ready {
   /** The user record's bytes, for a record out of a KPL aggregate. */
   readonly kpl: Buffer | undefined;
   readonly prepared: Prepared;
+  /** The validated event (the feature set maps it to a feature record). */
+  readonly event: unknown;
 }
 
 /**
@@ -85,8 +98,8 @@ interface Ready {
 export function createKinesisProcessor(
   options: ProcessorOptions,
 ): (event: KinesisStreamEvent, context: InvocationContext) => Promise<BatchResponse> {
-  if (!options.table && !options.delivery) {
-    throw new TypeError("a stream processor needs a serving table, a delivery stream, or both");
+  if (!options.table && !options.delivery && !options.features) {
+    throw new TypeError("a stream processor needs a serving table, a delivery stream or a feature group");
   }
   const product = options.product;
   const schema = product.schema;
@@ -119,6 +132,7 @@ export function createKinesisProcessor(
       stored: 0,
       duplicates: 0,
       delivered: 0,
+      featured: 0,
       retried: 0,
       failed: 0,
       iteratorLagMs: Math.max(
@@ -186,7 +200,7 @@ export function createKinesisProcessor(
           text,
         );
         if (isRefused(out)) refuse(r, p, sub, rawData(r, kpl), out.reason, out.detail);
-        else ready.push({ parent: p, sub, kpl, prepared: out });
+        else ready.push({ parent: p, sub, kpl, prepared: out, event: parsed.data });
       };
       for (let p = 0; p < records.length; p++) {
         const r = records[p];
@@ -273,7 +287,30 @@ export function createKinesisProcessor(
                 ready.map((x) => x.prepared.line),
               )
             : Promise.resolve(undefined);
-        const [dl, written, delivered] = await Promise.all([deadLettering, writing, delivering]);
+        const features = options.features;
+        const featureRecords = features ? ready.map((x) => features.featureSet.toRecord(x.event)) : [];
+        const featureIndex = featureRecords.flatMap((r, i) => (r ? [i] : []));
+        const featuring =
+          features && featureIndex.length > 0
+            ? putFeatureRecords(
+                {
+                  port: features.port,
+                  featureGroupName: features.featureGroupName,
+                  budget,
+                  retry,
+                  timing,
+                  log,
+                },
+                featureIndex.map((i) => featureRecords[i]!),
+                features.concurrency ?? RUNTIME_DEFAULTS.writeConcurrency,
+              )
+            : Promise.resolve(undefined);
+        const [dl, written, delivered, featured] = await Promise.all([
+          deadLettering,
+          writing,
+          delivering,
+          featuring,
+        ]);
 
         if (dl) {
           stats.retried += dl.retries;
@@ -287,36 +324,51 @@ export function createKinesisProcessor(
             else stats.delivered++;
           });
         }
+        // Records a sink refused as invalid (not retryable): poison, dead-letter them once.
+        const rejected = new Map<number, string>();
         if (written) {
           stats.retried += written.retries;
           stats.duplicates += written.duplicates;
-          const rejected: PoisonRecord[] = [];
-          const rejectedParents: number[] = [];
           ready.forEach((c, i) => {
             const w = writeOf[i];
             if (written.failed.has(w)) fail(c.parent);
-            else if (written.rejected.has(w)) {
-              // DynamoDB refused the item itself (ValidationException): poison, dead-letter it.
-              const r = records[c.parent];
-              rejected.push({
-                sequenceNumber: r.kinesis.sequenceNumber,
-                ...(c.sub === undefined ? {} : { subSequenceNumber: c.sub }),
-                partitionKey: r.kinesis.partitionKey,
-                approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp,
-                data: rawData(r, c.kpl),
-                reason: POISON_REASONS.rejectedBySink,
-                detail: "DynamoDB rejected the item (ValidationException)",
-              });
-              rejectedParents.push(c.parent);
-            } else stats.stored++;
+            else if (written.rejected.has(w))
+              rejected.set(i, "DynamoDB rejected the item (ValidationException)");
+            else stats.stored++;
           });
-          if (rejected.length > 0) {
-            stats.poison += rejected.length;
-            const more = await deadLetter(dlCtx, rejected);
-            stats.retried += more.retries;
-            stats.deadLettered += rejected.length - more.failed.size;
-            more.failed.forEach((i) => fail(rejectedParents[i]));
+        }
+        if (featured) {
+          stats.retried += featured.retries;
+          featureIndex.forEach((readyIndex, j) => {
+            if (featured.failed.has(j)) fail(ready[readyIndex].parent);
+            else if (featured.rejected.has(j)) {
+              if (!rejected.has(readyIndex))
+                rejected.set(readyIndex, "Feature Store rejected the record (ValidationError)");
+            } else stats.featured++;
+          });
+        }
+        if (rejected.size > 0) {
+          const refused: PoisonRecord[] = [];
+          const refusedParents: number[] = [];
+          for (const [i, detail] of rejected) {
+            const c = ready[i];
+            const r = records[c.parent];
+            refused.push({
+              sequenceNumber: r.kinesis.sequenceNumber,
+              ...(c.sub === undefined ? {} : { subSequenceNumber: c.sub }),
+              partitionKey: r.kinesis.partitionKey,
+              approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp,
+              data: rawData(r, c.kpl),
+              reason: POISON_REASONS.rejectedBySink,
+              detail,
+            });
+            refusedParents.push(c.parent);
           }
+          stats.poison += refused.length;
+          const more = await deadLetter(dlCtx, refused);
+          stats.retried += more.retries;
+          stats.deadLettered += refused.length - more.failed.size;
+          more.failed.forEach((i) => fail(refusedParents[i]));
         }
       }
     } catch (err) {
@@ -355,6 +407,9 @@ export function createKinesisProcessor(
             Stored: { value: stats.stored, unit: "Count" },
             Duplicates: { value: stats.duplicates, unit: "Count" },
             Delivered: { value: stats.delivered, unit: "Count" },
+            ...(options.features
+              ? { FeatureRecords: { value: stats.featured, unit: "Count" as const } }
+              : {}),
             Retried: { value: stats.retried, unit: "Count" },
             FailedRecords: { value: stats.failed, unit: "Count" },
             IteratorLag: { value: stats.iteratorLagMs, unit: "Milliseconds" },

@@ -11,6 +11,10 @@ import type {
   PutRecordBatchCommandOutput,
 } from "@aws-sdk/client-firehose";
 import type { PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
+import type {
+  PutRecordCommandInput,
+  SageMakerFeatureStoreRuntimeClient,
+} from "@aws-sdk/client-sagemaker-featurestore-runtime";
 
 /**
  * The DynamoDB operations the runtime uses, in the SDK's own input/output shapes. Production
@@ -37,6 +41,11 @@ export interface ObjectStorePort {
   putObject(input: PutObjectCommandInput): Promise<unknown>;
 }
 
+/** The Feature Store runtime operation the feature sink uses (one record per call; no batch API). */
+export interface FeatureStorePort {
+  putRecord(input: PutRecordCommandInput): Promise<unknown>;
+}
+
 /** Adapts an SDK v3 DynamoDB client. */
 export function dynamoDbPort(client: DynamoDBClient): DynamoDbPort {
   // Loaded on first use: only the adapters need the SDK (which the Lambda runtime provides).
@@ -61,4 +70,10 @@ export function firehosePort(client: FirehoseClient): FirehosePort {
 export function objectStorePort(client: S3Client): ObjectStorePort {
   const { PutObjectCommand } = require("@aws-sdk/client-s3");
   return { putObject: (input) => client.send(new PutObjectCommand(input)) };
+}
+
+/** Adapts an SDK v3 SageMaker Feature Store runtime client. */
+export function featureStorePort(client: SageMakerFeatureStoreRuntimeClient): FeatureStorePort {
+  const { PutRecordCommand } = require("@aws-sdk/client-sagemaker-featurestore-runtime");
+  return { putRecord: (input) => client.send(new PutRecordCommand(input)) };
 }
