@@ -44,6 +44,7 @@ interface Api {
   table: string;
   click: { stream: Stream; table: string };
   metrics: Record<string, unknown>[];
+  logs: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -64,6 +65,7 @@ async function startApi(
   await createTable(emu.dynamodb, table, defineOrders().tableKey);
   await createTable(emu.dynamodb, clickTable, defineClickstream().tableKey);
   const metrics: Record<string, unknown>[] = [];
+  const logs: Record<string, unknown>[] = [];
   const real = kinesisPort(emu.kinesis);
   const deps: ApiDependencies = {
     config: {
@@ -79,8 +81,9 @@ async function startApi(
       maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
       maxEventsPerRequest: 100,
       ingestBudgetMs: options.ingestBudgetMs ?? 5_000,
-      logLevel: "silent",
+      logLevel: "info",
     },
+    logStream: { write: (l) => void logs.push(JSON.parse(l)) },
     authorizer: jwtAuthorizer({ issuer: issuer.issuer, audience: issuer.audience, jwksUrl: issuer.jwksUrl }),
     kinesis: options.kinesis ? options.kinesis(real) : real,
     items: itemsPort(emu.dynamodb),
@@ -97,6 +100,7 @@ async function startApi(
     table,
     click: { stream: clickStream, table: clickTable },
     metrics,
+    logs,
     close: () => app.close(),
   };
 }
@@ -186,6 +190,13 @@ describe("ingestion API against kinesalite and dynalite", () => {
       });
       expect(missing.status).toBe(404);
       expect(api.metrics[0]).toMatchObject({ Domain: "orders", Route: "events", Accepted: 3, Rejected: 2 });
+      // One structured log line per request, carrying the request id the client saw.
+      expect(api.logs.find((l) => l.requestId === res.body.requestId)).toMatchObject({
+        msg: "request completed",
+        method: "POST",
+        route: "/v1/:domain/events",
+        status: 207,
+      });
     } finally {
       await api.close();
     }
