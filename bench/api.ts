@@ -17,7 +17,6 @@ import { startLocalIssuer } from "../runtime/api/localIssuer";
 import { createStream, readAsLambdaEvents, startEmulators } from "../runtime/testing/emulators";
 import { orderEvent } from "../runtime/testing/events";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require("autocannon") as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
 interface AutocannonResult {
