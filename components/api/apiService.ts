@@ -177,7 +177,8 @@ export function apiMetrics(
  * only redirects, access logs to a TLS-only SSE-S3 bucket; a Fargate service (awsx) in the private
  * subnets without public IPs, reachable only from the load balancer's security group; a task role
  * scoped to exactly the domains' streams, tables and endpoints; a log group with retention and KMS;
- * CPU and request-count target tracking; alarms on 5xx, p99 latency and unhealthy tasks.
+ * CPU and request-count target tracking; alarms on 5xx, p99 latency and unhealthy tasks; optionally
+ * the Redis read-through cache of `GET items` (auth token injected as an ECS secret).
  */
 export class ApiService extends pulumi.ComponentResource {
   readonly cluster: aws.ecs.Cluster;

@@ -41,6 +41,11 @@ export const API_ENVIRONMENT_VARIABLES = {
   INGEST_BUDGET_MS: `time spent retrying PutRecords per request, default ${API_DEFAULTS.ingestBudgetMs}`,
   METRICS_NAMESPACE: `CloudWatch namespace of the embedded metrics, default ${API_DEFAULTS.metricsNamespace}`,
   LOG_LEVEL: "fatal, error, warn, info, debug, trace or silent; default info",
+  CACHE_HOST: "Redis host of the read-through cache of `GET items` (ElastiCache); unset: no cache",
+  CACHE_PORT: "Redis port, default 6379",
+  CACHE_AUTH_TOKEN: "Redis AUTH token (injected by ECS from Secrets Manager, never plain configuration)",
+  CACHE_TLS: "`false` to connect to Redis without TLS (local only); default true",
+  CACHE_TTL_SECONDS: `seconds a cached item may be served, default ${30}`,
   AWS_ENDPOINT_URL_KINESIS: "SDK endpoint override for Kinesis (local emulators only)",
   AWS_ENDPOINT_URL_DYNAMODB: "SDK endpoint override for DynamoDB (local emulators only)",
 } as const;
@@ -65,6 +70,14 @@ export interface ApiConfig {
   readonly ingestBudgetMs: number;
   readonly metricsNamespace: string;
   readonly logLevel: string;
+  /** The read-through cache of `GET items`; absent when `CACHE_HOST` is unset. */
+  readonly cache?: {
+    readonly host: string;
+    readonly port: number;
+    readonly authToken?: string;
+    readonly tls: boolean;
+    readonly ttlSeconds: number;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -144,5 +157,16 @@ export function readApiConfig(env: Env): ApiConfig {
     ingestBudgetMs: positiveInt(env, "INGEST_BUDGET_MS", API_DEFAULTS.ingestBudgetMs),
     metricsNamespace: env.METRICS_NAMESPACE || API_DEFAULTS.metricsNamespace,
     logLevel: env.LOG_LEVEL || "info",
+    ...(env.CACHE_HOST
+      ? {
+          cache: {
+            host: env.CACHE_HOST,
+            port: positiveInt(env, "CACHE_PORT", 6379),
+            ...(env.CACHE_AUTH_TOKEN ? { authToken: env.CACHE_AUTH_TOKEN } : {}),
+            tls: env.CACHE_TLS !== "false",
+            ttlSeconds: positiveInt(env, "CACHE_TTL_SECONDS", 30),
+          },
+        }
+      : {}),
   };
 }

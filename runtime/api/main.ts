@@ -2,7 +2,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import Redis from "ioredis";
 import { jwtAuthorizer } from "./auth";
+import { cachedItems } from "./cache";
 import { readApiConfig, type ApiConfig } from "./config";
 import { itemsPort, predictPort } from "./ports";
 import { kinesisPort } from "./putRecords";
@@ -25,17 +27,35 @@ export function createApi(config: ApiConfig, options: { writeMetrics?: (line: st
   const kinesis = new KinesisClient({ requestHandler: handler });
   const dynamodb = new DynamoDBClient({});
   const hasEndpoints = Object.values(config.domains).some((d) => d.endpointName);
+  const c = config.cache;
+  const redis = c
+    ? new Redis({
+        host: c.host,
+        port: c.port,
+        password: c.authToken,
+        ...(c.tls ? { tls: {} } : {}),
+        // A slow or absent cache must not hold requests: fail fast and read DynamoDB.
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectTimeout: 2_000,
+      })
+    : undefined;
+  redis?.on("error", () => undefined); // counted per request by cachedItems
+  const items = redis
+    ? cachedItems(itemsPort(dynamodb), redis, { ttlSeconds: c!.ttlSeconds })
+    : itemsPort(dynamodb);
   const app = buildApiServer({
     config,
     authorizer: jwtAuthorizer(config.auth),
     kinesis: kinesisPort(kinesis),
-    items: itemsPort(dynamodb),
+    items,
     predict: hasEndpoints ? predictPort(new SageMakerRuntimeClient({})) : undefined,
     writeMetrics: options.writeMetrics,
   });
   app.addHook("onClose", async () => {
     kinesis.destroy();
     dynamodb.destroy();
+    redis?.disconnect();
   });
   return app;
 }
