@@ -1,7 +1,7 @@
-import { discoverProjects } from "../../harness/projects";
-import { evaluateProjects, type ProjectPlan } from "../../harness/evaluate";
-import { planOf, resourcesOf } from "../../harness/testing";
-import { deploymentLevels } from "../../cli/deploy/order";
+import { discoverProjects } from "../harness/projects";
+import { evaluateProjects, type ProjectPlan } from "../harness/evaluate";
+import { planOf, resourcesOf } from "../harness/testing";
+import { deploymentLevels } from "../cli/deploy/order";
 
 const PROJECTS = ["data-platform", "clickstream", "orders", "api"];
 const ENDPOINT = "clickstream-recommender-prod";
