@@ -262,6 +262,31 @@ export function mockResourceState(
           : {}),
       });
       break;
+    case "aws:ecr/repository:Repository":
+      state.repositoryUrl = `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}`;
+      break;
+    case "awsx:ecr:Image":
+      state.imageUri = `${String(inputs.repositoryUrl)}@sha256:${hex(urn, 64)}`;
+      break;
+    case "awsx:lb:ApplicationLoadBalancer": {
+      // awsx components are one resource under mocks: answer the outputs their consumers read.
+      const lbId = hex(urn, 16);
+      const tgName = `${physical.slice(0, 28)}-tg`;
+      const tgId = hex(urn + "tg", 16);
+      Object.assign(state, {
+        loadBalancer: {
+          arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/app/${physical}/${lbId}`,
+          arnSuffix: `app/${physical}/${lbId}`,
+          dnsName: `${physical}-${parseInt(lbId.slice(0, 8), 16)}.${region}.elb.amazonaws.com`,
+          zoneId: "Z35SXDOTRQ7X7K",
+        },
+        defaultTargetGroup: {
+          arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:targetgroup/${tgName}/${tgId}`,
+          arnSuffix: `targetgroup/${tgName}/${tgId}`,
+        },
+      });
+      break;
+    }
     case "aws:redshiftserverless/namespace:Namespace":
       if (inputs.manageAdminPassword)
         state.adminPasswordSecretArn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:redshift!${physical}-admin-${hex(urn, 6)}`;

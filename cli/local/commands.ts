@@ -16,6 +16,7 @@ import {
 import { malformedSamples, validSamples } from "./sample";
 import { UsageError } from "./errors";
 import { replayAgainstAws } from "../replay/command";
+import { curlExamples, exerciseLocalApi, startLocalApi } from "./api";
 
 export { UsageError };
 
@@ -173,14 +174,33 @@ export async function start(argv: string[]): Promise<number> {
       say(
         `producing ${count.toLocaleString("en-US")} valid + ${inputs[0].records.length - count} malformed records per data product (${products.map((p) => `${p.domain}/${p.product}`).join(", ")})`,
       );
-      const summaries = await runRecords(platform, inputs, say, { keep: values.keep });
-      process.stdout.write("\n" + summaries.map((s) => formatSummary(s)).join("\n\n") + "\n");
-      const lost = summaries.reduce((n, s) => n + s.lost, 0);
-      process.stdout.write(
-        `\n${lost === 0 ? "nothing lost" : `${lost} RECORDS LOST`} — whole run ${((Date.now() - t0) / 1000).toFixed(1)} s (dead letters and window items stay in the emulators' data under .state/local)\n`,
-      );
-      if (values.keep) await keepRunning(platform);
-      return lost === 0 ? 0 : 1;
+      // The ingestion/serving API (runtime/api) on the same emulators: events in, items back out.
+      const api = await startLocalApi(platform.products, platform.clients);
+      try {
+        let apiOk = true;
+        for (const route of Object.keys(api.routes)) {
+          const r = await exerciseLocalApi(api, route, () => platform.drain());
+          apiOk &&= r.readBack === r.accepted && r.accepted > 0 && r.rejected === 1;
+          say(
+            `API ${route}: ${r.accepted} accepted, ${r.rejected} rejected (HTTP ${r.status}), ${r.readBack} read back`,
+          );
+        }
+        const summaries = await runRecords(platform, inputs, say, { keep: values.keep });
+        process.stdout.write("\n" + summaries.map((s) => formatSummary(s)).join("\n\n") + "\n");
+        const lost = summaries.reduce((n, s) => n + s.lost, 0);
+        process.stdout.write(
+          `\n${lost === 0 ? "nothing lost" : `${lost} RECORDS LOST`} — whole run ${((Date.now() - t0) / 1000).toFixed(1)} s (dead letters and window items stay in the emulators' data under .state/local)\n`,
+        );
+        const [first] = Object.keys(api.routes);
+        process.stdout.write(
+          `\nAPI: ${api.url} (routes: ${Object.keys(api.routes).join(", ")}; see docs/api.md)\n` +
+            (first ? curlExamples(api, first).join("\n") + "\n" : ""),
+        );
+        if (values.keep) await keepRunning(platform);
+        return lost === 0 && apiOk ? 0 : 1;
+      } finally {
+        await api.stop();
+      }
     },
     () => startPlatform({ plans, portBase: portBase(values["port-base"]), fresh: true, say }),
   );

@@ -113,6 +113,12 @@ describe("npm run local / npm start on the repository's domains", () => {
     expect(run.stdout.match(/dead-lettered +3 /g)).toHaveLength(2);
     expect(run.stdout.match(/lost +0 /g)).toHaveLength(2);
     expect(run.stdout).toMatch(/nothing lost/);
+    // The API on the same emulators: a batch with one invalid event in, every valid one read back.
+    const output = run.stdout + run.stderr;
+    expect(output).toMatch(/API orders: 5 accepted, 1 rejected \(HTTP 207\), 5 read back/);
+    expect(output).toMatch(/API clickstream: 5 accepted, 1 rejected \(HTTP 207\), 5 read back/);
+    expect(run.stdout).toMatch(/^API: http:\/\/127\.0\.0\.1:\d+ \(routes: /m);
+    expect(run.stdout).toMatch(/^curl -s -H "authorization: Bearer \$API_TOKEN"/m);
   });
 });
 

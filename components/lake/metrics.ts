@@ -5,7 +5,8 @@ export interface MetricSpec {
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Readonly<Record<string, pulumi.Input<string>>>;
-  readonly statistic: "Sum" | "Average" | "Maximum";
+  /** A statistic, or a percentile such as `p99` (CloudWatch `ExtendedStatistic`). */
+  readonly statistic: "Sum" | "Average" | "Maximum" | `p${number}`;
   /** Seconds. */
   readonly period: number;
 }

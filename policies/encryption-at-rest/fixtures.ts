@@ -46,6 +46,23 @@ export const fixtures: PolicyFixture[] = [
         inputs: { bucket: "raw-1234567", targetBucket: "access-logs-1", targetPrefix: "raw/" },
         propertyDependencies: { bucket: ["raw"], targetBucket: ["access-logs"] },
       },
+      // A load balancer access-log bucket: Elastic Load Balancing delivers only to SSE-S3 buckets.
+      { type: "aws:s3/bucket:Bucket", name: "alb-logs", inputs: {} },
+      {
+        type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        name: "alb-logs-sse",
+        inputs: {
+          bucket: "alb-logs-1",
+          rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        },
+        propertyDependencies: { bucket: ["alb-logs"] },
+      },
+      {
+        type: "awsx:lb:ApplicationLoadBalancer",
+        name: "api-alb",
+        inputs: { accessLogs: { bucket: "alb-logs-1", prefix: "alb", enabled: true } },
+        propertyDependencies: { accessLogs: ["alb-logs"] },
+      },
     ],
     failing: {
       // Matched by property dependency: a configuration naming the bucket by a literal does not count.

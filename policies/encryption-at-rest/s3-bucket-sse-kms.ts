@@ -5,14 +5,23 @@ import { companionsOf, present } from "../lib/values";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 const BUCKET_LOGGING_TYPES = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
+/** Load balancers whose `accessLogs.bucket` names a bucket (awsx's ALB component included). */
+const LOAD_BALANCER_TYPES = [
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:alb/loadBalancer:LoadBalancer",
+  "awsx:lb:ApplicationLoadBalancer",
+];
 
 /**
  * True for a bucket that receives S3 server access logs (the `targetBucket` of a bucket logging
- * configuration): S3 cannot deliver access logs to an SSE-KMS bucket, so SSE-S3 is the right
- * choice there.
+ * configuration) or load balancer access logs (`accessLogs.bucket`): neither S3 nor Elastic Load
+ * Balancing can deliver access logs to an SSE-KMS bucket, so SSE-S3 is the right choice there.
  */
 export function isAccessLogTarget(bucket: PolicyResource, resources: readonly PolicyResource[]): boolean {
-  return companionsOf(bucket, resources, BUCKET_LOGGING_TYPES, "targetBucket").length > 0;
+  return (
+    companionsOf(bucket, resources, BUCKET_LOGGING_TYPES, "targetBucket").length > 0 ||
+    companionsOf(bucket, resources, LOAD_BALANCER_TYPES, "accessLogs").length > 0
+  );
 }
 
 export const s3BucketSseKms = stackPolicy({
@@ -23,9 +32,9 @@ export const s3BucketSseKms = stackPolicy({
   concern: "encryption-at-rest",
   fsbp: ["S3.17"],
   remediationSteps:
-    "Add an aws.s3.BucketServerSideEncryptionConfiguration whose `bucket` is the bucket's output, with sseAlgorithm `aws:kms` and the data class's KMS key (SSE-S3 only for server access log target buckets).",
+    "Add an aws.s3.BucketServerSideEncryptionConfiguration whose `bucket` is the bucket's output, with sseAlgorithm `aws:kms` and the data class's KMS key (SSE-S3 only for buckets that receive S3 server access logs or load balancer access logs).",
   resourceTypes: BUCKET_TYPES,
-  relatedTypes: [...BUCKET_SSE_TYPES, ...BUCKET_LOGGING_TYPES],
+  relatedTypes: [...BUCKET_SSE_TYPES, ...BUCKET_LOGGING_TYPES, ...LOAD_BALANCER_TYPES],
   rules: [
     {
       id: "missing",

@@ -133,6 +133,24 @@ export const fixtures: PolicyFixture[] = [
           ],
         },
       },
+      {
+        type: "awsx:lb:ApplicationLoadBalancer",
+        name: "api-alb",
+        inputs: {
+          listeners: [
+            {
+              port: 443,
+              protocol: "HTTPS",
+              certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x",
+            },
+            {
+              port: 80,
+              protocol: "HTTP",
+              defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443" } }],
+            },
+          ],
+        },
+      },
     ],
     failing: {
       "https-only": (rs) =>

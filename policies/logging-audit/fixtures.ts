@@ -135,4 +135,21 @@ export const fixtures: PolicyFixture[] = [
     compliant: [{ type: "aws:cloudwatch/logGroup:LogGroup", name: "app", inputs: { retentionInDays: 30 } }],
     failing: { retention: (rs) => (byName(rs, "app").inputs.retentionInDays = 0) },
   },
+  {
+    policy: "lb-access-logs",
+    compliant: [
+      {
+        type: "awsx:lb:ApplicationLoadBalancer",
+        name: "api-alb",
+        inputs: { accessLogs: { bucket: "alb-logs-1", prefix: "alb", enabled: true } },
+      },
+      {
+        type: "aws:lb/loadBalancer:LoadBalancer",
+        name: "internal-alb",
+        inputs: { loadBalancerType: "application", accessLogs: { bucket: "alb-logs-1", enabled: true } },
+      },
+      { type: "aws:lb/loadBalancer:LoadBalancer", name: "nlb", inputs: { loadBalancerType: "network" } },
+    ],
+    failing: { enabled: (rs) => (byName(rs, "api-alb").inputs.accessLogs.enabled = false) },
+  },
 ];

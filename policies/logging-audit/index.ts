@@ -1,6 +1,7 @@
 export { cloudtrailConfigured } from "./cloudtrail-configured";
 export { configRecorderEnabled } from "./config-recorder-enabled";
 export { guarddutyEnabled } from "./guardduty-enabled";
+export { lbAccessLogs } from "./lb-access-logs";
 export { logGroupRetention } from "./log-group-retention";
 export { redshiftAuditLogging } from "./redshift-audit-logging";
 export { securityBaselinePresent } from "./security-baseline-present";

@@ -250,4 +250,28 @@ export const fixtures: PolicyFixture[] = [
       "public-ip-outside-public-tier": (rs) => (byName(rs, "database-a").inputs.mapPublicIpOnLaunch = true),
     },
   },
+  {
+    policy: "ecs-service-no-public-ip",
+    compliant: [
+      {
+        type: "awsx:ecs:FargateService",
+        name: "api",
+        inputs: {
+          networkConfiguration: {
+            subnets: ["subnet-private-a"],
+            securityGroups: ["sg-1"],
+            assignPublicIp: false,
+          },
+        },
+      },
+      {
+        type: "aws:ecs/service:Service",
+        name: "worker",
+        inputs: { networkConfiguration: { subnets: ["subnet-private-a"], assignPublicIp: false } },
+      },
+    ],
+    failing: {
+      "public-ip": (rs) => (byName(rs, "api").inputs.networkConfiguration.assignPublicIp = true),
+    },
+  },
 ];

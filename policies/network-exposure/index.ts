@@ -1,3 +1,4 @@
+export { ecsServiceNoPublicIp } from "./ecs-service-no-public-ip";
 export { emrBlockPublicAccess } from "./emr-block-public-access";
 export { emrClusterPrivate } from "./emr-cluster-private";
 export { lambdaInVpc } from "./lambda-in-vpc";

@@ -1,0 +1,120 @@
+import { discoverProjects } from "../harness/projects";
+import { evaluateProjects, type ProjectPlan } from "../harness/evaluate";
+import { planOf, resourcesOf } from "../harness/testing";
+import { deploymentLevels } from "../cli/deploy/order";
+
+const PROJECTS = ["data-platform", "clickstream", "orders", "api"];
+const ENDPOINT = "clickstream-recommender-prod";
+
+// One evaluation of the four projects; the clickstream stack is given the output the ML work adds
+// (`inferenceEndpointName`), orders keeps none, so both cases are read from real evaluated outputs.
+let plans: Promise<ProjectPlan[]>;
+beforeAll(() => {
+  plans = evaluateProjects({
+    stack: "dev",
+    projects: discoverProjects().filter((p) => PROJECTS.includes(p.name)),
+    outputTransform: (key, outputs) =>
+      key.startsWith("clickstream/") ? { ...outputs, inferenceEndpointName: ENDPOINT } : outputs,
+  });
+});
+
+type Outputs = Record<string, unknown> & {
+  kmsKeyArns: Record<string, string>;
+  subnetIds: Record<string, string[]>;
+  vpcId: string;
+  logRetentionDays: number;
+  alarmTopicArn: string;
+};
+
+describe("api project (dev)", () => {
+  it("reads the platform and both domain stacks of the same environment, so it is evaluated and deployed after them", async () => {
+    const all = await plans;
+    const api = planOf(all, "api");
+    expect([...api.references].sort()).toEqual(["clickstream/dev", "data-platform/dev", "orders/dev"]);
+    const levels = deploymentLevels(
+      all.map((p) => ({ name: p.project.name, dependsOn: p.references.map((r) => r.split("/")[0]) })),
+    );
+    expect(levels[levels.length - 1]).toEqual(["api"]);
+  });
+
+  it("grants the task role exactly the domains' streams and tables, and the endpoint only where a domain has one", async () => {
+    const all = await plans;
+    const api = planOf(all, "api");
+    const platform = planOf(all, "data-platform").outputs as Outputs;
+    const click = planOf(all, "clickstream").outputs as Record<string, string>;
+    const orders = planOf(all, "orders").outputs as Record<string, string>;
+    const [role] = resourcesOf(api, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
+      r.urn.endsWith("api-task-policy"),
+    );
+    const doc = JSON.parse(String(role.inputs.policy)) as { Statement: { Sid: string; Resource: unknown }[] };
+    const by = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s.Resource]));
+    expect(by.PutRecords).toEqual([click.streamArn, orders.streamArn]);
+    const tableArn = (streamArn: string, table: string) =>
+      streamArn.replace(":kinesis:", ":dynamodb:").replace(/stream\/.*$/, `table/${table}`);
+    expect(by.ReadServingTables).toEqual([
+      tableArn(click.streamArn, click.servingTableName),
+      tableArn(orders.streamArn, orders.servingTableName),
+    ]);
+    expect(by.InvokeEndpoints).toEqual([
+      click.streamArn.replace(":kinesis:", ":sagemaker:").replace(/stream\/.*$/, `endpoint/${ENDPOINT}`),
+    ]);
+    expect(by.StreamingKey).toBe(platform.kmsKeyArns.streaming);
+
+    const [td] = resourcesOf(api, "aws:ecs/taskDefinition:TaskDefinition");
+    const [container] = JSON.parse(String(td.inputs.containerDefinitions));
+    const env = Object.fromEntries(
+      (container.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+    );
+    expect(JSON.parse(env.API_DOMAINS)).toEqual({
+      clickstream: {
+        dataProduct: "clickstream",
+        streamName: click.streamName,
+        tableName: click.servingTableName,
+        endpointName: ENDPOINT,
+      },
+      orders: { dataProduct: "orders", streamName: orders.streamName, tableName: orders.servingTableName },
+    });
+    expect(env.AUTH_JWKS_URL).toBe(`${env.AUTH_ISSUER}/.well-known/jwks.json`);
+  });
+
+  it("places the load balancer in the platform's public subnets and the tasks in its private subnets, with its keys", async () => {
+    const all = await plans;
+    const api = planOf(all, "api");
+    const platform = planOf(all, "data-platform").outputs as Outputs;
+    const [alb] = resourcesOf(api, "awsx:lb:ApplicationLoadBalancer");
+    expect(alb.inputs.subnetIds).toEqual(platform.subnetIds.public);
+    const [svc] = resourcesOf(api, "awsx:ecs:FargateService");
+    expect((svc.inputs.networkConfiguration as { subnets: string[] }).subnets).toEqual(
+      platform.subnetIds.private,
+    );
+    for (const sg of resourcesOf(api, "aws:ec2/securityGroup:SecurityGroup")) {
+      expect(sg.inputs.vpcId).toBe(platform.vpcId);
+    }
+    const [logs] = resourcesOf(api, "aws:cloudwatch/logGroup:LogGroup");
+    expect(logs.inputs).toMatchObject({
+      kmsKeyId: platform.kmsKeyArns.logs,
+      retentionInDays: platform.logRetentionDays,
+    });
+    for (const a of resourcesOf(api, "aws:cloudwatch/metricAlarm:MetricAlarm")) {
+      expect(a.inputs.alarmActions).toEqual([platform.alarmTopicArn]);
+    }
+    expect(Object.keys(api.outputs.keyMetrics as object).sort()).toEqual([
+      "p99LatencySeconds",
+      "requests",
+      "target5xx",
+      "unhealthyHosts",
+    ]);
+  });
+
+  it("stops with the key, the value and what is allowed on bad configuration", async () => {
+    const run = evaluateProjects({
+      stack: "dev",
+      projects: discoverProjects().filter((p) => p.name === "api"),
+      configOverrides: {
+        api: { "api:certificateArn": "my-cert", "api:domains": JSON.stringify(["billing"]) },
+      },
+    });
+    await expect(run).rejects.toThrow(/certificateArn[\s\S]*an ACM certificate ARN/);
+    await expect(run).rejects.toThrow(/domains[\s\S]*one of clickstream, orders/);
+  });
+});

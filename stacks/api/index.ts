@@ -1,0 +1,68 @@
+/**
+ * The API project: the platform's ingestion, serving and inference API (`ApiService`) routing to
+ * the configured domains. Reads the platform stack (network, keys, alarm topic) and every domain
+ * stack (stream, serving table, inference endpoint when the domain has one), so it is evaluated
+ * and deployed after them.
+ */
+import { ApiService } from "../../components/api";
+import { openDomain } from "../../components/core/domain";
+import { readDomainStack } from "../../contracts/domain";
+import { configSchema } from "./config";
+
+const api = openDomain(configSchema);
+const cfg = api.config;
+const platform = api.platform;
+const opts = { provider: api.providers.primary };
+
+const domains = Object.fromEntries(
+  cfg.domains.map((domain) => {
+    const { outputs } = readDomainStack(domain, { override: cfg.domainStacks[domain] });
+    return [
+      domain,
+      {
+        streamName: outputs.streamName,
+        streamArn: outputs.streamArn,
+        tableName: outputs.servingTableName,
+        endpointName: outputs.inferenceEndpointName,
+      },
+    ];
+  }),
+);
+
+const service = new ApiService(
+  "api",
+  {
+    domains,
+    network: {
+      vpcId: platform.vpcId,
+      publicSubnetIds: platform.subnetIds.public,
+      privateSubnetIds: platform.subnetIds.private,
+    },
+    allowedCidrs: cfg.allowedCidrs,
+    certificateArn: cfg.certificateArn,
+    auth: {
+      issuer: cfg.authIssuer,
+      audience: cfg.authAudience,
+      jwksUrl: cfg.authJwksUrl ?? `${cfg.authIssuer}/.well-known/jwks.json`,
+    },
+    keys: { streaming: platform.kmsKeyArns.streaming, logs: platform.kmsKeyArns.logs },
+    image: cfg.image,
+    cpu: cfg.cpu,
+    memoryMb: cfg.memoryMb,
+    minTasks: cfg.minTasks,
+    maxTasks: cfg.maxTasks,
+    desiredCount: cfg.minTasks,
+    logRetentionDays: platform.logRetentionDays,
+    alarmTopicArn: platform.alarmTopicArn,
+    deletionProtection: cfg.deletionProtection,
+  },
+  opts,
+);
+
+export const url = service.url;
+export const clusterName = service.cluster.name;
+export const serviceName = "api";
+export const logGroupName = service.logGroup.name;
+export const accessLogBucket = service.accessLogBucket.bucket;
+export const keyMetrics = service.keyMetrics;
+export const domainNames = cfg.domains;
