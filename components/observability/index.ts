@@ -1,1 +1,13 @@
 export { AlarmTopic, type AlarmTopicArgs, alarmTopicPolicy } from "./alarmTopic";
+export { AlarmSet, type AlarmSetArgs, type AlarmRule, anyAlarmRule } from "./alarmSet";
+export {
+  pipelineAlarmRules,
+  glueJobAlarmRules,
+  workflowAlarmRules,
+  warehouseAlarmRules,
+  sparkAlarmRules,
+  cacheAlarmRules,
+  type AlarmThresholds,
+} from "./alarmRules";
+export { Dashboard, type DashboardArgs, dashboardBody, metricRow, titleOf } from "./dashboard";
+export * from "./metrics";
