@@ -11,3 +11,4 @@ export {
 } from "./alarmRules";
 export { Dashboard, type DashboardArgs, dashboardBody, metricRow, titleOf } from "./dashboard";
 export * from "./metrics";
+export { CostControls, type CostControlsArgs, budgetNotifications, environmentMonitorSpecification } from "./costControls";

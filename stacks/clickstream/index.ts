@@ -5,11 +5,19 @@
  * and a Glue table with partition projection so Athena sees new hours without a crawler.
  */
 import { openDomain } from "../../components/core/domain";
+import { Dashboard } from "../../components/observability";
 import { streamingDataProduct } from "../../components/streaming/dataProduct";
 import { configSchema } from "./config";
 
 const domain = openDomain(configSchema);
 const { pipeline, lake } = streamingDataProduct("clickstream", domain);
+
+// The domain dashboard: one section per component's keyMetrics (ML endpoints add one line each).
+new Dashboard(
+  "clickstream",
+  { sections: { "clickstream pipeline": pipeline.keyMetrics } },
+  { provider: domain.providers.primary },
+);
 
 export const streamName = pipeline.stream.name;
 export const streamArn = pipeline.stream.arn;
