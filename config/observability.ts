@@ -69,7 +69,9 @@ export const CacheSchema = z.strictObject({
   /** Create the Redis replication group. Default false (dev), true (prod). */
   enabled: z.boolean({ error: "true or false" }),
   /** Node type. Default cache.t4g.micro (dev), cache.r7g.large (prod). */
-  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "a node type such as cache.t4g.micro" }),
+  nodeType: z
+    .string()
+    .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "a node type such as cache.t4g.micro" }),
   /** Nodes (1 primary + replicas); at least 2 with automatic failover. Default 1 (dev), 2 (prod). */
   nodes: intIn(1, 6, "nodes in the replication group"),
   /** Automatic failover and Multi-AZ. Default true in prod. */
@@ -81,13 +83,17 @@ export const CacheSchema = z.strictObject({
 /** Cost governance (`data-platform:cost`). */
 export const CostSchema = z.strictObject({
   /** Monthly budget in USD for the environment. Default 500 (dev), 5,000 (prod). */
-  monthlyBudgetUsd: z.number({ error: "a positive amount in USD" }).positive({ error: "a positive amount in USD" }),
+  monthlyBudgetUsd: z
+    .number({ error: "a positive amount in USD" })
+    .positive({ error: "a positive amount in USD" }),
   /** Alert when actual spend reaches these percentages of the budget. Default 80, 100. */
   actualAlertPercents: z.array(percent("actual")).min(1, { error: "at least one percentage" }),
   /** Alert when forecast spend reaches these percentages. Default 100. */
   forecastAlertPercents: z.array(percent("forecast")).min(1, { error: "at least one percentage" }),
   /** Cost anomaly alert when an anomaly's impact exceeds this many USD. Default 50 (dev), 200 (prod). */
-  anomalyThresholdUsd: z.number({ error: "a positive amount in USD" }).positive({ error: "a positive amount in USD" }),
+  anomalyThresholdUsd: z
+    .number({ error: "a positive amount in USD" })
+    .positive({ error: "a positive amount in USD" }),
   /** Activate the platform's tag keys as cost allocation tags (account-wide). Default true outside local. */
   activateTags: z.boolean({ error: "true or false" }),
 });
@@ -122,7 +128,13 @@ export const OPERATIONS_DEFAULTS = {
       drRetentionDays: 1,
       warehouseSnapshotCopyDays: 1,
     },
-    cache: { enabled: false, nodeType: "cache.t4g.micro", nodes: 1, multiAz: false, snapshotRetentionDays: 0 },
+    cache: {
+      enabled: false,
+      nodeType: "cache.t4g.micro",
+      nodes: 1,
+      multiAz: false,
+      snapshotRetentionDays: 0,
+    },
     cost: {
       monthlyBudgetUsd: 100,
       actualAlertPercents: [80, 100],
@@ -186,14 +198,20 @@ export function operationsIssues(c: {
     out.push({ path: ["notifications", missing], message: "set together with the other Slack id" });
   }
   if (c.cache.multiAz && c.cache.nodes < 2) {
-    out.push({ path: ["cache", "nodes"], message: "at least 2 with cache.multiAz (a primary and a replica)" });
+    out.push({
+      path: ["cache", "nodes"],
+      message: "at least 2 with cache.multiAz (a primary and a replica)",
+    });
   }
   if (c.environment === "prod") {
     if (c.backup.enabled && c.backup.frequency !== "hourly")
       out.push({ path: ["backup", "frequency"], message: '"hourly" in prod (RPO 1 hour)' });
     if (!c.backup.enabled) out.push({ path: ["backup", "enabled"], message: "true in prod (RPO 1 hour)" });
     if (!c.backup.copyToDrRegion)
-      out.push({ path: ["backup", "copyToDrRegion"], message: "true in prod (regional failover, RTO 2 hours)" });
+      out.push({
+        path: ["backup", "copyToDrRegion"],
+        message: "true in prod (regional failover, RTO 2 hours)",
+      });
     if (c.cache.enabled && !c.cache.multiAz)
       out.push({ path: ["cache", "multiAz"], message: "true in prod (automatic failover)" });
   }

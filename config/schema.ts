@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isNetworkAddress, parseCidr } from "./cidr";
 import { LIMITS, LOG_RETENTION_DAYS } from "./limits";
-import { AlarmsSchema, BackupSchema, CacheSchema, CostSchema, NotificationsSchema, operationsIssues } from "./observability";
+import {
+  AlarmsSchema,
+  BackupSchema,
+  CacheSchema,
+  CostSchema,
+  NotificationsSchema,
+  operationsIssues,
+} from "./observability";
 
 /** Environments every project has a stack for. `local` runs on the embedded emulators. */
 export const ENVIRONMENTS = ["local", "dev", "prod"] as const;

@@ -173,7 +173,10 @@ export class BackupPlan extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([pulumi.output(args.kmsKeyArn), args.drCopy ? pulumi.output(args.drCopy.kmsKeyArn) : undefined])
+          .all([
+            pulumi.output(args.kmsKeyArn),
+            args.drCopy ? pulumi.output(args.drCopy.kmsKeyArn) : undefined,
+          ])
           .apply(([primary, dr]) =>
             JSON.stringify({
               Version: "2012-10-17",
@@ -181,7 +184,13 @@ export class BackupPlan extends pulumi.ComponentResource {
                 {
                   Sid: "VaultKeys",
                   Effect: "Allow",
-                  Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"],
+                  Action: [
+                    "kms:Decrypt",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
+                    "kms:DescribeKey",
+                  ],
                   Resource: dr ? [primary, dr] : [primary],
                 },
                 {

@@ -56,7 +56,11 @@ export function redisCacheProblems(a: {
     problems.push(`nodes = ${a.nodes}: an integer from 1 to 6 (a primary and up to 5 replicas)`);
   else if (a.multiAz && a.nodes < 2)
     problems.push(`nodes = ${a.nodes}: at least 2 with multiAz (automatic failover needs a replica)`);
-  if (!Number.isInteger(a.snapshotRetentionDays) || a.snapshotRetentionDays < 0 || a.snapshotRetentionDays > 35)
+  if (
+    !Number.isInteger(a.snapshotRetentionDays) ||
+    a.snapshotRetentionDays < 0 ||
+    a.snapshotRetentionDays > 35
+  )
     problems.push(`snapshotRetentionDays = ${a.snapshotRetentionDays}: an integer from 0 to 35`);
   return problems;
 }
@@ -94,12 +98,18 @@ export class RedisCache extends pulumi.ComponentResource {
     const a = { ...DEFAULTS, ...args };
     const problems = redisCacheProblems(a);
     if (problems.length)
-      throw new pulumi.ResourceError(`RedisCache ${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+      throw new pulumi.ResourceError(
+        `RedisCache ${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`,
+        this,
+      );
     this.secretsKmsKeyArn = args.secretsKmsKeyArn;
 
     const group = new aws.ec2.SecurityGroup(
       `${name}-sg`,
-      { vpcId: args.vpcId, description: `Redis ${name}: TLS clients on ${REDIS_PORT} from the listed groups only` },
+      {
+        vpcId: args.vpcId,
+        description: `Redis ${name}: TLS clients on ${REDIS_PORT} from the listed groups only`,
+      },
       { parent: this },
     );
     (args.clientSecurityGroupIds ?? []).forEach((client, i) => {

@@ -4,7 +4,6 @@ import type { MetricSpec } from "../observability/metrics";
 // The type lives with the dashboards and alarms that read it; re-exported so lake imports keep working.
 export type { MetricSpec } from "../observability/metrics";
 
-
 /** Metrics of a Glue job (published with `--enable-metrics`), over all its runs. */
 export function glueJobMetrics(jobName: pulumi.Input<string>): {
   failedTasks: MetricSpec;

@@ -20,7 +20,11 @@ export interface CostControlsArgs {
   readonly costAllocationTagKeys?: readonly string[];
 }
 
-const DEFAULTS = { actualAlertPercents: [80, 100], forecastAlertPercents: [100], anomalyThresholdUsd: 50 } as const;
+const DEFAULTS = {
+  actualAlertPercents: [80, 100],
+  forecastAlertPercents: [100],
+  anomalyThresholdUsd: 50,
+} as const;
 
 /** The budget's notifications: one per actual and per forecast threshold, to the topic and emails. */
 export function budgetNotifications(
@@ -63,7 +67,10 @@ export class CostControls extends pulumi.ComponentResource {
     const forecast = args.forecastAlertPercents ?? DEFAULTS.forecastAlertPercents;
     const anomalyThreshold = args.anomalyThresholdUsd ?? DEFAULTS.anomalyThresholdUsd;
     if (!(args.monthlyBudgetUsd > 0))
-      throw new pulumi.ResourceError(`monthlyBudgetUsd = ${args.monthlyBudgetUsd}: a positive amount in USD`, this);
+      throw new pulumi.ResourceError(
+        `monthlyBudgetUsd = ${args.monthlyBudgetUsd}: a positive amount in USD`,
+        this,
+      );
     for (const p of [...actual, ...forecast])
       if (!(p > 0)) throw new pulumi.ResourceError(`alert percentage ${p}: a positive percentage`, this);
 

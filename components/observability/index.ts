@@ -11,4 +11,9 @@ export {
 } from "./alarmRules";
 export { Dashboard, type DashboardArgs, dashboardBody, metricRow, titleOf } from "./dashboard";
 export * from "./metrics";
-export { CostControls, type CostControlsArgs, budgetNotifications, environmentMonitorSpecification } from "./costControls";
+export {
+  CostControls,
+  type CostControlsArgs,
+  budgetNotifications,
+  environmentMonitorSpecification,
+} from "./costControls";

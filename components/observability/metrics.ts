@@ -60,7 +60,13 @@ export function dynamodbTableMetrics(tableName: pulumi.Input<string>) {
       "Average",
       60,
     ),
-    readLatencyMs: spec("AWS/DynamoDB", "SuccessfulRequestLatency", { ...d, Operation: "GetItem" }, "Average", 60),
+    readLatencyMs: spec(
+      "AWS/DynamoDB",
+      "SuccessfulRequestLatency",
+      { ...d, Operation: "GetItem" },
+      "Average",
+      60,
+    ),
   };
 }
 

@@ -63,16 +63,14 @@ export function serviceKeyStatements(dataClass: DataClass, ctx: AccountContext):
             ["BudgetsPublishToEncryptedTopics", "budgets.amazonaws.com"],
             ["CostAnomalyAlertsPublishToEncryptedTopics", "costalerts.amazonaws.com"],
           ] as const
-        ).map(
-          ([sid, service]): Statement => ({
-            Sid: sid,
-            Effect: "Allow",
-            Principal: { Service: service },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: sourceAccount },
-          }),
-        ),
+        ).map(([sid, service]): Statement => ({
+          Sid: sid,
+          Effect: "Allow",
+          Principal: { Service: service },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: { StringEquals: sourceAccount },
+        })),
         {
           Sid: "CloudTrailEncryptsThisAccountsTrails",
           Effect: "Allow",

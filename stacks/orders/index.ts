@@ -7,12 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { openDomain } from "../../components/core/domain";
 import { GlueEtlJob, lakeBucketRef } from "../../components/lake";
-import {
-  AlarmSet,
-  Dashboard,
-  glueJobAlarmRules,
-  workflowAlarmRules,
-} from "../../components/observability";
+import { AlarmSet, Dashboard, glueJobAlarmRules, workflowAlarmRules } from "../../components/observability";
 import { BatchWorkflow } from "../../components/orchestration";
 import { streamingDataProduct } from "../../components/streaming/dataProduct";
 import { environmentDefaults } from "../../components/streaming/domainSettings";
