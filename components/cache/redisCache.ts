@@ -109,6 +109,7 @@ export class RedisCache extends pulumi.ComponentResource {
       {
         vpcId: args.vpcId,
         description: `Redis ${name}: TLS clients on ${REDIS_PORT} from the listed groups only`,
+        tags: { Role: "servingCache" },
       },
       { parent: this },
     );
