@@ -9,7 +9,15 @@ export {
   cacheAlarmRules,
   type AlarmThresholds,
 } from "./alarmRules";
-export { Dashboard, type DashboardArgs, dashboardBody, metricRow, titleOf } from "./dashboard";
+export {
+  Dashboard,
+  type DashboardArgs,
+  dashboardBody,
+  LAYOUT,
+  metricRow,
+  titleOf,
+  type ResolvedMetric,
+} from "./dashboard";
 export * from "./metrics";
 export {
   CostControls,
