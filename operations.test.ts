@@ -260,3 +260,76 @@ describe.each(["dev", "prod"] as const)("operations in the %s plans", (stack) =>
     expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
   });
 });
+
+/**
+ * The prod plan against the reference architecture's recovery objectives (docs/runbook-dr.md):
+ * RPO 1 hour for batch data, near zero for streaming, RTO 2 hours for the platform.
+ */
+describe("prod meets the recovery objectives", () => {
+  let plans: ProjectPlan[];
+  let platform: ProjectPlan;
+  let outputs: { drRegion: string; kmsReplicaKeyArns: Record<string, string> };
+  beforeAll(async () => {
+    plans = await planFor("prod");
+    platform = planOf(plans, "data-platform");
+    outputs = platform.outputs as typeof outputs;
+  });
+
+  it("RPO 1 h (batch): hourly recovery points of the warehouse and tables, copied to the DR region", () => {
+    const [plan] = resourcesOf(platform, T.plan);
+    const rules = plan.inputs.rules as Inputs[];
+    expect(rules).toHaveLength(1);
+    expect(rules[0].schedule).toBe("cron(0 * ? * * *)");
+    expect(Number(rules[0].completionWindow)).toBeLessThanOrEqual(120);
+    expect((rules[0].copyActions as Inputs[])[0].destinationVaultArn).toContain(`:${outputs.drRegion}:`);
+  });
+
+  it("RPO 1 h (lake): raw and curated zones replicate to the DR region within 15 minutes", () => {
+    const replication = resourcesOf(platform, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+    expect(replication.map((r) => r.urn.split("::").pop()).sort()).toEqual([
+      "lake-curated-replication",
+      "lake-raw-replication",
+    ]);
+    for (const r of replication) {
+      const [rule] = r.inputs.rules as Inputs[];
+      expect(rule).toMatchObject({
+        status: "Enabled",
+        destination: {
+          encryptionConfiguration: { replicaKmsKeyId: outputs.kmsReplicaKeyArns.lake },
+          replicationTime: { status: "Enabled", time: { minutes: 15 } },
+        },
+      });
+    }
+  });
+
+  it("RPO near zero (streaming): global tables with PITR in the DR region, a week of stream replay", () => {
+    for (const t of all(plans, T.table)) {
+      expect(t.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+      expect(t.inputs.replicas).toEqual([
+        expect.objectContaining({
+          regionName: outputs.drRegion,
+          kmsKeyArn: outputs.kmsReplicaKeyArns.streaming,
+          pointInTimeRecovery: true,
+        }),
+      ]);
+    }
+    for (const s of all(plans, T.stream))
+      expect(Number(s.inputs.retentionPeriod)).toBeGreaterThanOrEqual(168);
+  });
+
+  it("RTO 2 h: warehouse snapshots copied to the DR region, keys replicated, Multi-AZ stores", () => {
+    const [copy] = resourcesOf(platform, "aws:redshift/snapshotCopy:SnapshotCopy");
+    expect(copy.inputs).toMatchObject({ destinationRegion: outputs.drRegion, retentionPeriod: 7 });
+    const [grant] = resourcesOf(platform, "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant");
+    expect(grant.inputs.kmsKeyId).toBe(outputs.kmsReplicaKeyArns.warehouse);
+    expect(copy.inputs.snapshotCopyGrantName).toBe(grant.inputs.snapshotCopyGrantName);
+    expect(Object.keys(outputs.kmsReplicaKeyArns).sort()).toEqual(
+      ["lake", "logs", "ml", "secrets", "streaming", "warehouse"].sort(),
+    );
+    const [cluster] = resourcesOf(platform, T.redshift);
+    expect(cluster.inputs.multiAz).toBe(true);
+    const [redis] = resourcesOf(platform, T.redis);
+    expect(redis.inputs).toMatchObject({ multiAzEnabled: true, automaticFailoverEnabled: true });
+    expect(resourcesOf(platform, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);
+  });
+});
