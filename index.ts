@@ -20,6 +20,7 @@ import {
   AlarmTopic,
   cacheAlarmRules,
   CostControls,
+  replicationAlarmRules,
   Dashboard,
   sparkAlarmRules,
   warehouseAlarmRules,
@@ -252,6 +253,7 @@ const backup = cfg.backup.enabled
 
 // Alarms on the shared compute and stores, one composite "platform unhealthy", and the dashboard.
 const keyMetrics = {
+  ...(Object.keys(lake.keyMetrics).length ? { "lake replication": lake.keyMetrics } : {}),
   ...(spark ? { spark: spark.keyMetrics } : {}),
   ...(warehouse ? { warehouse: warehouse.keyMetrics } : {}),
   ...(cache ? { cache: cache.keyMetrics } : {}),
@@ -260,6 +262,7 @@ const platformRules = {
   ...(spark ? sparkAlarmRules(spark.keyMetrics, cfg.alarms) : {}),
   ...(warehouse && !cfg.warehouse.serverless ? warehouseAlarmRules(warehouse.keyMetrics, cfg.alarms) : {}),
   ...(cache ? cacheAlarmRules(cache.keyMetrics, cfg.alarms) : {}),
+  ...replicationAlarmRules(lake.keyMetrics),
 };
 if (Object.keys(platformRules).length) {
   new AlarmSet(

@@ -300,6 +300,13 @@ describe("prod meets the recovery objectives", () => {
         },
       });
     }
+    const s3 = all(plans, T.alarm).filter((a) => a.inputs.namespace === "AWS/S3");
+    expect(s3.map((a) => [dims(a).RuleId, a.inputs.metricName]).sort()).toEqual([
+      ["to-dr-region", "OperationsFailedReplication"],
+      ["to-dr-region", "OperationsFailedReplication"],
+      ["to-dr-region", "ReplicationLatency"],
+      ["to-dr-region", "ReplicationLatency"],
+    ]);
   });
 
   it("RPO near zero (streaming): global tables with PITR in the DR region, a week of stream replay", () => {

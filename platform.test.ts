@@ -110,8 +110,9 @@ describe("dev and prod", () => {
       "aws:backup/vaultPolicy:VaultPolicy": [1, 2],
       "aws:redshift/snapshotCopy:SnapshotCopy": [0, 1],
       "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant": [0, 1],
-      // platform alarms: EMR Serverless has one (failed jobs), an EMR cluster three
-      "aws:cloudwatch/metricAlarm:MetricAlarm": [6, 8],
+      // platform alarms: EMR Serverless has one (failed jobs), an EMR cluster three; lake.replication
+      // adds failure and latency alarms for the raw and curated zones
+      "aws:cloudwatch/metricAlarm:MetricAlarm": [6, 12],
     });
 
     // Among resources both have, only the configured inputs differ. Ids and physical names differ

@@ -167,3 +167,27 @@ export function cacheAlarmRules(
     },
   };
 }
+
+/**
+ * The lake's replication alarms: any failed replication operation, and latency beyond Replication
+ * Time Control's 15 minutes (the lake's RPO in the DR region), per replicated zone.
+ */
+export function replicationAlarmRules(m: KeyMetrics): Record<string, AlarmRule> {
+  const rules: Record<string, AlarmRule> = {};
+  for (const key of Object.keys(m)) {
+    const zone = /^(\w+?)ReplicationFailedOperations$/.exec(key)?.[1];
+    if (!zone) continue;
+    rules[`lake-${zone}-replication-failed`] = {
+      metric: m[key],
+      threshold: 0,
+      description: `lake: objects of the ${zone} zone failed to replicate to the DR region`,
+    };
+    rules[`lake-${zone}-replication-latency`] = {
+      metric: need(m, `${zone}ReplicationLatencySeconds`, "the lake"),
+      threshold: 900,
+      evaluationPeriods: 3,
+      description: `lake: ${zone} zone replication lags more than 15 minutes behind (DR RPO)`,
+    };
+  }
+  return rules;
+}

@@ -7,6 +7,7 @@ export {
   warehouseAlarmRules,
   sparkAlarmRules,
   cacheAlarmRules,
+  replicationAlarmRules,
   type AlarmThresholds,
 } from "./alarmRules";
 export {
