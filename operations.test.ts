@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { checkFiles } from "./cli/check";
 import type { ProjectPlan } from "./harness/evaluate";
-import { planFor, planOf, resourcesOf } from "./harness/testing";
+import { planFor, planOf, platformPlan, resourcesOf } from "./harness/testing";
 
 const T = {
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -338,5 +338,47 @@ describe("prod meets the recovery objectives", () => {
     const [redis] = resourcesOf(platform, T.redis);
     expect(redis.inputs).toMatchObject({ multiAzEnabled: true, automaticFailoverEnabled: true });
     expect(resourcesOf(platform, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);
+  });
+});
+
+describe("notification channels from configuration", () => {
+  it("subscribes the alarm email and a read-only Slack channel (AWS Chatbot) to the topic", async () => {
+    const p = await platformPlan("dev", {
+      configOverrides: {
+        "data-platform": {
+          "data-platform:observability": JSON.stringify({ alarmEmail: "oncall@example.com" }),
+          "data-platform:notifications": JSON.stringify({
+            slackWorkspaceId: "T0123ABCD",
+            slackChannelId: "C0123ABCD",
+          }),
+        },
+      },
+    });
+    const topicArn = String(p.outputs.alarmTopicArn);
+    const [email] = resourcesOf(p, "aws:sns/topicSubscription:TopicSubscription");
+    expect(email.inputs).toMatchObject({
+      topic: topicArn,
+      protocol: "email",
+      endpoint: "oncall@example.com",
+    });
+    const [slack] = resourcesOf(p, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration");
+    expect(slack.inputs).toMatchObject({
+      slackTeamId: "T0123ABCD",
+      slackChannelId: "C0123ABCD",
+      snsTopicArns: [topicArn],
+      guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"],
+    });
+    const role = resourcesOf(p, "aws:iam/role:Role").find((r) => r.urn.endsWith("::alarms-chatbot"))!;
+    const policy = resourcesOf(p, "aws:iam/rolePolicy:RolePolicy").find((r) =>
+      r.urn.endsWith("::alarms-chatbot"),
+    )!;
+    expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({
+      Service: "chatbot.amazonaws.com",
+    });
+    for (const s of JSON.parse(String(policy.inputs.policy)).Statement as { Action: string[] }[])
+      for (const a of s.Action) expect(a).toMatch(/^cloudwatch:(Describe|Get|List)/);
+    const [budget] = resourcesOf(p, T.budget);
+    for (const n of budget.inputs.notifications as Inputs[])
+      expect(n.subscriberEmailAddresses).toEqual(["oncall@example.com"]);
   });
 });
