@@ -90,11 +90,16 @@ export function redshiftClusterMetrics(clusterIdentifier: pulumi.Input<string>) 
 }
 
 /** Compute and storage of a Redshift Serverless workgroup. */
-export function redshiftServerlessMetrics(workgroupName: pulumi.Input<string>) {
+export function redshiftServerlessMetrics(workgroupName: pulumi.Input<string>, databaseName: string) {
   const d = { Workgroup: workgroupName };
   return {
     computeCapacityRpu: spec("AWS/Redshift-Serverless", "ComputeCapacity", d, "Maximum"),
-    queriesFailed: spec("AWS/Redshift-Serverless", "QueriesFailed", { ...d, DatabaseName: "dev" }, "Sum"),
+    queriesFailed: spec(
+      "AWS/Redshift-Serverless",
+      "QueriesFailed",
+      { ...d, DatabaseName: databaseName },
+      "Sum",
+    ),
   };
 }
 

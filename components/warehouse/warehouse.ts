@@ -457,7 +457,7 @@ export class Warehouse extends pulumi.ComponentResource {
       };
       this.adminSecretArn = namespace.adminPasswordSecretArn;
       this.endpoint = workgroup.endpoints.apply((e) => (e?.[0] ? `${e[0].address}:${e[0].port}` : ""));
-      this.keyMetrics = redshiftServerlessMetrics(workgroup.workgroupName);
+      this.keyMetrics = redshiftServerlessMetrics(workgroup.workgroupName, settings.databaseName);
       this.registerOutputs({
         namespaceName: namespace.namespaceName,
         workgroupName: workgroup.workgroupName,
