@@ -13,7 +13,18 @@ import { SparkCluster } from "./components/batch";
 import { AirflowEnvironment } from "./components/orchestration";
 import { DataLake, LakeCatalog, lakeOutputs, QueryWorkgroup } from "./components/lake";
 import { Network } from "./components/network";
-import { AlarmTopic } from "./components/observability";
+import { BackupPlan } from "./components/backup";
+import { RedisCache } from "./components/cache";
+import {
+  AlarmSet,
+  AlarmTopic,
+  cacheAlarmRules,
+  CostControls,
+  replicationAlarmRules,
+  Dashboard,
+  sparkAlarmRules,
+  warehouseAlarmRules,
+} from "./components/observability";
 import { Warehouse } from "./components/warehouse";
 import { LF_TAG_KEYS, SecurityBaseline } from "./components/security";
 import { PLATFORM_CONTRACT_VERSION, PLATFORM_PROJECT, type PlatformOutputs } from "./contracts/platform";
@@ -104,10 +115,17 @@ const workgroup = new QueryWorkgroup(
   { provider: providers.primary },
 );
 
-// Alarm notifications for every layer (KMS-encrypted topic; optional email subscription).
+// Alarm notifications for every layer (KMS-encrypted topic; optional email and Slack subscriptions).
+const slack = cfg.notifications;
 const alarms = new AlarmTopic(
   "alarms",
-  { kmsKeyArn: keys.logs, ...(cfg.observability.alarmEmail ? { email: cfg.observability.alarmEmail } : {}) },
+  {
+    kmsKeyArn: keys.logs,
+    ...(cfg.observability.alarmEmail ? { email: cfg.observability.alarmEmail } : {}),
+    ...(slack.slackWorkspaceId && slack.slackChannelId
+      ? { slack: { workspaceId: slack.slackWorkspaceId, channelId: slack.slackChannelId } }
+      : {}),
+  },
   { provider: providers.primary },
 );
 
@@ -171,10 +189,111 @@ const warehouse = cfg.features.warehouse
           glueDatabaseNames: [catalog.databases.processed.databaseName],
         },
         allowDestroyData: cfg.lake.allowDestroyData,
+        // RTO: the cluster restores in the DR region from copied snapshots (docs/runbook-dr.md).
+        ...(cfg.backup.copyToDrRegion && security.keys.replicaArns
+          ? {
+              drSnapshotCopy: {
+                provider: providers.dr,
+                kmsKeyArn: security.keys.replicaArns.warehouse,
+                retentionDays: cfg.backup.warehouseSnapshotCopyDays,
+              },
+            }
+          : {}),
       },
       { provider: providers.primary },
     )
   : undefined;
+
+// Serving cache: Redis in the database tier for the API's read-through cache (TLS, AUTH, KMS).
+const cache = cfg.cache.enabled
+  ? new RedisCache(
+      "serving",
+      {
+        vpcId: network.vpcId,
+        subnetGroupName: network.subnetGroupNames.elasticache,
+        clientSecurityGroupIds: [network.securityGroupIds.lambda],
+        kmsKeyArn: keys.warehouse,
+        secretsKmsKeyArn: keys.secrets,
+        logKmsKeyArn: keys.logs,
+        logRetentionDays: cfg.observability.logRetentionDays,
+        nodeType: cfg.cache.nodeType,
+        nodes: cfg.cache.nodes,
+        multiAz: cfg.cache.multiAz,
+        snapshotRetentionDays: cfg.cache.snapshotRetentionDays,
+        notificationTopicArn: alarms.topicArn,
+      },
+      { provider: providers.primary },
+    )
+  : undefined;
+
+// Backups (RPO): AWS Backup of the warehouse here and of the domains' serving tables (their
+// selections), copied to the DR region in prod.
+const warehouseCluster = warehouse?.loadTarget.kind === "cluster" ? warehouse.loadTarget.arn : undefined;
+const backup = cfg.backup.enabled
+  ? new BackupPlan(
+      "backup",
+      {
+        kmsKeyArn: keys.warehouse,
+        frequency: cfg.backup.frequency,
+        retentionDays: cfg.backup.retentionDays,
+        ...(cfg.backup.copyToDrRegion && security.keys.replicaArns
+          ? {
+              drCopy: {
+                provider: providers.dr,
+                kmsKeyArn: security.keys.replicaArns.warehouse,
+                retentionDays: cfg.backup.drRetentionDays,
+              },
+            }
+          : {}),
+        ...(warehouseCluster ? { resources: [warehouseCluster] } : {}),
+      },
+      { provider: providers.primary },
+    )
+  : undefined;
+
+// Alarms on the shared compute and stores, one composite "platform unhealthy", and the dashboard.
+const keyMetrics = {
+  ...(Object.keys(lake.keyMetrics).length ? { "lake replication": lake.keyMetrics } : {}),
+  ...(spark ? { spark: spark.keyMetrics } : {}),
+  ...(warehouse ? { warehouse: warehouse.keyMetrics } : {}),
+  ...(cache ? { cache: cache.keyMetrics } : {}),
+};
+const platformRules = {
+  ...(spark ? sparkAlarmRules(spark.keyMetrics, cfg.alarms) : {}),
+  ...(warehouse && !cfg.warehouse.serverless ? warehouseAlarmRules(warehouse.keyMetrics, cfg.alarms) : {}),
+  ...(cache ? cacheAlarmRules(cache.keyMetrics, cfg.alarms) : {}),
+  ...replicationAlarmRules(lake.keyMetrics),
+};
+if (Object.keys(platformRules).length) {
+  new AlarmSet(
+    "platform",
+    {
+      topicArn: alarms.topicArn,
+      rules: platformRules,
+      composite: { description: `data-platform ${cfg.environment}: shared compute or stores unhealthy` },
+    },
+    { provider: providers.primary },
+  );
+  new Dashboard("platform", { sections: keyMetrics }, { provider: providers.primary });
+}
+
+// Cost governance (not on the emulators): budget with actual/forecast alerts, anomaly monitor, cost tags.
+if (cfg.environment !== "local") {
+  new CostControls(
+    "cost",
+    {
+      environment: cfg.environment,
+      monthlyBudgetUsd: cfg.observability.monthlyBudgetUsd ?? cfg.cost.monthlyBudgetUsd,
+      actualAlertPercents: cfg.cost.actualAlertPercents,
+      forecastAlertPercents: cfg.cost.forecastAlertPercents,
+      anomalyThresholdUsd: cfg.cost.anomalyThresholdUsd,
+      topicArn: alarms.topicArn,
+      ...(cfg.observability.alarmEmail ? { emails: [cfg.observability.alarmEmail] } : {}),
+      ...(cfg.cost.activateTags ? { costAllocationTagKeys: Object.keys(tags) } : {}),
+    },
+    { provider: providers.primary },
+  );
+}
 
 /** The contract's fields, each either a value or an output that resolves to it. */
 type Exported<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -226,6 +345,15 @@ const outputs: Exported<PlatformOutputs> = {
         adminSecretArn: warehouse.adminSecretArn,
       })
     : undefined,
+  cache: cache
+    ? pulumi.output({
+        endpoint: cache.endpoint,
+        port: cache.port,
+        authTokenSecretArn: cache.authTokenSecretArn,
+        securityGroupId: cache.securityGroupId,
+      })
+    : undefined,
+  backup: backup ? pulumi.output({ planId: backup.planId, roleArn: backup.roleArn }) : undefined,
 };
 
 export = outputs;

@@ -45,7 +45,8 @@ describe.each(["local", "dev", "prod"])("the %s platform plan", (stack) => {
     expect(providers.map((r) => r.urn.split("::").pop()).sort()).toEqual(["platform-aws", "platform-aws-dr"]);
     for (const step of p.document.steps) {
       const s = step.newState;
-      if (!s.custom || s.type.startsWith("pulumi:")) continue;
+      // Non-AWS packages (random: the cache's AUTH token) have their own default providers.
+      if (!s.custom || !s.type.startsWith("aws:")) continue;
       const provider = String(step.provider);
       expect(provider).toMatch(/::pulumi:providers:aws::platform-aws(-dr)?::/);
       const dr = provider.includes("::platform-aws-dr::");
@@ -54,7 +55,9 @@ describe.each(["local", "dev", "prod"])("the %s platform plan", (stack) => {
         (s.type === "aws:kms/alias:Alias" && s.urn.endsWith("-replica-alias")) ||
         // lake.replication: the replica buckets and their access-log bucket live in the DR region
         (s.urn.includes("dataplatform:lake:DataLake$") &&
-          /::lake-(dr-access-logs|(raw|curated)-replica)(-|$)/.test(s.urn));
+          /::lake-(dr-access-logs|(raw|curated)-replica)(-|$)/.test(s.urn)) ||
+        // backup copies and Redshift snapshot copies land in the DR region (prod)
+        /::(backup-dr-vault|warehouse-dr-copy-grant)$/.test(s.urn);
       expect([s.urn, dr]).toEqual([s.urn, replica]);
     }
   });
@@ -91,16 +94,25 @@ describe("dev and prod", () => {
       "aws:s3/bucketVersioning:BucketVersioning": [8, 11],
       "aws:s3/bucketLogging:BucketLogging": [5, 7],
       "aws:s3/bucketReplicationConfig:BucketReplicationConfig": [0, 2],
-      // lake.replication's role, and batch.emrServerless: true -> false (EMR service and instance roles)
-      "aws:iam/role:Role": [7, 10],
-      "aws:iam/rolePolicy:RolePolicy": [9, 12],
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [1, 2],
+      // lake.replication's role, and batch.emrServerless: true -> false (EMR service and instance roles);
+      // both have the backup role (its key policy and two AWS Backup service-role attachments)
+      "aws:iam/role:Role": [8, 11],
+      "aws:iam/rolePolicy:RolePolicy": [10, 13],
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [3, 4],
       "aws:iam/instanceProfile:InstanceProfile": [0, 1],
       "aws:emrserverless/application:Application": [1, 0],
       "aws:emr/cluster:Cluster": [0, 1],
       "aws:emr/instanceFleet:InstanceFleet": [0, 1],
       "aws:emr/managedScalingPolicy:ManagedScalingPolicy": [0, 1],
       "aws:emr/securityConfiguration:SecurityConfiguration": [0, 1],
+      // backup.copyToDrRegion: false -> true (a DR vault with its policy, Redshift snapshot copy)
+      "aws:backup/vault:Vault": [1, 2],
+      "aws:backup/vaultPolicy:VaultPolicy": [1, 2],
+      "aws:redshift/snapshotCopy:SnapshotCopy": [0, 1],
+      "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant": [0, 1],
+      // platform alarms: EMR Serverless has one (failed jobs), an EMR cluster three; lake.replication
+      // adds failure and latency alarms for the raw and curated zones
+      "aws:cloudwatch/metricAlarm:MetricAlarm": [6, 12],
     });
 
     // Among resources both have, only the configured inputs differ. Ids and physical names differ
@@ -152,6 +164,28 @@ describe("dev and prod", () => {
         "aws:redshift/cluster:Cluster.multiAz",
         "aws:redshift/cluster:Cluster.clusterType", // warehouse.nodeCount 1 -> 2
         "aws:redshift/cluster:Cluster.numberOfNodes",
+        // operations (config/observability.ts): backup.frequency/retentionDays, cost.monthlyBudgetUsd and
+        // anomalyThresholdUsd, the Environment tag the budget and anomaly monitor filter on, cache.*
+        "aws:backup/plan:Plan.rules",
+        "aws:budgets/budget:Budget.costFilters",
+        "aws:budgets/budget:Budget.limitAmount",
+        "aws:costexplorer/anomalyMonitor:AnomalyMonitor.monitorSpecification",
+        "aws:costexplorer/anomalySubscription:AnomalySubscription.thresholdExpression",
+        "aws:elasticache/replicationGroup:ReplicationGroup.automaticFailoverEnabled",
+        "aws:elasticache/replicationGroup:ReplicationGroup.multiAzEnabled",
+        "aws:elasticache/replicationGroup:ReplicationGroup.nodeType",
+        "aws:elasticache/replicationGroup:ReplicationGroup.numCacheClusters",
+        "aws:elasticache/replicationGroup:ReplicationGroup.snapshotRetentionLimit",
+        // the AUTH token is generated per stack
+        "aws:elasticache/replicationGroup:ReplicationGroup.authToken",
+        "aws:secretsmanager/secretVersion:SecretVersion.secretString",
+        // names carry the stack; the platform composite covers the EMR cluster's alarms in prod
+        "aws:cloudwatch/compositeAlarm:CompositeAlarm.alarmDescription",
+        "aws:cloudwatch/compositeAlarm:CompositeAlarm.alarmName",
+        "aws:cloudwatch/compositeAlarm:CompositeAlarm.alarmRule",
+        "aws:cloudwatch/dashboard:Dashboard.dashboardName",
+        // the dashboard shows the Spark engine's metrics (EMR Serverless in dev, EMR in prod)
+        "aws:cloudwatch/dashboard:Dashboard.dashboardBody",
       ].sort(),
     );
   });

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { ENVIRONMENTS } from "../config/schema";
 import { EvaluationError } from "../harness/evaluate";
 import { checkFiles, formatViolations } from "./check";
+import { cost } from "./cost";
 import { local, replay, sample, start, UsageError } from "./local/commands";
 import { capacity } from "./local/capacity";
 import { graph } from "./local/graph";
@@ -22,7 +23,8 @@ const USAGE = `usage:
   npm run replay -- --domain <d> --from <ISO|TRIM_HORIZON>   reprocess a stream through the current processor
       [--env dev|prod]: the deployed stream through the deployed processor (npm run replay -- --help)
   npm run graph -- --env <env> [--write]                 Mermaid diagram of projects, references, resources
-  npm run capacity -- --records-per-second <n> --bytes-per-record <b>   shards, concurrency, table capacity`;
+  npm run capacity -- --records-per-second <n> --bytes-per-record <b>   shards, concurrency, table capacity
+  npm run cost -- --env <env> [--json] [--plan-dir <dir>]   monthly estimate per stack, itemised by resource`;
 
 async function plan(argv: string[], defaultEnv?: string): Promise<number> {
   const { values } = parseArgs({
@@ -74,6 +76,8 @@ async function main(): Promise<number> {
       return graph(rest);
     case "capacity":
       return capacity(rest);
+    case "cost":
+      return cost(rest);
     default:
       console.error(USAGE);
       return 2;

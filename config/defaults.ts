@@ -1,3 +1,4 @@
+import { OPERATIONS_DEFAULTS } from "./observability";
 import type { Environment } from "./schema";
 
 /**
@@ -49,6 +50,7 @@ export const DEFAULTS = {
     batch: { emrMaxNodes: 3, glueMaxDpu: 2, emrServerless: true },
     warehouse: { serverless: false, nodeCount: 1, multiAz: false, snapshotRetentionDays: 1 },
     observability: { logRetentionDays: 7 },
+    ...OPERATIONS_DEFAULTS.local,
   },
   dev: {
     network: { natGateways: "single", interfaceEndpoints: false, flowLogRetentionDays: 30 },
@@ -63,6 +65,7 @@ export const DEFAULTS = {
     batch: { emrMaxNodes: 10, glueMaxDpu: 2, emrServerless: true },
     warehouse: { serverless: false, nodeCount: 1, multiAz: false, snapshotRetentionDays: 1 },
     observability: { logRetentionDays: 14 },
+    ...OPERATIONS_DEFAULTS.dev,
   },
   prod: {
     network: { natGateways: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 },
@@ -77,6 +80,7 @@ export const DEFAULTS = {
     batch: { emrMaxNodes: 50, glueMaxDpu: 10, emrServerless: false },
     warehouse: { serverless: false, multiAz: true, snapshotRetentionDays: 7 },
     observability: { logRetentionDays: 365 },
+    ...OPERATIONS_DEFAULTS.prod,
   },
 } satisfies Record<"common" | Environment, Record<string, unknown>>;
 

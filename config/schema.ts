@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isNetworkAddress, parseCidr } from "./cidr";
 import { LIMITS, LOG_RETENTION_DAYS } from "./limits";
+import {
+  AlarmsSchema,
+  BackupSchema,
+  CacheSchema,
+  CostSchema,
+  NotificationsSchema,
+  operationsIssues,
+} from "./observability";
 
 /** Environments every project has a stack for. `local` runs on the embedded emulators. */
 export const ENVIRONMENTS = ["local", "dev", "prod"] as const;
@@ -185,6 +193,12 @@ const PlatformConfigObject = z.strictObject({
   warehouse: WarehouseSchema,
   observability: ObservabilitySchema,
   features: FeaturesSchema,
+  // Operations (issue #11): config/observability.ts.
+  alarms: AlarmsSchema,
+  notifications: NotificationsSchema,
+  backup: BackupSchema,
+  cache: CacheSchema,
+  cost: CostSchema,
 });
 
 /** Cross-field rules: CIDR layout, region pair, production minimums. */
@@ -239,6 +253,14 @@ export const PlatformConfigSchema = PlatformConfigObject.superRefine((c, ctx) =>
       code: "custom",
       path: ["warehouse", "serverless"],
       message: `false while network.azCount = ${c.network.azCount}: Redshift Serverless needs subnets in at least three AZs`,
+    });
+  }
+  for (const issue of operationsIssues(c)) ctx.addIssue({ code: "custom", ...issue });
+  if (c.backup.enabled && c.backup.copyToDrRegion && !c.security.multiRegionKeys) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["backup", "copyToDrRegion"],
+      message: "false while security.multiRegionKeys = false (the DR vault encrypts with the replica key)",
     });
   }
   if (c.environment === "prod") {

@@ -67,6 +67,17 @@ export const PlatformOutputsSchema = z.object({
       adminSecretArn: arn,
     })
     .optional(),
+  /** The serving cache (ElastiCache Redis, TLS + AUTH), when `cache.enabled`. */
+  cache: z
+    .object({
+      endpoint: z.string().min(1),
+      port: z.number().int(),
+      authTokenSecretArn: arn,
+      securityGroupId: id,
+    })
+    .optional(),
+  /** The AWS Backup plan domains add their serving tables to, when `backup.enabled`. */
+  backup: z.object({ planId: id, roleArn: arn }).optional(),
 
   /** The VPC every workload runs in. */
   vpcId: id,

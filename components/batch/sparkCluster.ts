@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { emrClusterMetrics, emrServerlessMetrics, type KeyMetrics } from "../observability/metrics";
 import { LIMITS } from "../../config/limits";
 import { type ArgProblem, describeProblems } from "./args";
 import { assumeRolePolicy, parseS3Uri, partitionOf, policyDocument, type PolicyDocument } from "./iam";
@@ -407,6 +408,8 @@ export class SparkCluster extends pulumi.ComponentResource {
   readonly applicationArn?: pulumi.Output<string>;
   /** Resolved managed scaling bounds. */
   readonly scaling: ResolvedScaling;
+  /** Job outcomes (serverless) or failed apps, HDFS and unhealthy nodes (cluster), for dashboards and alarms. */
+  readonly keyMetrics: KeyMetrics;
   private readonly baseName: string;
   private readonly serverless: boolean;
 
@@ -536,6 +539,7 @@ export class SparkCluster extends pulumi.ComponentResource {
       );
       this.applicationId = app.id;
       this.applicationArn = app.arn;
+      this.keyMetrics = emrServerlessMetrics(app.id);
       this.registerOutputs({ jobRoleArn: this.jobRole.arn, applicationId: app.id, applicationArn: app.arn });
       return;
     }
@@ -677,6 +681,7 @@ export class SparkCluster extends pulumi.ComponentResource {
 
     this.clusterId = cluster.id;
     this.clusterArn = cluster.arn;
+    this.keyMetrics = emrClusterMetrics(cluster.id);
     this.securityConfigurationName = securityConfiguration.name;
     this.registerOutputs({
       jobRoleArn: this.jobRole.arn,

@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LakeBucket } from "./lakeBucket";
 import type { BucketKind, LifecyclePolicy } from "./lifecycle";
+import type { KeyMetrics } from "../observability/metrics";
 
 /** The data zones of the lake, in the order data flows through them. */
 export const LAKE_ZONES = ["raw", "processed", "curated"] as const;
@@ -46,6 +47,11 @@ export class DataLake extends pulumi.ComponentResource {
   public readonly accessLogs: LakeBucket;
   /** Access-log bucket of the replicas, in the DR region (only with replication). */
   public readonly drAccessLogs?: LakeBucket;
+  /**
+   * Replication latency, failed operations and bytes pending per replicated zone (`rawReplication...`),
+   * for dashboards and alarms; empty without replication.
+   */
+  public readonly keyMetrics: KeyMetrics = {};
 
   constructor(name: string, args: DataLakeArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("dataplatform:lake:DataLake", name, {}, opts);
@@ -124,6 +130,15 @@ export class DataLake extends pulumi.ComponentResource {
       resolveSources(pulumi.output([]));
       resolveDrSources(pulumi.output([]));
       throw e;
+    }
+    for (const [zone, bucket] of Object.entries(this.zones)) {
+      const m = bucket.replicationMetrics();
+      if (!m) continue;
+      Object.assign(this.keyMetrics, {
+        [`${zone}ReplicationLatencySeconds`]: m.latencySeconds,
+        [`${zone}ReplicationFailedOperations`]: m.failedOperations,
+        [`${zone}ReplicationBytesPending`]: m.bytesPending,
+      });
     }
     const logged = [...Object.values(this.zones), this.queryResults, this.artifacts];
     resolveSources(pulumi.all(logged.map((b) => b.bucketArn)));

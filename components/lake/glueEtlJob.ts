@@ -171,6 +171,8 @@ export class GlueEtlJob extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
   /** `s3://` location of the uploaded script. */
   public readonly scriptLocation: pulumi.Output<string>;
+  /** Failed tasks and elapsed time of the job's runs, for dashboards and alarms. */
+  public readonly keyMetrics: ReturnType<typeof glueJobMetrics>;
 
   constructor(name: string, args: GlueEtlJobArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("dataplatform:lake:GlueEtlJob", name, {}, opts);
@@ -353,6 +355,7 @@ export class GlueEtlJob extends pulumi.ComponentResource {
       { parent: this, dependsOn: [policy, ...logGroups] },
     );
     this.jobName = this.job.name;
+    this.keyMetrics = glueJobMetrics(this.jobName);
     this.registerOutputs({
       jobName: this.jobName,
       scriptLocation: this.scriptLocation,

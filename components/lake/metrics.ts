@@ -1,15 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { MetricSpec } from "../observability/metrics";
 
-/** A CloudWatch metric with the statistic and period it is meant to be read with (dashboards, alarms). */
-export interface MetricSpec {
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Readonly<Record<string, pulumi.Input<string>>>;
-  /** A statistic, or a percentile such as `p99` (CloudWatch `ExtendedStatistic`). */
-  readonly statistic: "Sum" | "Average" | "Maximum" | `p${number}`;
-  /** Seconds. */
-  readonly period: number;
-}
+// The type lives with the dashboards and alarms that read it; re-exported so lake imports keep working.
+export type { MetricSpec } from "../observability/metrics";
 
 /** Metrics of a Glue job (published with `--enable-metrics`), over all its runs. */
 export function glueJobMetrics(jobName: pulumi.Input<string>): {

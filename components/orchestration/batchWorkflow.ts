@@ -9,7 +9,10 @@ import {
   policyDocument,
   type PolicyDocument,
 } from "../batch/iam";
+import { type KeyMetrics, type MetricSpec } from "../observability/metrics";
 import { LOAD_EVENTS_STATEMENT } from "../warehouse/sql";
+
+export type { MetricSpec } from "../observability/metrics";
 import type { WarehouseLoadTarget } from "../warehouse/warehouse";
 import { type LoadStep, type PartitionStep, pipelineDefinition, type RetryPolicy } from "./definition";
 import * as perms from "./perms";
@@ -82,15 +85,6 @@ const DEFAULTS = {
   schedule: "cron(0 2 * * ? *)",
   scheduleEnabled: true,
 } as const;
-
-/** A CloudWatch metric with the statistic and period an alarm or dashboard should use. */
-export interface MetricSpec {
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Record<string, pulumi.Input<string>>;
-  readonly statistic: "Sum" | "Average" | "Maximum";
-  readonly period: number;
-}
 
 /** Step Functions execution metrics of one state machine (namespace `AWS/States`). */
 export function stateMachineMetric(
@@ -297,6 +291,8 @@ export class BatchWorkflow extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
   readonly ruleArn: pulumi.Output<string>;
+  /** Failed, timed-out executions and the longest execution, for dashboards and alarms. */
+  readonly keyMetrics: KeyMetrics;
 
   /** Failed executions (Sum over 5 min): alarm on > 0. */
   metricFailed(): MetricSpec {
@@ -542,6 +538,11 @@ export class BatchWorkflow extends pulumi.ComponentResource {
     this.roleArn = role.arn;
     this.logGroupName = logGroup.name;
     this.ruleArn = rule.arn;
+    this.keyMetrics = {
+      executionsFailed: this.metricFailed(),
+      executionsTimedOut: this.metricTimedOut(),
+      executionTimeMs: this.metricDuration(),
+    };
     this.registerOutputs({
       stateMachineArn: machine.arn,
       roleArn: role.arn,

@@ -56,14 +56,21 @@ export function serviceKeyStatements(dataClass: DataClass, ctx: AccountContext):
     case "logs":
       return [
         logGroups,
-        {
-          Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+        // CloudWatch alarms, Budgets and Cost Anomaly Detection publish to the encrypted alarm topic.
+        ...(
+          [
+            ["CloudWatchAlarmsPublishToEncryptedTopics", "cloudwatch.amazonaws.com"],
+            ["BudgetsPublishToEncryptedTopics", "budgets.amazonaws.com"],
+            ["CostAnomalyAlertsPublishToEncryptedTopics", "costalerts.amazonaws.com"],
+          ] as const
+        ).map(([sid, service]): Statement => ({
+          Sid: sid,
           Effect: "Allow",
-          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Principal: { Service: service },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
           Condition: { StringEquals: sourceAccount },
-        },
+        })),
         {
           Sid: "CloudTrailEncryptsThisAccountsTrails",
           Effect: "Allow",

@@ -101,7 +101,13 @@ describe.each([
       }
       const expectedServices: Record<string, string[]> = {
         lake: ["logs.us-east-1.amazonaws.com"],
-        logs: ["cloudtrail.amazonaws.com", "cloudwatch.amazonaws.com", "logs.us-east-1.amazonaws.com"],
+        logs: [
+          "budgets.amazonaws.com",
+          "cloudtrail.amazonaws.com",
+          "cloudwatch.amazonaws.com",
+          "costalerts.amazonaws.com",
+          "logs.us-east-1.amazonaws.com",
+        ],
         streaming: ["firehose.amazonaws.com"],
       };
       expect([...services].sort()).toEqual(expectedServices[dataClass] ?? []);

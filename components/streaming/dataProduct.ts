@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DomainConfigSchema } from "../../config/domain";
+import { AlarmsSchema, BackupSchema } from "../../config/observability";
+import { backupSelection } from "../backup/backupPlan";
 import type { DomainContext } from "../core/domain";
-import { DomainStreamingSchema, streamingSettings } from "./domainSettings";
+import { AlarmSet } from "../observability/alarmSet";
+import { pipelineAlarmRules } from "../observability/alarmRules";
+import { DomainStreamingSchema, environmentDefaults, streamingSettings } from "./domainSettings";
 import { rawEventsTable } from "./lakeTables";
 import { Pipeline } from "./pipeline";
 
@@ -46,15 +50,21 @@ export type StreamingDomainConfig = z.infer<ReturnType<typeof streamingDomainCon
  * One data product of a streaming domain, wired from the platform contract: a `Pipeline` (the
  * platform's keys, raw zone, private subnets and Lambda security group, alarm topic; the
  * environment's streaming settings; a global-table replica with the replica key when the
- * environment replicates) and the raw-events Glue table with partition projection.
+ * environment replicates) and the raw-events Glue table with partition projection; the
+ * pipeline's remaining alarms (thresholds from the environment's `alarms` defaults) under one
+ * composite "pipeline unhealthy" alarm; and, when the environment backs up, its tables in the
+ * platform's AWS Backup plan.
  */
 export function streamingDataProduct(
   dataProduct: string,
   domain: DomainContext<StreamingDomainConfig>,
-): { pipeline: Pipeline; lake: ReturnType<typeof rawEventsTable> } {
+): { pipeline: Pipeline; lake: ReturnType<typeof rawEventsTable>; health: AlarmSet } {
   const cfg = domain.config;
   const platform = domain.platform;
   const streaming = streamingSettings(pulumi.getStack(), cfg.streaming);
+  const envDefaults = environmentDefaults(pulumi.getStack());
+  const thresholds = AlarmsSchema.parse(envDefaults.alarms);
+  const backup = BackupSchema.parse(envDefaults.backup);
   const opts = { provider: domain.providers.primary };
   const pipeline = new Pipeline(
     dataProduct,
@@ -100,10 +110,38 @@ export function streamingDataProduct(
       windowSeconds: cfg.windowSeconds,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: platform.alarmTopicArn,
+      alarmThresholds: {
+        iteratorAgeMs: thresholds.iteratorAgeMs,
+        deliveryFreshnessSeconds: thresholds.deliveryFreshnessSeconds,
+      },
       allowDestroyData: streaming.allowDestroyData,
     },
     opts,
   );
   const lake = rawEventsTable(dataProduct, { dataProduct, domain: domain.name, lake: platform.lake }, opts);
-  return { pipeline, lake };
+  const health = new AlarmSet(
+    `${dataProduct}-health`,
+    {
+      topicArn: platform.alarmTopicArn,
+      rules: pipelineAlarmRules(dataProduct, pipeline.keyMetrics, thresholds),
+      composite: { description: `${dataProduct}: pipeline unhealthy`, include: pipeline.alarms },
+    },
+    opts,
+  );
+  if (backup.enabled) {
+    const plan = platform.apply((p) => {
+      if (!p.backup) throw new Error("backup.enabled but the platform stack exports no backup plan");
+      return p.backup;
+    });
+    backupSelection(
+      `${dataProduct}-tables`,
+      {
+        planId: plan.planId,
+        roleArn: plan.roleArn,
+        resources: [pipeline.table.arn, ...(pipeline.windowTable ? [pipeline.windowTable.arn] : [])],
+      },
+      opts,
+    );
+  }
+  return { pipeline, lake, health };
 }

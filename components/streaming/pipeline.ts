@@ -15,6 +15,8 @@ import {
   TABLE_ACTIONS,
   TABLE_READ_ACTIONS,
 } from "./policies";
+import type { KeyMetrics } from "../observability/metrics";
+import { pipelineMetrics } from "./metrics";
 import { shardsFor, type Throughput } from "./sizing";
 
 /** Where the pipeline's raw records land: the lake's raw zone. */
@@ -170,6 +172,8 @@ export class Pipeline extends pulumi.ComponentResource {
   readonly aggregator?: aws.lambda.CallbackFunction<unknown, unknown>;
   readonly mapping: aws.lambda.EventSourceMapping;
   readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+  /** Stage-by-stage metrics (`pipelineMetrics`) for dashboards and alarms. */
+  readonly keyMetrics: KeyMetrics;
   readonly shardCount?: number;
   private readonly keys: PipelineArgs["keys"];
 
@@ -430,6 +434,13 @@ export class Pipeline extends pulumi.ComponentResource {
       );
     }
 
+    this.keyMetrics = pipelineMetrics({
+      dataProduct: product,
+      streamName: this.stream.name,
+      processorName: this.processor.name,
+      tableName: this.table.name,
+      deliveryStreamName: this.deliveryStream.name,
+    });
     this.createAlarms(name, product, p, args.alarmTopicArn);
     this.registerOutputs({
       streamName: this.stream.name,

@@ -11,6 +11,7 @@ import {
   type PolicyDocument,
 } from "../batch/iam";
 import { physicalName } from "../batch/names";
+import { type KeyMetrics, redshiftClusterMetrics, redshiftServerlessMetrics } from "../observability/metrics";
 import {
   GLUE_CATALOG_READ_ACTIONS,
   LAKE_KMS_ACTIONS,
@@ -71,6 +72,17 @@ export interface WarehouseArgs {
   readonly lake?: WarehouseLakeAccess;
   /** Let `pulumi destroy` delete the cluster or namespace (a final snapshot is still taken). Default false: retained. */
   readonly allowDestroyData?: boolean;
+  /**
+   * Copy the cluster's automated snapshots to the DR region (provisioned cluster only): a snapshot
+   * copy grant for `kmsKeyArn` (the warehouse key's replica) in the DR provider's region, and the
+   * cluster's snapshot copy configuration. Default none.
+   */
+  readonly drSnapshotCopy?: {
+    readonly provider: pulumi.ProviderResource;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Days copied automated snapshots are kept in the DR region. */
+    readonly retentionDays: number;
+  };
 }
 
 const DEFAULTS = {
@@ -319,6 +331,8 @@ export class Warehouse extends pulumi.ComponentResource {
   readonly databaseName: string;
   /** Endpoint host:port (cluster) or the workgroup endpoint address. */
   readonly endpoint: pulumi.Output<string>;
+  /** CPU, disk and health (cluster) or capacity and failed queries (serverless), for dashboards and alarms. */
+  readonly keyMetrics: KeyMetrics;
 
   constructor(name: string, args: WarehouseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:warehouse:Warehouse", name, {}, opts);
@@ -443,6 +457,7 @@ export class Warehouse extends pulumi.ComponentResource {
       };
       this.adminSecretArn = namespace.adminPasswordSecretArn;
       this.endpoint = workgroup.endpoints.apply((e) => (e?.[0] ? `${e[0].address}:${e[0].port}` : ""));
+      this.keyMetrics = redshiftServerlessMetrics(workgroup.workgroupName, settings.databaseName);
       this.registerOutputs({
         namespaceName: namespace.namespaceName,
         workgroupName: workgroup.workgroupName,
@@ -513,6 +528,25 @@ export class Warehouse extends pulumi.ComponentResource {
     };
     this.adminSecretArn = cluster.masterPasswordSecretArn;
     this.endpoint = cluster.endpoint;
+    this.keyMetrics = redshiftClusterMetrics(cluster.clusterIdentifier);
+    if (args.drSnapshotCopy) {
+      const dr = args.drSnapshotCopy;
+      const grant = new aws.redshift.SnapshotCopyGrant(
+        `${name}-dr-copy-grant`,
+        { snapshotCopyGrantName: `${clusterIdentifier}-dr`, kmsKeyId: dr.kmsKeyArn },
+        { parent: this, provider: dr.provider },
+      );
+      new aws.redshift.SnapshotCopy(
+        `${name}-dr-copy`,
+        {
+          clusterIdentifier: cluster.clusterIdentifier,
+          destinationRegion: aws.getRegionOutput({}, { parent: this, provider: dr.provider }).region,
+          snapshotCopyGrantName: grant.snapshotCopyGrantName,
+          retentionPeriod: dr.retentionDays,
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({
       clusterIdentifier: cluster.clusterIdentifier,
       clusterArn: cluster.arn,

@@ -104,4 +104,20 @@ export const fixtures: PolicyFixture[] = [
       "acls-disabled": (rs) => (byName(rs, "raw-ownership").inputs.rule.objectOwnership = "ObjectWriter"),
     },
   },
+  {
+    policy: "elasticache-auth",
+    compliant: [
+      {
+        type: "aws:elasticache/replicationGroup:ReplicationGroup",
+        name: "cache",
+        inputs: { description: "serving cache", authToken: "[secret]" },
+      },
+      {
+        type: "aws:elasticache/replicationGroup:ReplicationGroup",
+        name: "rbac-cache",
+        inputs: { description: "serving cache", userGroupIds: ["serving-users"] },
+      },
+    ],
+    failing: { authentication: (rs) => delete byName(rs, "cache").inputs.authToken },
+  },
 ];

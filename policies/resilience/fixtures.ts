@@ -123,4 +123,39 @@ export const fixtures: PolicyFixture[] = [
       "enabled-rule": (rs) => (byName(rs, "raw-replication").inputs.rules[0].status = "Disabled"),
     },
   },
+  {
+    policy: "elasticache-multi-az",
+    compliant: [
+      {
+        type: "aws:elasticache/replicationGroup:ReplicationGroup",
+        name: "cache",
+        inputs: { numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true },
+      },
+    ],
+    failing: {
+      "automatic-failover": (rs) => (byName(rs, "cache").inputs.automaticFailoverEnabled = false),
+      "multi-az": (rs) => delete byName(rs, "cache").inputs.multiAzEnabled,
+    },
+  },
+  {
+    policy: "backup-cross-region-copy",
+    compliant: [
+      {
+        type: "aws:backup/plan:Plan",
+        name: "backup",
+        inputs: {
+          name: "platform-prod-backup",
+          rules: [
+            {
+              ruleName: "hourly",
+              targetVaultName: "vault",
+              schedule: "cron(0 * ? * * *)",
+              copyActions: [{ destinationVaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:dr" }],
+            },
+          ],
+        },
+      },
+    ],
+    failing: { "copy-action": (rs) => delete byName(rs, "backup").inputs.rules[0].copyActions },
+  },
 ];

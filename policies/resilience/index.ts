@@ -6,3 +6,5 @@ export { redshiftMultiAz } from "./redshift-multi-az";
 export { redshiftSnapshots } from "./redshift-snapshots";
 export { s3ReplicationCritical } from "./s3-replication-critical";
 export { s3Versioning } from "./s3-versioning";
+export { backupCrossRegionCopy } from "./backup-cross-region-copy";
+export { elasticacheMultiAz } from "./elasticache-multi-az";

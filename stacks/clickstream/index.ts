@@ -8,12 +8,32 @@
  */
 import { openDomain } from "../../components/core/domain";
 import { mlDataProduct } from "../../components/ml/dataProduct";
+import { Dashboard } from "../../components/observability";
 import { streamingDataProduct } from "../../components/streaming/dataProduct";
 import { configSchema } from "./config";
 
 const domain = openDomain(configSchema);
 const { pipeline, lake } = streamingDataProduct("clickstream", domain);
 const ml = mlDataProduct("clickstream", domain, pipeline);
+
+// The domain dashboard: one section per component's keyMetrics (ML endpoints add one line each).
+new Dashboard(
+  "clickstream",
+  {
+    sections: {
+      "clickstream pipeline": pipeline.keyMetrics,
+      ...(ml
+        ? {
+            "feature ingestion": ml.ingestion.keyMetrics,
+            "feature store": ml.featureGroup.keyMetrics,
+            "training pipeline": ml.training.keyMetrics,
+            "inference endpoint": ml.endpoint.keyMetrics,
+          }
+        : {}),
+    },
+  },
+  { provider: domain.providers.primary },
+);
 
 export const streamName = pipeline.stream.name;
 export const streamArn = pipeline.stream.arn;

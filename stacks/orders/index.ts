@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { openDomain } from "../../components/core/domain";
 import { GlueEtlJob, lakeBucketRef } from "../../components/lake";
+import { AlarmSet, Dashboard, glueJobAlarmRules, workflowAlarmRules } from "../../components/observability";
 import { BatchWorkflow } from "../../components/orchestration";
 import { streamingDataProduct } from "../../components/streaming/dataProduct";
 import { environmentDefaults } from "../../components/streaming/domainSettings";
@@ -44,6 +45,30 @@ const nightly = new BatchWorkflow(
     logKmsKeyArn: platform.kmsKeyArns.logs,
     logRetentionDays: defaults.observability.logRetentionDays as number,
     schedule: "cron(15 1 * * ? *)",
+  },
+  opts,
+);
+
+// Operations: the batch layer's alarms and the domain dashboard (one section per component).
+new AlarmSet(
+  "orders-batch",
+  {
+    topicArn: platform.alarmTopicArn,
+    rules: {
+      ...glueJobAlarmRules("orders-to-parquet", etl.keyMetrics),
+      ...workflowAlarmRules("orders-nightly", nightly.keyMetrics),
+    },
+  },
+  opts,
+);
+new Dashboard(
+  "orders",
+  {
+    sections: {
+      "orders pipeline": orders.keyMetrics,
+      "orders-to-parquet (Glue)": etl.keyMetrics,
+      "orders-nightly (Step Functions)": nightly.keyMetrics,
+    },
   },
   opts,
 );

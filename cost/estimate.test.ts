@@ -1,0 +1,142 @@
+import PRICES from "./prices.json";
+import { estimatePlan, estimatePlans, formatEstimate, type PlanLike, type PriceTable } from "./estimate";
+
+/** The unit prices the hand computation below uses, pinned so a price update does not move the figure. */
+const prices: PriceTable = {
+  ...PRICES,
+  hoursPerMonth: 730,
+  spotDiscount: 0.6,
+  hourly: {
+    ...PRICES.hourly,
+    kinesisShard: 0.015,
+    natGateway: 0.045,
+    interfaceEndpointPerAz: 0.01,
+    ec2: { ...PRICES.hourly.ec2, "m5.xlarge": 0.192, "r5.xlarge": 0.252 },
+    emrUplift: { ...PRICES.hourly.emrUplift, "m5.xlarge": 0.048, "r5.xlarge": 0.063 },
+    redshift: { ...PRICES.hourly.redshift, "ra3.xlplus": 1.086 },
+    elasticache: { ...PRICES.hourly.elasticache, "cache.t4g.micro": 0.016 },
+  },
+  monthly: { ...PRICES.monthly, kmsKey: 1, ebsGp3PerGb: 0.08 },
+};
+
+const step = (name: string, type: string, inputs: Record<string, unknown> = {}) => ({
+  newState: { urn: `urn:pulumi:dev::small::${type}::${name}`, type, custom: true, inputs },
+});
+
+/** A small plan with one resource of each pricing kind. */
+const SMALL: PlanLike = {
+  project: { name: "small" },
+  stack: "dev",
+  document: {
+    steps: [
+      step("events", "aws:kinesis/stream:Stream", {
+        shardCount: 3,
+        streamModeDetails: { streamMode: "PROVISIONED" },
+      }),
+      step("nat", "aws:ec2/natGateway:NatGateway"),
+      step("kms-endpoint", "aws:ec2/vpcEndpoint:VpcEndpoint", {
+        vpcEndpointType: "Interface",
+        subnetIds: ["subnet-a", "subnet-b"],
+      }),
+      step("s3-endpoint", "aws:ec2/vpcEndpoint:VpcEndpoint", { vpcEndpointType: "Gateway" }),
+      step("warehouse", "aws:redshift/cluster:Cluster", {
+        nodeType: "ra3.xlplus",
+        numberOfNodes: 2,
+        multiAz: false,
+      }),
+      step("cache", "aws:elasticache/replicationGroup:ReplicationGroup", {
+        nodeType: "cache.t4g.micro",
+        numCacheClusters: 2,
+      }),
+      step("task", "aws:emr/instanceFleet:InstanceFleet", {
+        targetOnDemandCapacity: 0,
+        targetSpotCapacity: 2,
+        instanceTypeConfigs: [
+          {
+            instanceType: "r5.xlarge",
+            weightedCapacity: 1,
+            ebsConfigs: [{ size: 64, volumesPerInstance: 1 }],
+          },
+          {
+            instanceType: "m5.xlarge",
+            weightedCapacity: 1,
+            ebsConfigs: [{ size: 64, volumesPerInstance: 1 }],
+          },
+        ],
+      }),
+      step("key", "aws:kms/key:Key"),
+      step("raw", "aws:s3/bucket:Bucket"),
+      step("role", "aws:iam/role:Role"),
+      step("mystery", "aws:quantum/computer:Computer"),
+      {
+        newState: {
+          urn: "urn:pulumi:dev::small::pulumi:pulumi:Stack::small-dev",
+          type: "pulumi:pulumi:Stack",
+          custom: false,
+          inputs: {},
+        },
+      },
+    ],
+  },
+};
+
+describe("the monthly cost estimate", () => {
+  it("prices a small plan to the figure computed by hand", () => {
+    // By hand, 730 hours a month:
+    //   stream      3 shards x 0.015 x 730                                   =   32.85
+    //   NAT         0.045 x 730                                              =   32.85
+    //   endpoint    2 AZ x 0.01 x 730                                        =   14.60
+    //   gateway     no charge                                                =    0.00
+    //   Redshift    2 nodes x 1.086 x 730 (single-AZ)                        = 1585.56
+    //   Redis       2 nodes x 0.016 x 730                                    =   23.36
+    //   task fleet  cheapest type m5.xlarge (0.24/h vs r5 0.315/h), 2 spot:
+    //               EC2 2 x 0.192 x 0.4 x 730 = 112.128; EMR 2 x 0.048 x 730 = 70.08;
+    //               EBS 2 x 64 GB x 0.08 = 10.24                             =  192.45
+    //   KMS key     1.00                                                     =    1.00
+    //   total                                                                = 1882.67
+    const [estimate] = estimatePlans([SMALL], prices);
+    const byName = Object.fromEntries(estimate.lines.map((l) => [l.name, l]));
+    expect(byName.events.monthlyUsd).toBe(32.85);
+    expect(byName.nat.monthlyUsd).toBe(32.85);
+    expect(byName["kms-endpoint"].monthlyUsd).toBe(14.6);
+    expect(byName.warehouse.monthlyUsd).toBe(1585.56);
+    expect(byName.cache.monthlyUsd).toBe(23.36);
+    expect(byName.task.monthlyUsd).toBe(192.45);
+    expect(byName.task.basis).toContain("m5.xlarge");
+    expect(estimate.monthlyUsd).toBe(1882.67);
+  });
+
+  it("lists usage-based, free and unpriced resources instead of counting them as zero", () => {
+    const lines = estimatePlan(SMALL, prices);
+    const kind = Object.fromEntries(lines.map((l) => [l.name, l.kind]));
+    expect(kind).toMatchObject({
+      raw: "usage",
+      role: "free",
+      "s3-endpoint": "free",
+      mystery: "unpriced",
+    });
+    // Component and stack resources are not billed and not listed.
+    expect(lines.map((l) => l.name)).not.toContain("small-dev");
+    const text = formatEstimate(estimatePlans([SMALL], prices), prices);
+    expect(text).toMatch(/UNPRICED \(1\):\n\s+mystery \(aws:quantum\/computer:Computer\)/);
+    expect(text).toContain("usage-based, not estimated (1)");
+    expect(text).toContain("Total fixed: $1882.67 / month");
+  });
+
+  it("doubles a Multi-AZ warehouse and marks a node type without a price as unpriced", () => {
+    const plan = (inputs: Record<string, unknown>): PlanLike => ({
+      ...SMALL,
+      document: { steps: [step("w", "aws:redshift/cluster:Cluster", inputs)] },
+    });
+    const [multiAz] = estimatePlan(plan({ nodeType: "ra3.xlplus", numberOfNodes: 2, multiAz: true }), prices);
+    expect(multiAz.monthlyUsd).toBe(3171.12); // 2 x 1.086 x 730 x 2
+    const [unknown] = estimatePlan(plan({ nodeType: "ra9.huge", numberOfNodes: 2 }), prices);
+    expect(unknown).toMatchObject({ kind: "unpriced", basis: expect.stringContaining("ra9.huge") });
+  });
+
+  it("keeps its price table dated and sourced", () => {
+    expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(PRICES.region).toBe("us-east-1");
+    for (const url of Object.values(PRICES.sources)) expect(url).toMatch(/^https:\/\/aws\.amazon\.com\//);
+  });
+});
