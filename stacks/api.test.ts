@@ -4,17 +4,13 @@ import { planOf, resourcesOf } from "../harness/testing";
 import { deploymentLevels } from "../cli/deploy/order";
 
 const PROJECTS = ["data-platform", "clickstream", "orders", "api"];
-const ENDPOINT = "clickstream-recommender-prod";
-
-// One evaluation of the four projects; the clickstream stack is given the output the ML work adds
-// (`inferenceEndpointName`), orders keeps none, so both cases are read from real evaluated outputs.
+// One evaluation of the four projects: clickstream exports its ML layer's `inferenceEndpointName`,
+// orders has none, so both cases are read from real evaluated outputs.
 let plans: Promise<ProjectPlan[]>;
 beforeAll(() => {
   plans = evaluateProjects({
     stack: "dev",
     projects: discoverProjects().filter((p) => PROJECTS.includes(p.name)),
-    outputTransform: (key, outputs) =>
-      key.startsWith("clickstream/") ? { ...outputs, inferenceEndpointName: ENDPOINT } : outputs,
   });
 });
 
@@ -43,6 +39,8 @@ describe("api project (dev)", () => {
     const platform = planOf(all, "data-platform").outputs as Outputs;
     const click = planOf(all, "clickstream").outputs as Record<string, string>;
     const orders = planOf(all, "orders").outputs as Record<string, string>;
+    const ENDPOINT = click.inferenceEndpointName;
+    expect(ENDPOINT).toEqual(expect.any(String));
     const [role] = resourcesOf(api, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
       r.urn.endsWith("api-task-policy"),
     );
@@ -104,6 +102,36 @@ describe("api project (dev)", () => {
       "target5xx",
       "unhealthyHosts",
     ]);
+  });
+
+  it("reads items through the platform's Redis cache: AUTH token as a container secret, cache ingress from the tasks only", async () => {
+    const all = await plans;
+    const api = planOf(all, "api");
+    const cache = (planOf(all, "data-platform").outputs as Outputs).cache as {
+      endpoint: string;
+      port: number;
+      authTokenSecretArn: string;
+      securityGroupId: string;
+    };
+    expect(cache).toBeDefined();
+    const [td] = resourcesOf(api, "aws:ecs/taskDefinition:TaskDefinition");
+    const [container] = JSON.parse(String(td.inputs.containerDefinitions));
+    expect(container.secrets).toEqual([{ name: "CACHE_AUTH_TOKEN", valueFrom: cache.authTokenSecretArn }]);
+    expect(container.environment).toEqual(
+      expect.arrayContaining([{ name: "CACHE_HOST", value: cache.endpoint }]),
+    );
+    const ingress = resourcesOf(api, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+      (r) => r.inputs.securityGroupId === cache.securityGroupId,
+    );
+    expect(ingress.map((r) => [r.inputs.fromPort, r.inputs.toPort])).toEqual([[cache.port, cache.port]]);
+  });
+
+  it("has a dashboard of its key metrics (5xx, p99 latency)", async () => {
+    const api = planOf(await plans, "api");
+    const [dashboard] = resourcesOf(api, "aws:cloudwatch/dashboard:Dashboard");
+    const body = String(dashboard.inputs.dashboardBody);
+    expect(body).toContain("HTTPCode_Target_5XX_Count");
+    expect(body).toContain("p99");
   });
 
   it("stops with the key, the value and what is allowed on bad configuration", async () => {

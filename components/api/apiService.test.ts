@@ -329,6 +329,15 @@ describe("ApiService (offline plan)", () => {
     expect(egress.filter((r) => r.referencedSecurityGroupId === "sg-cache")).toEqual([
       expect.objectContaining({ fromPort: 6379, toPort: 6379 }),
     ]);
+    // ...and the cache admits the tasks' group, on that port only.
+    const tasksSg = resourcesOf(plan, "aws:ec2/securityGroup:SecurityGroup").find((r) =>
+      r.urn.endsWith("api-task-sg"),
+    );
+    const ingress = resourcesOf(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .map((r) => r.inputs)
+      .filter((r) => r.securityGroupId === "sg-cache");
+    expect(ingress).toEqual([expect.objectContaining({ fromPort: 6379, toPort: 6379, ipProtocol: "tcp" })]);
+    expect(tasksSg).toBeDefined();
   });
 
   it.each([

@@ -284,6 +284,19 @@ export class ApiService extends pulumi.ComponentResource {
         },
         parent,
       );
+      // The cache admits exactly its clients: this stack adds the tasks' group to the cache's ingress.
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-cache-in-tasks`,
+        {
+          securityGroupId: args.cache.securityGroupId,
+          referencedSecurityGroupId: this.taskSecurityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: args.cache.port,
+          toPort: args.cache.port,
+          description: "API tasks (read-through cache of GET items)",
+        },
+        parent,
+      );
     }
 
     // Access logs: ALB delivers only to SSE-S3 buckets (no KMS); TLS-only, private, versioned, expiring.

@@ -48,6 +48,11 @@ export const configSchema = DomainConfigSchema.extend({
   /** Autoscaling bounds. Default 2-10 tasks. */
   minTasks: z.number().int().min(1, { error: "at least 1 task" }).default(2),
   maxTasks: z.number().int().min(1).max(1000).default(10),
+  /**
+   * Serve `GET items` through the platform's Redis cache (read-through); the platform stack must
+   * export `cache` (`data-platform:cache.enabled`). Default true.
+   */
+  cache: z.boolean({ error: "true or false" }).default(true),
   /** Load balancer deletion protection. Default true. */
   deletionProtection: z.boolean().default(true),
 })

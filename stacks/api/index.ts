@@ -6,6 +6,7 @@
  */
 import { ApiService } from "../../components/api";
 import { openDomain } from "../../components/core/domain";
+import { Dashboard } from "../../components/observability";
 import { readDomainStack } from "../../contracts/domain";
 import { configSchema } from "./config";
 
@@ -29,6 +30,18 @@ const domains = Object.fromEntries(
   }),
 );
 
+// The platform's Redis serving cache, when this stack uses it: a platform without one is a clear error.
+const cache = cfg.cache
+  ? platform.apply((p) => {
+      if (!p.cache) {
+        throw new Error(
+          `api:cache = true: stack "${api.platformStack}" exports no cache: set data-platform:cache.enabled or api:cache false`,
+        );
+      }
+      return p.cache;
+    })
+  : undefined;
+
 const service = new ApiService(
   "api",
   {
@@ -45,7 +58,21 @@ const service = new ApiService(
       audience: cfg.authAudience,
       jwksUrl: cfg.authJwksUrl ?? `${cfg.authIssuer}/.well-known/jwks.json`,
     },
-    keys: { streaming: platform.kmsKeyArns.streaming, logs: platform.kmsKeyArns.logs },
+    keys: {
+      streaming: platform.kmsKeyArns.streaming,
+      logs: platform.kmsKeyArns.logs,
+      secrets: platform.kmsKeyArns.secrets,
+    },
+    ...(cache
+      ? {
+          cache: {
+            endpoint: cache.endpoint,
+            port: cache.port,
+            authTokenSecretArn: cache.authTokenSecretArn,
+            securityGroupId: cache.securityGroupId,
+          },
+        }
+      : {}),
     image: cfg.image,
     cpu: cfg.cpu,
     memoryMb: cfg.memoryMb,
@@ -58,6 +85,9 @@ const service = new ApiService(
   },
   opts,
 );
+
+// The API's dashboard: requests, 5xx, p99 latency and unhealthy tasks (its keyMetrics).
+new Dashboard("api", { sections: { "ingestion, serving and inference API": service.keyMetrics } }, opts);
 
 export const url = service.url;
 export const clusterName = service.cluster.name;
