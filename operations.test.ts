@@ -223,6 +223,8 @@ describe.each(["dev", "prod"] as const)("operations in the %s plans", (stack) =>
       expect(i.inputs.referencedSecurityGroupId).toMatch(/^sg-/);
       expect(i.inputs.cidrIpv4).toBeUndefined();
     }
+    const egress = resourcesOf(platform, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+    expect(egress.filter((e) => e.inputs.securityGroupId === outputs.cache.securityGroupId)).toEqual([]);
   });
 
   it("budgets the environment with actual and forecast alerts to the alarm topic", () => {
