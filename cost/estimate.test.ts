@@ -134,6 +134,51 @@ describe("the monthly cost estimate", () => {
     expect(unknown).toMatchObject({ kind: "unpriced", basis: expect.stringContaining("ra9.huge") });
   });
 
+  it("prices the API's awsx load balancer and Fargate service (one plan entry each) from the task definition", () => {
+    const fargate: PriceTable = {
+      ...prices,
+      hourly: {
+        ...prices.hourly,
+        applicationLoadBalancer: 0.0225,
+        fargateVcpu: 0.04048,
+        fargateGb: 0.004445,
+      },
+    };
+    const plan = (taskDefinition: string): PlanLike => ({
+      ...SMALL,
+      document: {
+        steps: [
+          step("api-task", "aws:ecs/taskDefinition:TaskDefinition", {
+            cpu: "1024",
+            memory: "2048",
+            requiresCompatibilities: ["FARGATE"],
+          }),
+          { newState: { ...step("api-alb", "awsx:lb:ApplicationLoadBalancer").newState, custom: false } },
+          {
+            newState: {
+              ...step("api-service", "awsx:ecs:FargateService", { desiredCount: 2, taskDefinition }).newState,
+              custom: false,
+            },
+          },
+        ],
+      },
+    });
+    // By hand: ALB 0.0225 x 730 = 16.425 -> 16.43; service 2 tasks x (1 vCPU x 0.04048 + 2 GB x
+    // 0.004445) x 730 = 2 x 0.04937 x 730 = 72.0802 -> 72.08; the task definition itself is free.
+    const [estimate] = estimatePlans(
+      [plan("arn:aws:ecs:us-east-1:1:taskdefinition/api-task-53cda1c:1")],
+      fargate,
+    );
+    const byName = Object.fromEntries(estimate.lines.map((l) => [l.name, l]));
+    expect(byName["api-alb"].monthlyUsd).toBe(16.43);
+    expect(byName["api-service"].monthlyUsd).toBe(72.08);
+    expect(byName["api-task"].kind).toBe("free");
+    expect(estimate.monthlyUsd).toBe(88.51);
+    // In a real preview the ARN is not known yet: the plan's only Fargate task definition is used.
+    const unknownArn = estimatePlan(plan("04da6b54-80e4-46f7-96ec-b56ff0331ba9"), fargate);
+    expect(unknownArn.find((l) => l.name === "api-service")?.monthlyUsd).toBe(72.08);
+  });
+
   it("keeps its price table dated and sourced", () => {
     expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(PRICES.region).toBe("us-east-1");

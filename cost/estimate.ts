@@ -65,6 +65,9 @@ const FREE: readonly RegExp[] = [
   /^aws:lambda\/permission:/,
   /^aws:chatbot\//,
   /^aws:athena\/namedQuery:/,
+  /^aws:appautoscaling\//,
+  /^aws:ecs\/(cluster|taskDefinition):/, // Fargate tasks are priced on the service that runs them
+  /^aws:sagemaker\/(model|modelPackageGroup|modelPackageGroupPolicy|endpoint):/, // instances: endpoint configuration
   /^random:/,
   /^pulumiservice:/,
 ];
@@ -247,6 +250,22 @@ const RULES: Record<string, Rule> = {
     monthlyUsd: p.hourly.applicationLoadBalancer * p.hoursPerMonth,
     basis: `${p.hourly.applicationLoadBalancer}/h x ${p.hoursPerMonth} h (+ LCUs, usage-based)`,
   }),
+  "awsx:lb:ApplicationLoadBalancer": (_i, p) => ({
+    monthlyUsd: p.hourly.applicationLoadBalancer * p.hoursPerMonth,
+    basis: `${p.hourly.applicationLoadBalancer}/h x ${p.hoursPerMonth} h (+ LCUs, usage-based)`,
+  }),
+  "awsx:ecs:FargateService": (i, p) => {
+    const size = i.taskSize as { cpu?: unknown; memory?: unknown } | undefined;
+    const vcpu = Number(size?.cpu) / 1024;
+    const gb = Number(size?.memory) / 1024;
+    if (!(vcpu > 0 && gb > 0)) return "no task size found (task definition not in the plan)";
+    const tasks = num(i.desiredCount, 1);
+    const hourly = vcpu * p.hourly.fargateVcpu + gb * p.hourly.fargateGb;
+    return {
+      monthlyUsd: tasks * hourly * p.hoursPerMonth,
+      basis: `${tasks} tasks x (${vcpu} vCPU x ${p.hourly.fargateVcpu} + ${gb} GB x ${p.hourly.fargateGb})/h x ${p.hoursPerMonth} h (minimum of autoscaling)`,
+    };
+  },
   "aws:kms/key:Key": (_i, p) => ({
     monthlyUsd: p.monthly.kmsKey,
     basis: `customer managed key ${p.monthly.kmsKey}/month`,
@@ -280,8 +299,10 @@ const RULES: Record<string, Rule> = {
 export function estimatePlan(plan: PlanLike, prices: PriceTable = PRICES): LineItem[] {
   const lines: LineItem[] = [];
   const usage = prices.usageBased as Record<string, string>;
+  const taskSizes = fargateTaskSizes(plan);
   for (const { newState: s } of plan.document.steps) {
-    if (!s.custom || s.type.startsWith("pulumi:")) continue;
+    // awsx components are multi-language components: one plan entry each, priced as a whole.
+    if ((!s.custom && !s.type.startsWith("awsx:")) || s.type.startsWith("pulumi:")) continue;
     const base = {
       project: plan.project.name,
       stack: plan.stack,
@@ -290,7 +311,11 @@ export function estimatePlan(plan: PlanLike, prices: PriceTable = PRICES): LineI
     };
     const rule = RULES[s.type];
     if (rule) {
-      const r = rule(s.inputs ?? {}, prices);
+      const inputs =
+        s.type === "awsx:ecs:FargateService"
+          ? { ...s.inputs, taskSize: taskSizeOf(s.inputs?.taskDefinition, taskSizes) }
+          : (s.inputs ?? {});
+      const r = rule(inputs, prices);
       lines.push(
         typeof r === "string"
           ? { ...base, kind: r.startsWith("no ") ? "unpriced" : "usage", monthlyUsd: 0, basis: r }
@@ -312,6 +337,34 @@ export function estimatePlan(plan: PlanLike, prices: PriceTable = PRICES): LineI
     }
   }
   return lines;
+}
+
+/** CPU units and MiB of the plan's Fargate task definitions, by logical name. */
+function fargateTaskSizes(plan: PlanLike): Map<string, { cpu: unknown; memory: unknown }> {
+  const sizes = new Map<string, { cpu: unknown; memory: unknown }>();
+  for (const { newState: s } of plan.document.steps) {
+    if (s.type !== "aws:ecs/taskDefinition:TaskDefinition") continue;
+    const compat = s.inputs?.requiresCompatibilities;
+    if (Array.isArray(compat) && !compat.includes("FARGATE")) continue;
+    sizes.set(s.urn.split("::").pop() ?? s.urn, { cpu: s.inputs?.cpu, memory: s.inputs?.memory });
+  }
+  return sizes;
+}
+
+/**
+ * The size of the task a service runs: its task definition's ARN names the definition (auto-named
+ * `<logical name>-<suffix>`); when the ARN is not known yet (a real preview), the plan's only
+ * Fargate task definition.
+ */
+function taskSizeOf(
+  arn: unknown,
+  sizes: Map<string, { cpu: unknown; memory: unknown }>,
+): { cpu: unknown; memory: unknown } | undefined {
+  const family = typeof arn === "string" ? /taskdefinition\/([^:]+)/.exec(arn)?.[1] : undefined;
+  if (family) {
+    for (const [name, size] of sizes) if (family === name || family.startsWith(`${name}-`)) return size;
+  }
+  return sizes.size === 1 ? [...sizes.values()][0] : undefined;
 }
 
 export interface StackEstimate {
