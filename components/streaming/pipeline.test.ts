@@ -207,6 +207,12 @@ describe.each(["dev", "prod"])("Pipeline (%s)", (stack) => {
         "DataPlatform/Streaming DeadLettered",
       ].sort(),
     );
+    // DynamoDB publishes ThrottledRequests per table *and operation*: without the operation the
+    // alarm would watch a metric that never has data.
+    const [throttles] = resourcesOf(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").filter(
+      (a) => a.inputs.metricName === "ThrottledRequests",
+    );
+    expect(Object.keys(throttles.inputs.dimensions as object).sort()).toEqual(["Operation", "TableName"]);
   });
 });
 

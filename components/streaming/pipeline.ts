@@ -188,7 +188,7 @@ export class Pipeline extends pulumi.ComponentResource {
         this,
       );
     }
-    const tableKey = buildDataProduct(product).tableKey;
+    const { tableKey, writeMode } = buildDataProduct(product);
     check(this, "retentionHours", p.retentionHours, 24, 8760, "hours a stream keeps records");
     check(this, "processor.batchSize", p.batchSize, 1, 10_000, "records per invocation");
     check(this, "processor.maxBatchingWindowSeconds", p.maxBatchingWindowSeconds, 0, 300, "seconds");
@@ -441,7 +441,13 @@ export class Pipeline extends pulumi.ComponentResource {
       tableName: this.table.name,
       deliveryStreamName: this.deliveryStream.name,
     });
-    this.createAlarms(name, product, p, args.alarmTopicArn);
+    this.createAlarms(
+      name,
+      product,
+      p,
+      args.alarmTopicArn,
+      writeMode === "latest" ? "PutItem" : "BatchWriteItem",
+    );
     this.registerOutputs({
       streamName: this.stream.name,
       streamArn: this.stream.arn,
@@ -657,6 +663,7 @@ export class Pipeline extends pulumi.ComponentResource {
     product: string,
     p: { iteratorAgeMs: number; deliveryFreshnessSeconds: number },
     topicArn: pulumi.Input<string> | undefined,
+    writeOperation: "PutItem" | "BatchWriteItem",
   ) {
     const actions = topicArn ? { alarmActions: [topicArn], okActions: [topicArn] } : {};
     const alarm = (role: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions">) => {
@@ -714,11 +721,15 @@ export class Pipeline extends pulumi.ComponentResource {
       threshold: p.deliveryFreshnessSeconds,
       comparisonOperator: "GreaterThanThreshold",
     });
+    // ThrottledRequests is published per table and operation only: the processor's write operation.
     alarm("table-throttles", {
       alarmDescription: `${product}: serving table requests were throttled`,
       namespace: "AWS/DynamoDB",
       metricName: "ThrottledRequests",
-      dimensions: { TableName: this.table.name },
+      dimensions: {
+        TableName: this.table.name,
+        Operation: writeOperation,
+      },
       statistic: "Sum",
       period: 60,
       threshold: 0,
