@@ -329,15 +329,19 @@ describe("ApiService (offline plan)", () => {
     expect(egress.filter((r) => r.referencedSecurityGroupId === "sg-cache")).toEqual([
       expect.objectContaining({ fromPort: 6379, toPort: 6379 }),
     ]);
-    // ...and the cache admits the tasks' group, on that port only.
-    const tasksSg = resourcesOf(plan, "aws:ec2/securityGroup:SecurityGroup").find((r) =>
-      r.urn.endsWith("api-task-sg"),
-    );
+    // ...and the cache admits the tasks' group (and nothing else), on that port only.
+    const taskSg = one(plan, "aws:ec2/securityGroup:SecurityGroup", "api-task-sg");
     const ingress = resourcesOf(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
       .map((r) => r.inputs)
       .filter((r) => r.securityGroupId === "sg-cache");
-    expect(ingress).toEqual([expect.objectContaining({ fromPort: 6379, toPort: 6379, ipProtocol: "tcp" })]);
-    expect(tasksSg).toBeDefined();
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        referencedSecurityGroupId: taskSg.id,
+        fromPort: 6379,
+        toPort: 6379,
+        ipProtocol: "tcp",
+      }),
+    ]);
   });
 
   it.each([
