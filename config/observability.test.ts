@@ -1,20 +1,5 @@
-import { ConfigError, resolvePlatformConfig } from ".";
-
-const base = {
-  owner: "data-team",
-  costCenter: "cc-1",
-  batch: { emrTlsCertificatesS3Uri: "s3://pki-bucket/emr/certs.zip" },
-};
-
-function errorFor(raw: Record<string, unknown>, stack = "dev"): string {
-  try {
-    resolvePlatformConfig(raw, stack);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error(`configuration was accepted: ${JSON.stringify(raw)}`);
-}
+import { resolvePlatformConfig } from ".";
+import { BASE_CONFIG as base, configErrorFor as errorFor } from "./testing";
 
 describe("operations configuration", () => {
   it("backs up hourly with DR copies and a Multi-AZ cache in prod, daily and single-node in dev", () => {

@@ -1,22 +1,5 @@
-import { ConfigError, resolvePlatformConfig } from ".";
-
-/** Prod runs Spark on an EMR cluster, which needs the in-transit certificate bundle. */
-const base = {
-  owner: "data-team",
-  costCenter: "cc-1",
-  batch: { emrTlsCertificatesS3Uri: "s3://pki-bucket/emr/certs.zip" },
-};
-
-/** The message a user sees for `raw` on stack `stack`, or a failure when the config is accepted. */
-function errorFor(raw: Record<string, unknown>, stack = "dev"): string {
-  try {
-    resolvePlatformConfig(raw, stack);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error(`configuration was accepted: ${JSON.stringify(raw)}`);
-}
+import { resolvePlatformConfig } from ".";
+import { BASE_CONFIG as base, configErrorFor as errorFor } from "./testing";
 
 describe("platform configuration defaults", () => {
   it("uses the reference architecture's network layout", () => {
