@@ -26,6 +26,7 @@ import {
   type ShardSource,
   systemClock,
 } from "../local/poller";
+import { nextDelay } from "../../runtime/sinks/retry";
 
 /*
  * `npm run replay -- --env <dev|prod>`: Kappa-style reprocessing of a deployed stream through the
@@ -264,9 +265,14 @@ export class ReplayShardSource implements ShardSource {
             `${this.shardId}: still throttled (${name}) after ${attempts} attempts: other consumers use the shard's read throughput (5 reads/s, 2 MB/s); try again later`,
           );
         }
-        // Full jitter, doubling, capped.
-        const delay = Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-        await this.opts.clock.sleep(delay);
+        // The runtime's full-jitter backoff; bounded by attempts here, not by a time budget.
+        const delay = nextDelay(
+          attempt,
+          { baseDelayMs: baseMs, maxDelayMs: maxMs },
+          { remainingMs: () => Number.POSITIVE_INFINITY },
+          { random: Math.random, sleep: (ms) => this.opts.clock.sleep(ms) },
+        );
+        await this.opts.clock.sleep(delay ?? maxMs);
       }
     }
   }
