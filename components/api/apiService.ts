@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { dataProductNames } from "../../runtime/schemas";
 import type { MetricSpec } from "../lake/metrics";
+import { AlarmSet } from "../observability/alarmSet";
 import {
   accessLogBucketPolicy,
   apiExecutionPolicy,
@@ -610,40 +611,33 @@ export class ApiService extends pulumi.ComponentResource {
 
     // Metrics and alarms.
     this.keyMetrics = apiMetrics(lbSuffix, tgSuffix);
-    const alarm = (
-      role: string,
-      spec: MetricSpec,
-      threshold: number,
-      evaluationPeriods: number,
-      description: string,
-    ) => {
-      const stat = spec.statistic.startsWith("p")
-        ? { extendedStatistic: spec.statistic }
-        : { statistic: spec.statistic };
-      this.alarms.push(
-        new aws.cloudwatch.MetricAlarm(
-          `${name}-${role}`,
-          {
-            namespace: spec.namespace,
-            metricName: spec.metricName,
-            dimensions: spec.dimensions,
-            period: spec.period,
-            ...stat,
-            comparisonOperator: "GreaterThanThreshold",
-            threshold,
-            evaluationPeriods,
-            treatMissingData: "notBreaching",
-            alarmDescription: description,
-            alarmActions: args.alarmTopicArn ? [args.alarmTopicArn] : [],
-            okActions: args.alarmTopicArn ? [args.alarmTopicArn] : [],
+    const alarmSet = new AlarmSet(
+      `${name}-alarms`,
+      {
+        rules: {
+          "5xx": {
+            metric: this.keyMetrics.target5xx,
+            threshold: p.max5xxPerFiveMinutes,
+            description: "API tasks answered 5xx",
           },
-          parent,
-        ),
-      );
-    };
-    alarm("5xx", this.keyMetrics.target5xx, p.max5xxPerFiveMinutes, 1, "API tasks answered 5xx");
-    alarm("p99", this.keyMetrics.p99LatencySeconds, p.maxP99Seconds, 2, "API p99 latency above target");
-    alarm("unhealthy", this.keyMetrics.unhealthyHosts, 0, 3, "API tasks failing health checks");
+          p99: {
+            metric: this.keyMetrics.p99LatencySeconds,
+            threshold: p.maxP99Seconds,
+            evaluationPeriods: 2,
+            description: "API p99 latency above target",
+          },
+          unhealthy: {
+            metric: this.keyMetrics.unhealthyHosts,
+            threshold: 0,
+            evaluationPeriods: 3,
+            description: "API tasks failing health checks",
+          },
+        },
+        ...(args.alarmTopicArn ? { topicArn: args.alarmTopicArn } : {}),
+      },
+      parent,
+    );
+    this.alarms.push(...Object.values(alarmSet.alarms));
 
     this.url = lb.apply((l) => `https://${l.dnsName}`);
     this.registerOutputs({ url: this.url, clusterName: this.cluster.name });

@@ -5,6 +5,7 @@ import { lambdaCodePathOptions } from "../../runtime/lambda/packaging";
 import { assumedBy, streamFunctionPolicy } from "../streaming/policies";
 import { DEAD_LETTER_ROOT, rawPrefixes } from "../streaming/pipeline";
 import type { MetricSpec } from "../lake/metrics";
+import { AlarmSet } from "../observability/alarmSet";
 import { FEATURE_WRITE_ACTIONS, ONLINE_STORE_KEY_ACTIONS } from "./perms";
 
 export interface FeatureIngestionArgs {
@@ -201,39 +202,27 @@ export class FeatureIngestion extends pulumi.ComponentResource {
         period: 60,
       },
     };
-    const actions = args.alarmTopicArn
-      ? { alarmActions: [args.alarmTopicArn], okActions: [args.alarmTopicArn] }
-      : {};
-    for (const [role, m, threshold, periods, what] of [
-      ["errors", this.keyMetrics.errors, 0, 1, "feature ingestion invocations failed"],
-      [
-        "iterator-age",
-        this.keyMetrics.iteratorAge,
-        60_000,
-        5,
-        "feature ingestion is falling behind the stream",
-      ],
-    ] as const) {
-      this.alarms.push(
-        new aws.cloudwatch.MetricAlarm(
-          `${name}-${role}`,
-          {
-            alarmDescription: `${args.dataProduct}: ${what}`,
-            namespace: m.namespace,
-            metricName: m.metricName,
-            dimensions: m.dimensions,
-            statistic: m.statistic,
-            period: m.period,
-            evaluationPeriods: periods,
-            threshold,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-            ...actions,
+    const alarmSet = new AlarmSet(
+      `${name}-alarms`,
+      {
+        rules: {
+          errors: {
+            metric: this.keyMetrics.errors,
+            threshold: 0,
+            description: `${args.dataProduct}: feature ingestion invocations failed`,
           },
-          parent,
-        ),
-      );
-    }
+          "iterator-age": {
+            metric: this.keyMetrics.iteratorAge,
+            threshold: 60_000,
+            evaluationPeriods: 5,
+            description: `${args.dataProduct}: feature ingestion is falling behind the stream`,
+          },
+        },
+        ...(args.alarmTopicArn ? { topicArn: args.alarmTopicArn } : {}),
+      },
+      parent,
+    );
+    this.alarms.push(...Object.values(alarmSet.alarms));
     this.registerOutputs({ functionName: this.function.name });
   }
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { MetricSpec } from "../lake/metrics";
+import { AlarmSet, type AlarmRule } from "../observability/alarmSet";
 import {
   ECR_AUTH_ACTIONS,
   ECR_PULL_ACTIONS,
@@ -296,9 +297,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     );
     this.endpointName = this.endpoint.name;
 
-    const actions = args.alarmTopicArn
-      ? { alarmActions: [args.alarmTopicArn], okActions: [args.alarmTopicArn] }
-      : {};
+    const rules: Record<string, AlarmRule> = {};
     for (const v of this.variants) {
       const target = new aws.appautoscaling.Target(
         `${name}-${v.name}-scaling-target`,
@@ -343,37 +342,31 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         invocations: metric("Invocations", "Sum"),
       };
       for (const [k, m] of Object.entries(metrics)) this.keyMetrics[`${v.name}.${k}`] = m;
-      const alarm = (role: string, m: MetricSpec, threshold: number, description: string, periods = 1) =>
-        this.alarms.push(
-          new aws.cloudwatch.MetricAlarm(
-            `${name}-${v.name}-${role}`,
-            {
-              alarmDescription: `${name} variant ${v.name}: ${description}`,
-              namespace: m.namespace,
-              metricName: m.metricName,
-              dimensions,
-              statistic: m.statistic,
-              period: m.period,
-              evaluationPeriods: periods,
-              threshold,
-              comparisonOperator: "GreaterThanThreshold",
-              treatMissingData: "notBreaching",
-              ...actions,
-            },
-            parent,
-          ),
-        );
+      const about = (what: string) => `${name} variant ${v.name}: ${what}`;
       // ModelLatency is reported in microseconds.
-      alarm(
-        "latency",
-        metrics.modelLatency,
-        a.modelLatencyMs * 1000,
-        `model latency above ${a.modelLatencyMs} ms`,
-        5,
-      );
-      alarm("5xx", metrics.invocation5xxErrors, a.invocation5xxErrors, "invocations failed with 5xx");
-      alarm("model-errors", metrics.modelErrors, a.modelErrors, "the model returned errors");
+      rules[`${v.name}-latency`] = {
+        metric: metrics.modelLatency,
+        threshold: a.modelLatencyMs * 1000,
+        evaluationPeriods: 5,
+        description: about(`model latency above ${a.modelLatencyMs} ms`),
+      };
+      rules[`${v.name}-5xx`] = {
+        metric: metrics.invocation5xxErrors,
+        threshold: a.invocation5xxErrors,
+        description: about("invocations failed with 5xx"),
+      };
+      rules[`${v.name}-model-errors`] = {
+        metric: metrics.modelErrors,
+        threshold: a.modelErrors,
+        description: about("the model returned errors"),
+      };
     }
+    const alarmSet = new AlarmSet(
+      `${name}-alarms`,
+      { rules, ...(args.alarmTopicArn ? { topicArn: args.alarmTopicArn } : {}) },
+      parent,
+    );
+    this.alarms.push(...Object.values(alarmSet.alarms));
     this.registerOutputs({ endpointName: this.endpointName, variants: this.variants.map((v) => v.name) });
   }
 

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { FeatureSpec } from "../../runtime/features/types";
 import type { MetricSpec } from "../lake/metrics";
+import { AlarmSet } from "../observability/alarmSet";
 import {
   ECR_AUTH_ACTIONS,
   ECR_PULL_ACTIONS,
@@ -344,28 +345,21 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         period: 300,
       },
     };
-    const failed = this.keyMetrics.executionFailed;
-    this.alarms.push(
-      new aws.cloudwatch.MetricAlarm(
-        `${name}-execution-failed`,
-        {
-          alarmDescription: `${pipelineName}: a training pipeline execution failed (or the model missed the AUC threshold)`,
-          namespace: failed.namespace,
-          metricName: failed.metricName,
-          dimensions: dims,
-          statistic: failed.statistic,
-          period: failed.period,
-          evaluationPeriods: 1,
-          threshold: 0,
-          comparisonOperator: "GreaterThanThreshold",
-          treatMissingData: "notBreaching",
-          ...(args.alarmTopicArn
-            ? { alarmActions: [args.alarmTopicArn], okActions: [args.alarmTopicArn] }
-            : {}),
+    const alarmSet = new AlarmSet(
+      `${name}-alarms`,
+      {
+        rules: {
+          "execution-failed": {
+            metric: this.keyMetrics.executionFailed,
+            threshold: 0,
+            description: `${pipelineName}: a training pipeline execution failed (or the model missed the AUC threshold)`,
+          },
         },
-        parent,
-      ),
+        ...(args.alarmTopicArn ? { topicArn: args.alarmTopicArn } : {}),
+      },
+      parent,
     );
+    this.alarms.push(...Object.values(alarmSet.alarms));
     this.registerOutputs({ pipelineName: this.pipelineName, imageUri: this.imageUri });
   }
 }
