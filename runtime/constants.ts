@@ -15,6 +15,8 @@ export const SINK_LIMITS = {
   firehoseBatchBytes: 4 * 1024 * 1024,
   /** Firehose: largest record before base64 encoding (1,000 KiB). */
   firehoseMaxRecordBytes: 1000 * 1024,
+  /** Firehose multi-record deaggregation: sub-records (lake lines) per record. */
+  firehoseLinesPerRecord: 500,
   /** Lambda tumbling windows: state carried between invocations of one shard (1 MB). */
   windowStateBytes: 1024 * 1024,
 } as const;

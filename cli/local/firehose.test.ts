@@ -1,6 +1,7 @@
 import { FirehoseClient, PutRecordBatchCommand, PutRecordCommand } from "@aws-sdk/client-firehose";
 import { gunzipSync } from "node:zlib";
 import { FIREHOSE_PARTITION_QUERY } from "../../runtime/processor/transform";
+import { LAKE_LINE_DELIMITER_BASE64, packLines } from "../../runtime/sinks/firehose";
 import {
   compilePartitionQuery,
   DeliveryStreams,
@@ -124,6 +125,43 @@ describe("local Firehose emulation", () => {
       client.destroy();
       await server.close();
     }
+  });
+
+  it("splits packed records on their delimiter, partitions each line and ends it with a newline", async () => {
+    // The delivery streams the platform deploys: RecordDeAggregation (DELIMITED, "\n"),
+    // MetadataExtraction, AppendDelimiterToRecord; the processor packs lines with packLines.
+    const sink = memorySink();
+    const packedSpec: DeliverySpec = {
+      ...spec,
+      deaggregation: { subRecordType: "DELIMITED", delimiterBase64: LAKE_LINE_DELIMITER_BASE64 },
+      appendDelimiter: true,
+    };
+    const streams = new DeliveryStreams([packedSpec], sink);
+    const text = (hour: string, i: number) => line(hour, i).toString().trimEnd();
+    const { records } = packLines(
+      [text("14", 1), text("15", 2), text("14", 3)].map((l) => ({
+        line: l,
+        lineBytes: Buffer.byteLength(l),
+      })),
+    );
+    expect(records).toHaveLength(1);
+    const tooMany = Buffer.from(Array.from({ length: 501 }, (_, i) => text("16", i)).join("\n"));
+    streams.accept(spec.name, [...records, tooMany]);
+    await streams.flush();
+
+    const objects = [...sink.objects.entries()];
+    const body = (hour: string) =>
+      gunzipSync(objects.find(([k]) => k.includes(`/hour=${hour}/`))![1]).toString();
+    expect(body("14")).toBe(`${text("14", 1)}\n${text("14", 3)}\n`);
+    expect(body("15")).toBe(`${text("15", 2)}\n`);
+    const [, error] = objects.find(([k]) => k.includes("_errors/"))!;
+    const doc = JSON.parse(gunzipSync(error).toString());
+    expect(doc.errorCode).toBe("RecordDeAggregation.TooManySubRecords");
+    expect(Buffer.from(doc.rawData, "base64")).toEqual(tooMany);
+    expect(streams.stats()[0]).toMatchObject({ received: 2, delivered: 3, failed: 1 });
+    expect(
+      () => new DeliveryStreams([{ ...spec, deaggregation: { subRecordType: "JSON" } }], memorySink()),
+    ).toThrow(/RecordDeAggregation of type JSON is not emulated locally/);
   });
 
   it("flushes a buffer once its buffering interval has elapsed, not before", async () => {

@@ -8,9 +8,10 @@ import type { DeliverySpec } from "./model";
  * Amazon Data Firehose, as far as the platform uses it, on loopback: the JSON API
  * (`X-Amz-Target: Firehose_20150804.PutRecordBatch` / `PutRecord`, base64 `Data`) that the
  * processor's real SDK client reaches through `AWS_ENDPOINT_URL_FIREHOSE`, buffering per delivery
- * stream and partition with the stream's `bufferingInterval`/`bufferingSize`, dynamic partitioning
- * with the MetadataExtraction query, the rendered `prefix`, GZIP objects in the destination bucket,
- * and records that cannot be partitioned under `errorOutputPrefix`.
+ * stream and partition with the stream's `bufferingInterval`/`bufferingSize`, delimited multi-record
+ * deaggregation (`RecordDeAggregation`, at most 500 sub-records per record), dynamic partitioning
+ * with the MetadataExtraction query, `AppendDelimiterToRecord`, the rendered `prefix`, GZIP objects
+ * in the destination bucket, and records that cannot be processed under `errorOutputPrefix`.
  */
 
 /** Where delivered objects go (s3rver through the S3 client, or a fake in tests). */
@@ -134,6 +135,20 @@ export function renderPrefix(
   });
 }
 
+const NEWLINE = Buffer.from("\n");
+
+/** The parts of `data` between delimiters (an empty part is kept: it then fails partitioning as not JSON). */
+function split(data: Buffer, delimiter: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = data.indexOf(delimiter, from); at >= 0; at = data.indexOf(delimiter, from)) {
+    parts.push(data.subarray(from, at));
+    from = at + delimiter.length;
+  }
+  parts.push(data.subarray(from));
+  return parts;
+}
+
 /** Firehose's prefix when none is set: `YYYY/MM/dd/HH/` of the oldest record. */
 const DEFAULT_PREFIX = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/";
 
@@ -146,9 +161,14 @@ interface Buffered {
   readonly firstMs: number;
 }
 
+/** Firehose's cap on sub-records per record in multi-record deaggregation. */
+const MAX_SUB_RECORDS = 500;
+
 interface StreamState {
   readonly spec: DeliverySpec;
   readonly query?: PartitionQuery;
+  /** The deaggregation delimiter, when records are split. */
+  readonly delimiter?: Buffer;
   readonly buffers: Map<string, Buffered>;
   received: number;
   delivered: number;
@@ -184,8 +204,15 @@ export class DeliveryStreams {
           `${spec.urn}: compressionFormat ${spec.compression} is not emulated locally (GZIP or UNCOMPRESSED)`,
         );
       }
+      const d = spec.deaggregation;
+      if (d && (d.subRecordType !== "DELIMITED" || !d.delimiterBase64)) {
+        throw new Error(
+          `${spec.urn}: RecordDeAggregation of type ${d.subRecordType} is not emulated locally (DELIMITED with a Delimiter is)`,
+        );
+      }
       this.streams.set(spec.name, {
         spec,
+        ...(d?.delimiterBase64 ? { delimiter: Buffer.from(d.delimiterBase64, "base64") } : {}),
         ...(spec.partitionQuery ? { query: compilePartitionQuery(spec.partitionQuery) } : {}),
         buffers: new Map(),
         received: 0,
@@ -213,43 +240,64 @@ export class DeliveryStreams {
     for (const data of records) {
       s.received++;
       ids.push(randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, ""));
-      let prefix: string;
-      let bucketKey: string;
-      if (s.query) {
-        let parsed: unknown;
-        let outcome: { keys: Record<string, string> } | { error: string };
-        try {
-          parsed = JSON.parse(data.toString("utf8"));
-          outcome = s.query(parsed);
-        } catch (err) {
-          outcome = { error: `record is not JSON: ${(err as Error).message}` };
-        }
-        if ("error" in outcome) {
-          this.failRecord(s, data, at, outcome.error);
-          continue;
-        }
-        try {
-          prefix = renderPrefix(s.spec.prefix, { keys: outcome.keys, at: new Date(at) });
-        } catch (err) {
-          this.failRecord(s, data, at, (err as Error).message);
-          continue;
-        }
-        bucketKey = `ok:${prefix}`;
-      } else {
-        prefix = s.spec.prefix;
-        bucketKey = "plain";
+      const subRecords = s.delimiter ? split(data, s.delimiter) : [data];
+      if (subRecords.length > MAX_SUB_RECORDS) {
+        this.failRecord(
+          s,
+          data,
+          at,
+          `record holds ${subRecords.length} sub-records; deaggregation splits at most ${MAX_SUB_RECORDS}`,
+          "RecordDeAggregation.TooManySubRecords",
+        );
+        continue;
       }
-      this.buffer(s, bucketKey, prefix, data, at);
+      for (const sub of subRecords) this.route(s, sub, at);
     }
     return ids;
   }
 
-  private failRecord(s: StreamState, data: Buffer, at: number, message: string) {
+  /** Partitions one (sub-)record and buffers it, ended by a newline when the stream appends one. */
+  private route(s: StreamState, record: Buffer, at: number) {
+    const data = s.spec.appendDelimiter ? Buffer.concat([record, NEWLINE]) : record;
+    let prefix: string;
+    let bucketKey: string;
+    if (s.query) {
+      let outcome: { keys: Record<string, string> } | { error: string };
+      try {
+        outcome = s.query(JSON.parse(record.toString("utf8")));
+      } catch (err) {
+        outcome = { error: `record is not JSON: ${(err as Error).message}` };
+      }
+      if ("error" in outcome) {
+        this.failRecord(s, record, at, outcome.error);
+        return;
+      }
+      try {
+        prefix = renderPrefix(s.spec.prefix, { keys: outcome.keys, at: new Date(at) });
+      } catch (err) {
+        this.failRecord(s, record, at, (err as Error).message);
+        return;
+      }
+      bucketKey = `ok:${prefix}`;
+    } else {
+      prefix = s.spec.prefix;
+      bucketKey = "plain";
+    }
+    this.buffer(s, bucketKey, prefix, data, at);
+  }
+
+  private failRecord(
+    s: StreamState,
+    data: Buffer,
+    at: number,
+    message: string,
+    errorCode = "DynamicPartitioning.MetadataExtractionFailed",
+  ) {
     s.failed++;
     const doc = {
       attemptsMade: 1,
       arrivalTimestamp: at,
-      errorCode: "DynamicPartitioning.MetadataExtractionFailed",
+      errorCode,
       errorMessage: message,
       attemptEndingTimestamp: at,
       rawData: data.toString("base64"),

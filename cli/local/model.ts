@@ -96,6 +96,10 @@ export interface DeliverySpec {
   readonly compression: string;
   /** The MetadataExtraction query of the processing configuration, when dynamic partitioning is on. */
   readonly partitionQuery?: string;
+  /** The RecordDeAggregation processor's sub-record type and (base64) delimiter, when there is one. */
+  readonly deaggregation?: { readonly subRecordType: string; readonly delimiterBase64?: string };
+  /** Whether an AppendDelimiterToRecord processor ends each record with a newline. */
+  readonly appendDelimiter?: boolean;
 }
 
 export interface DataPlane {
@@ -297,6 +301,11 @@ export function dataPlane(plans: readonly ProjectPlan[]): DataPlane {
             ?.parameters?.find((p) => p.parameterName === "MetadataExtractionQuery")?.parameterValue;
           const partitioned =
             (s3.dynamicPartitioningConfiguration as { enabled?: boolean } | undefined)?.enabled === true;
+          const param = (type: string, name: string) =>
+            processors.find((p) => p.type === type)?.parameters?.find((p) => p.parameterName === name)
+              ?.parameterValue;
+          const subRecordType = param("RecordDeAggregation", "SubRecordType");
+          const delimiterBase64 = param("RecordDeAggregation", "Delimiter");
           plane.deliveries.push({
             project,
             urn: s.urn,
@@ -308,6 +317,12 @@ export function dataPlane(plans: readonly ProjectPlan[]): DataPlane {
             bufferingMb: num(s3.bufferingSize, 5),
             compression: typeof s3.compressionFormat === "string" ? s3.compressionFormat : "UNCOMPRESSED",
             ...(partitioned && query ? { partitionQuery: query } : {}),
+            ...(subRecordType
+              ? { deaggregation: { subRecordType, ...(delimiterBase64 ? { delimiterBase64 } : {}) } }
+              : {}),
+            ...(processors.some((p) => p.type === "AppendDelimiterToRecord")
+              ? { appendDelimiter: true }
+              : {}),
           });
           break;
         }

@@ -159,6 +159,21 @@ describe.each(["dev", "prod"])("Pipeline (%s)", (stack) => {
       /^_errors\/firehose\/orders\/!\{firehose:error-output-type\}\//,
     );
     expect(s3.dynamicPartitioningConfiguration).toMatchObject({ enabled: true });
+    // The processor packs lines into records: split on newline, partition each, newline after each.
+    const processing = s3.processingConfiguration as {
+      enabled: boolean;
+      processors: { type: string; parameters?: { parameterName: string; parameterValue: string }[] }[];
+    };
+    expect(processing.enabled).toBe(true);
+    expect(processing.processors.map((p) => p.type)).toEqual([
+      "RecordDeAggregation",
+      "MetadataExtraction",
+      "AppendDelimiterToRecord",
+    ]);
+    expect(processing.processors[0].parameters).toEqual([
+      { parameterName: "SubRecordType", parameterValue: "DELIMITED" },
+      { parameterName: "Delimiter", parameterValue: Buffer.from("\n").toString("base64") },
+    ]);
     expect(s3.kmsKeyArn).toMatch(/^arn:aws:kms:/);
     expect(s3.cloudwatchLoggingOptions).toMatchObject({ enabled: true });
     expect(s3.bufferingSize).toBe(64);

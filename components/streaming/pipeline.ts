@@ -5,6 +5,7 @@ import { streamProcessorFactory, windowAggregatorFactory } from "../../runtime/l
 import { lambdaCodePathOptions } from "../../runtime/lambda/packaging";
 import { WINDOW_TABLE_KEY } from "../../runtime/aggregator/aggregator";
 import { FIREHOSE_PARTITION_QUERY, TTL_ATTRIBUTE } from "../../runtime/processor/transform";
+import { LAKE_LINE_DELIMITER_BASE64 } from "../../runtime/sinks/firehose";
 import { buildDataProduct, dataProductNames } from "../../runtime/schemas";
 import {
   assumedBy,
@@ -307,7 +308,16 @@ export class Pipeline extends pulumi.ComponentResource {
           dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
           processingConfiguration: {
             enabled: true,
+            // The processor packs up to 500 lake lines per record (newline-delimited): split them
+            // again, partition each line on its `_meta`, end each with a newline in S3.
             processors: [
+              {
+                type: "RecordDeAggregation",
+                parameters: [
+                  { parameterName: "SubRecordType", parameterValue: "DELIMITED" },
+                  { parameterName: "Delimiter", parameterValue: LAKE_LINE_DELIMITER_BASE64 },
+                ],
+              },
               {
                 type: "MetadataExtraction",
                 parameters: [
@@ -315,6 +325,7 @@ export class Pipeline extends pulumi.ComponentResource {
                   { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
                 ],
               },
+              { type: "AppendDelimiterToRecord" },
             ],
           },
           cloudwatchLoggingOptions: {

@@ -142,7 +142,11 @@ describe("inline closures as deployed", () => {
     expect((await scanTable(emu.dynamodb, "deployed-clicks")).map((i) => i.eventId).sort()).toEqual(
       Array.from({ length: 20 }, (_, i) => clickstreamEvent(i).eventId).sort(),
     );
-    expect(firehose.records).toHaveLength(20);
+    // One Firehose record carrying the 20 lake lines (the delivery stream splits them on newline).
+    expect(firehose.records).toHaveLength(1);
+    expect(firehose.records[0].split("\n").map((l) => JSON.parse(l).eventId)).toEqual(
+      Array.from({ length: 20 }, (_, i) => clickstreamEvent(i).eventId),
+    );
     const dls = (await readObjects(emu.s3, BUCKET, "deployed/")).map(
       (o) => JSON.parse(o.body) as DeadLetterDocument,
     );

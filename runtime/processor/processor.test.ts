@@ -178,7 +178,19 @@ describe("stream processor against kinesalite, dynalite and s3rver", () => {
       dataProduct: "clickstream",
       attempt: 1,
     });
-    expect(dl60.detail).toContain("eventType");
+    // The detail is zod's own issues (path: message, the first five), as `safeParse` reports them.
+    const issuesText = (payload: string) => {
+      const r = defineClickstream().schema.safeParse(JSON.parse(payload));
+      if (r.success) throw new Error("expected invalid");
+      return r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+        .join("; ");
+    };
+    expect(dl60.detail).toBe(issuesText(payloads[60]));
+    expect(dl60.detail).toMatch(/^eventType: Invalid option/);
+    expect(dls.find((d) => d.sequenceNumber === seqs[61])!.detail).toBe(issuesText(payloads[61]));
+    expect(dls.find((d) => d.sequenceNumber === seqs[149])!.detail).toBe(issuesText(payloads[149]));
   });
 
   it("redelivering a whole batch creates no duplicate item and no second dead letter", async () => {
@@ -364,22 +376,27 @@ describe("stream processor against kinesalite, dynalite and s3rver", () => {
   });
 
   it("retries entries Firehose refuses (FailedPutCount) and reports exactly the first record it could not deliver", async () => {
-    // Record 42 is refused every time; everything else eventually passes.
+    // 1,200 lines pack into three Firehose records (500 lines each at most). The record holding
+    // event 742 (lines 500-999) is refused every time; the others are refused once, then pass.
     const firehose = new FakeFirehose({
       entryError: (call, _i, data) =>
-        data.includes(clickstreamEvent(42).eventId) || (call === 0 && data.includes("-7f3a9c"))
+        data.includes(clickstreamEvent(742).eventId) || call === 0
           ? "ServiceUnavailableException"
           : undefined,
     });
     const h = await harness({ firehose });
-    const event = eventOf(Array.from({ length: 100 }, (_, i) => clickstreamEvent(i)));
+    const event = eventOf(Array.from({ length: 1200 }, (_, i) => clickstreamEvent(i)));
     const res = await h.handler(event, h.time.context(20_000));
     expect(res).toEqual({
-      batchItemFailures: [{ itemIdentifier: event.Records[42].kinesis.sequenceNumber }],
+      batchItemFailures: [{ itemIdentifier: event.Records[500].kinesis.sequenceNumber }],
     });
+    // Only the refused entries are sent again: the third record went through with the first retry
+    // (it is redelivered with the middle one; the lake is at-least-once, lines carry `_meta`).
+    expect(firehose.records.map((r) => r.split("\n").length)).toEqual([500, 200]);
     const delivered = firehose.delivered.map((l) => JSON.parse(l).eventId);
-    expect(delivered).not.toContain(clickstreamEvent(42).eventId);
-    expect(delivered).toContain(clickstreamEvent(41).eventId);
+    const ids = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => clickstreamEvent(from + i).eventId);
+    expect(delivered).toEqual([...ids(0, 500), ...ids(1000, 1200)]);
     expect(firehose.calls.length).toBeGreaterThan(2);
   });
 

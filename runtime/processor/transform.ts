@@ -2,7 +2,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { POISON_REASONS, SINK_LIMITS, type PoisonReason } from "../constants";
 import type { DataProduct, Item } from "../schemas/types";
 import { VERSION_ATTRIBUTE } from "../sinks/dynamodb";
-import { marshallSized } from "../sinks/marshall";
+import { marshallBounded } from "../sinks/marshall";
 
 /** Where a user record came from. */
 export interface RecordOrigin {
@@ -16,9 +16,15 @@ export interface RecordOrigin {
 export interface Prepared {
   /** Marshalled serving-table item (with `_version`, `_idempotencyKey`, optional `expiresAt`). */
   readonly item: Record<string, AttributeValue>;
+  /** DynamoDB size of the item: an upper bound of it far from the 400 KB limit, exact near it. */
   readonly itemBytes: number;
-  /** One newline-terminated JSON line for Firehose, with `_meta` for partitioning and dedup. */
-  readonly line: Buffer;
+  /**
+   * The lake record: one line of JSON (no newline inside or at the end) with `_meta` for
+   * partitioning and dedup. The delivery sink packs lines into Firehose records (see `deliver`).
+   */
+  readonly line: string;
+  /** UTF-8 bytes of `line`. */
+  readonly lineBytes: number;
 }
 
 /** A record the transformer refused, with the reason it is poison. */
@@ -100,7 +106,8 @@ export function createTransformer<T>(
     if (sub !== undefined) item._subSequenceNumber = sub;
     item[VERSION_ATTRIBUTE] = versionOf(origin.sequenceNumber, sub);
     if (ttlSeconds !== undefined) item[TTL_ATTRIBUTE] = Math.floor(Date.parse(eventTime) / 1000) + ttlSeconds;
-    const { item: marshalled, bytes: itemBytes } = marshallSized(item);
+    // Exact when it decides: an item near or over the limit is sized exactly.
+    const { item: marshalled, bytes: itemBytes } = marshallBounded(item, SINK_LIMITS.dynamodbMaxItemBytes);
     if (itemBytes > SINK_LIMITS.dynamodbMaxItemBytes) {
       return {
         reason: POISON_REASONS.itemTooLarge,
@@ -115,39 +122,40 @@ export function createTransformer<T>(
     const tail =
       `"_meta":{"idempotencyKey":${JSON.stringify(idempotencyKey)},"sequenceNumber":"${origin.sequenceNumber}"` +
       (sub === undefined ? "" : `,"subSequenceNumber":${sub}`) +
-      `,"shardId":${shardJson},"partition":${partitionJson(eventTime)}}}\n`;
+      `,"shardId":${shardJson},"partition":${partitionJson(eventTime)}}}`;
     const line = lakeLine(
       value,
       tail,
       typeof raw === "string" || raw === undefined ? raw : raw.toString("utf8"),
     );
-    if (line.length > SINK_LIMITS.firehoseMaxRecordBytes) {
+    const lineBytes = Buffer.byteLength(line);
+    if (lineBytes > SINK_LIMITS.firehoseMaxRecordBytes) {
       return {
         reason: POISON_REASONS.deliveryRecordTooLarge,
-        detail: `lake record is ${line.length} bytes; Firehose accepts ${SINK_LIMITS.firehoseMaxRecordBytes}`,
+        detail: `lake record is ${lineBytes} bytes; Firehose accepts ${SINK_LIMITS.firehoseMaxRecordBytes}`,
       };
     }
-    return { item: marshalled, itemBytes, line };
+    return { item: marshalled, itemBytes, line, lineBytes };
   };
 }
 
 /**
  * One NDJSON line for the raw zone: the record as the producer sent it (it passed validation) with
  * `_meta` spliced in before its closing brace, so the raw zone keeps the producer's text and the
- * record is not re-serialized; the line is encoded to UTF-8 once. Records spanning lines
- * (pretty-printed JSON) or without `raw` are serialized from the validated value instead.
+ * record is not re-serialized. Records spanning lines (pretty-printed JSON) or without `raw` are
+ * serialized from the validated value instead. Encoded to UTF-8 later, once per Firehose record.
  */
-function lakeLine(value: unknown, tail: string, raw: string | undefined): Buffer {
+function lakeLine(value: unknown, tail: string, raw: string | undefined): string {
   if (raw !== undefined && raw.indexOf("\n") === -1 && raw.indexOf("\r") === -1) {
     const end = raw.lastIndexOf("}");
     let prev = end - 1;
     while (prev >= 0 && (raw.charCodeAt(prev) === 0x20 || raw.charCodeAt(prev) === 0x09)) prev--;
     if (end > 0 && prev >= 0) {
-      return Buffer.from(raw.slice(0, end) + (raw.charCodeAt(prev) === 0x7b ? tail : `,${tail}`));
+      return raw.slice(0, end) + (raw.charCodeAt(prev) === 0x7b ? tail : `,${tail}`);
     }
   }
   const json = JSON.stringify(value);
-  return Buffer.from(`${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`);
+  return `${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`;
 }
 
 /** Narrows a transform result. */

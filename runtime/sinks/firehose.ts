@@ -14,9 +14,56 @@ export interface DeliveryContext {
 }
 
 export interface DeliveryOutcome {
-  /** Indexes of records not accepted by Firehose; the caller reports their source records as failed. */
+  /** Indexes of lines not accepted by Firehose; the caller reports their source records as failed. */
   readonly failed: ReadonlySet<number>;
   readonly retries: number;
+}
+
+/** One lake record (a line of JSON without a newline) and its UTF-8 size. */
+export interface LakeLine {
+  readonly line: string;
+  readonly lineBytes: number;
+}
+
+/** The separator of lines packed in one Firehose record, and its base64 for the deaggregation processor. */
+export const LAKE_LINE_DELIMITER = "\n";
+export const LAKE_LINE_DELIMITER_BASE64 = Buffer.from(LAKE_LINE_DELIMITER).toString("base64");
+
+/**
+ * Packs lines, in order, into Firehose records: up to 500 lines (the cap of Firehose's multi-record
+ * deaggregation) and 1,000 KiB per record, joined by a newline and encoded to UTF-8 once per record.
+ * The delivery stream splits them again (`RecordDeAggregation`, delimited by newline) before
+ * dynamic partitioning and appends a newline to each (`AppendDelimiterToRecord`), so S3 receives
+ * the same NDJSON as with one record per line. Firehose bills ingestion per record rounded up to
+ * 5 KB: a 300-byte line alone is billed as 5 KB, packed it costs its size. Lines must already be
+ * ≤ 1,000 KiB each. `first[k]` is the index of record k's first line.
+ *
+ * @example
+ * packLines([{ line: '{"a":1}', lineBytes: 7 }, { line: '{"a":2}', lineBytes: 7 }]);
+ * // { records: [<Buffer '{"a":1}\n{"a":2}'>], first: [0] }
+ */
+export function packLines(lines: readonly LakeLine[]): { records: Buffer[]; first: number[] } {
+  const records: Buffer[] = [];
+  const first: number[] = [];
+  let start = 0;
+  while (start < lines.length) {
+    let bytes = lines[start].lineBytes;
+    let text = lines[start].line;
+    let end = start + 1;
+    while (
+      end < lines.length &&
+      end - start < SINK_LIMITS.firehoseLinesPerRecord &&
+      bytes + 1 + lines[end].lineBytes <= SINK_LIMITS.firehoseMaxRecordBytes
+    ) {
+      bytes += 1 + lines[end].lineBytes;
+      text += LAKE_LINE_DELIMITER + lines[end].line;
+      end++;
+    }
+    first.push(start);
+    records.push(Buffer.from(text, "utf8"));
+    start = end;
+  }
+  return { records, first };
 }
 
 /** Splits records (in order) into PutRecordBatch calls of at most 500 records and 4 MiB. */
@@ -29,12 +76,28 @@ export function chunkRecords(records: readonly Buffer[]): number[][] {
 }
 
 /**
- * Sends records to Firehose in order. Entries that come back with an `ErrorCode`
- * (`FailedPutCount > 0`) and retryable errors are retried with jittered backoff while the budget
- * lasts; at the first chunk that cannot be completed the sender stops and returns that chunk's
- * leftovers and every later chunk as failed. Records must already be ≤ 1,000 KiB each.
+ * Sends lines to Firehose in order, packed into records (`packLines`). Entries that come back with
+ * an `ErrorCode` (`FailedPutCount > 0`) and retryable errors are retried with jittered backoff
+ * while the budget lasts; at the first chunk that cannot be completed the sender stops and returns
+ * the lines of that chunk's leftovers and of every later chunk as failed.
  */
-export async function deliver(ctx: DeliveryContext, records: readonly Buffer[]): Promise<DeliveryOutcome> {
+export async function deliver(ctx: DeliveryContext, lines: readonly LakeLine[]): Promise<DeliveryOutcome> {
+  const { records, first } = packLines(lines);
+  const sent = await deliverRecords(ctx, records);
+  if (sent.failed.size === 0) return sent;
+  const failed = new Set<number>();
+  for (const k of sent.failed) {
+    const end = k + 1 < first.length ? first[k + 1] : lines.length;
+    for (let i = first[k]; i < end; i++) failed.add(i);
+  }
+  return { failed, retries: sent.retries };
+}
+
+/** `deliver` for records as they are (each ≤ 1,000 KiB); failed indexes are records'. */
+export async function deliverRecords(
+  ctx: DeliveryContext,
+  records: readonly Buffer[],
+): Promise<DeliveryOutcome> {
   const failed = new Set<number>();
   let retries = 0;
   const chunks = chunkRecords(records);

@@ -41,6 +41,8 @@ export function itemSize(item: Item): number {
 
 /** Size of the current walk; one walk runs at a time (it is synchronous), so no object carries it. */
 let walked = 0;
+/** Whether the current walk sizes strings exactly, or at 3 bytes per UTF-16 unit (`marshallBounded`). */
+let exact = true;
 
 /**
  * `marshallItem` and `itemSize` in one walk over the item (the processor needs both per record).
@@ -52,6 +54,32 @@ let walked = 0;
  * const { item, bytes } = marshallSized({ pk: "a", n: 1 }); // bytes === 5
  */
 export function marshallSized(item: Item): { item: Record<string, AttributeValue>; bytes: number } {
+  exact = true;
+  return walk(item);
+}
+
+/**
+ * `marshallSized` for the processor's hot path, where the size only has to answer "over the
+ * limit?" exactly: strings are counted at 3 bytes per UTF-16 unit, an upper bound of their UTF-8
+ * size (a BMP character is at most 3 bytes, a surrogate pair 4 bytes for 2 units), without reading
+ * them; only when that bound passes `exactAbove` is the item sized exactly. `bytes` is therefore
+ * exact above `exactAbove` and an upper bound below it (the batch chunker's 16 MB rule stays safe).
+ * Reading every string to size it was about a twelfth of a record's processing.
+ *
+ * @example
+ * marshallBounded({ pk: "é" }, 400 * 1024).bytes; // 5 (an upper bound: exactly 4)
+ */
+export function marshallBounded(
+  item: Item,
+  exactAbove: number,
+): { item: Record<string, AttributeValue>; bytes: number } {
+  exact = false;
+  const bounded = walk(item);
+  if (bounded.bytes <= exactAbove) return bounded;
+  return marshallSized(item);
+}
+
+function walk(item: Item): { item: Record<string, AttributeValue>; bytes: number } {
   walked = 0;
   const keys = Object.keys(item);
   const shape = shapeOf(keys);
@@ -135,7 +163,7 @@ function mapOf(value: { [key: string]: JsonValue }, entryBytes: 0 | 1): Record<s
       delete m[k];
       continue;
     }
-    walked += stringBytes(k) + entryBytes;
+    walked += (exact ? stringBytes(k) : k.length * 3) + entryBytes;
     // An own "__proto__" (JSON.parse makes one) stays an attribute: assigning it would set the prototype.
     if (k === "__proto__")
       Object.defineProperty(m, k, { value: attributeOf(v), enumerable: true, writable: true });
@@ -161,7 +189,7 @@ function stringBytes(s: string): number {
 function attributeOf(value: JsonValue): AttributeValue {
   switch (typeof value) {
     case "string":
-      walked += stringBytes(value);
+      walked += exact ? stringBytes(value) : value.length * 3;
       return { S: value };
     case "number": {
       const text = String(value);

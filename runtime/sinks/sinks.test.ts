@@ -5,8 +5,17 @@ import { createTransformer, isRefused, partitionOf, versionOf } from "../process
 import { defineClickstream, defineOrders, type Item } from "../schemas";
 import { clickstreamEvent, orderEvent } from "../testing/events";
 import { chunkWrites } from "./dynamodb";
-import { chunkRecords } from "./firehose";
-import { itemSize, marshallItem, marshallSized, significantDigits, unmarshallItem } from "./marshall";
+import { deadLetter, type DeadLetterContext, type PoisonRecord } from "./deadletter";
+import { chunkRecords, deliver, packLines, type LakeLine } from "./firehose";
+import { FakeFirehose } from "../testing/fakes";
+import {
+  itemSize,
+  marshallBounded,
+  marshallItem,
+  marshallSized,
+  significantDigits,
+  unmarshallItem,
+} from "./marshall";
 import { isRetryable, nextDelay } from "./retry";
 
 describe("sink batching", () => {
@@ -28,6 +37,148 @@ describe("sink batching", () => {
     const large = Array.from({ length: 12 }, () => Buffer.alloc(1000 * 1024));
     expect(chunkRecords(large).map((c) => c.length)).toEqual([4, 4, 4]);
   });
+
+  const lakeLine = (text: string): LakeLine => ({ line: text, lineBytes: Buffer.byteLength(text) });
+
+  it("packs lake lines into Firehose records of at most 500 lines, newline-delimited, in order", () => {
+    const lines = Array.from({ length: 1201 }, (_, i) => lakeLine(JSON.stringify({ i })));
+    const { records, first } = packLines(lines);
+    expect(first).toEqual([0, 500, 1000]);
+    const split = records.map((r) => r.toString("utf8").split("\n"));
+    expect(split.map((s) => s.length)).toEqual([500, 500, 201]);
+    expect(split.flat()).toEqual(lines.map((l) => l.line));
+    for (const r of records) expect(r.length).toBeLessThanOrEqual(SINK_LIMITS.firehoseMaxRecordBytes);
+  });
+
+  it("packs by UTF-8 bytes up to 1,000 KiB per record, delimiters included", () => {
+    // 250,000 three-byte characters: 750,000 bytes but 250,002 UTF-16 units per line.
+    const wide = lakeLine(`"${"€".repeat(250_000)}"`);
+    const { records } = packLines([wide, wide, wide]);
+    expect(records.map((r) => r.length)).toEqual([750_002, 750_002, 750_002]);
+    // 341,333 + 341,333 + 341,332 bytes and 2 newlines fill a record exactly (1,024,000 bytes);
+    // one byte more and the third line starts the next record.
+    const a = lakeLine(`"${"a".repeat(341_331)}"`);
+    const b = lakeLine(`"${"b".repeat(341_330)}"`);
+    const tiny = lakeLine("{}");
+    const exact = packLines([a, a, b, tiny]);
+    expect(exact.records.map((r) => r.length)).toEqual([SINK_LIMITS.firehoseMaxRecordBytes, 2]);
+    expect(exact.first).toEqual([0, 3]);
+    const over = packLines([a, a, a, tiny]);
+    expect(over.records.map((r) => r.length)).toEqual([682_667, 341_336]);
+    expect(over.first).toEqual([0, 2]);
+  });
+
+  it("reports the lines of the records Firehose does not accept", async () => {
+    const lines = Array.from({ length: 1100 }, (_, i) => lakeLine(JSON.stringify({ i })));
+    // The record holding lines 500-999 is refused whatever the attempt.
+    const firehose = new FakeFirehose({
+      entryError: (_call, _i, data) =>
+        data.startsWith('{"i":500}') ? "ServiceUnavailableException" : undefined,
+    });
+    // The invocation's time runs out after a few retries (each call takes 100 ms of it).
+    const out = await deliver(
+      {
+        port: firehose,
+        deliveryStreamName: "lake",
+        budget: { remainingMs: () => 1_000 - 100 * firehose.calls.length },
+        retry: { baseDelayMs: 1, maxDelayMs: 1 },
+        timing: { random: () => 0, sleep: async () => undefined },
+        log: () => undefined,
+      },
+      lines,
+    );
+    expect([...out.failed]).toEqual(Array.from({ length: 500 }, (_, i) => 500 + i));
+    expect(out.retries).toBeGreaterThan(0);
+    expect(firehose.delivered.map((l) => JSON.parse(l).i)).toEqual([
+      ...Array.from({ length: 500 }, (_, i) => i),
+      ...Array.from({ length: 100 }, (_, i) => 1000 + i),
+    ]);
+  });
+});
+
+describe("dead letters", () => {
+  const stored: { Key?: string; Body?: unknown }[] = [];
+  const ctx = (awsRequestId?: string): DeadLetterContext => ({
+    port: {
+      putObject: async (input) => {
+        stored.push(input);
+        return {};
+      },
+    },
+    bucket: "dlq",
+    prefix: "dead-letters/",
+    dataProduct: "clickstream",
+    eventSourceARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/clicks "quoted"',
+    shardId: "shardId-000000000002",
+    ...(awsRequestId === undefined ? {} : { awsRequestId }),
+    concurrency: 4,
+    budget: { remainingMs: () => 1_000 },
+    retry: { baseDelayMs: 1, maxDelayMs: 1 },
+    timing: { random: () => 0, sleep: async () => undefined },
+    now: () => Date.UTC(2026, 10, 27, 12, 0, 0),
+    log: () => undefined,
+  });
+  const poison: PoisonRecord[] = [
+    {
+      sequenceNumber: "49590338271490256608559692538361571095921575989136588802",
+      partitionKey: 'pk\n"1"',
+      approximateArrivalTimestamp: 1764244800.123,
+      data: "eyJiYWQiOg==",
+      reason: "not-json",
+      detail: 'SyntaxError: Unexpected end of JSON input at "\u2028"',
+    },
+    {
+      sequenceNumber: "49590338271490256608559692538361571095921575989136588804",
+      partitionKey: "pk-3",
+      approximateArrivalTimestamp: 1764244802,
+      data: 'not "base64" \\ at all',
+      reason: "not-base64",
+      detail: "record data is not base64",
+    },
+    {
+      sequenceNumber: "49590338271490256608559692538361571095921575989136588803",
+      subSequenceNumber: 3,
+      partitionKey: "pk-2",
+      approximateArrivalTimestamp: 1764244801,
+      data: "e30=",
+      reason: "schema-violation",
+      detail: "eventType: Invalid option",
+    },
+  ];
+
+  it.each([undefined, "req-1"])(
+    "stores one JSON document per record, with every field and in the declared order (request id %s)",
+    async (awsRequestId) => {
+      stored.length = 0;
+      const out = await deadLetter(ctx(awsRequestId), poison);
+      expect(out.failed.size).toBe(0);
+      const c = ctx(awsRequestId);
+      const expected = poison.map((p) => ({
+        dataProduct: c.dataProduct,
+        eventSourceARN: c.eventSourceARN,
+        shardId: c.shardId,
+        sequenceNumber: p.sequenceNumber,
+        ...(p.subSequenceNumber === undefined ? {} : { subSequenceNumber: p.subSequenceNumber }),
+        partitionKey: p.partitionKey,
+        approximateArrivalTimestamp: p.approximateArrivalTimestamp,
+        reason: p.reason,
+        detail: p.detail,
+        attempt: 1,
+        deadLetteredAt: "2026-11-27T12:00:00.000Z",
+        ...(awsRequestId === undefined ? {} : { awsRequestId }),
+        data: p.data,
+      }));
+      // Byte for byte what JSON.stringify of the document object gives.
+      expect(stored.map((s) => s.Body)).toEqual(expected.map((d) => JSON.stringify(d)));
+      expect(stored.map((s) => s.Key)).toEqual([
+        `dead-letters/clickstream/shardId-000000000002/${poison[0].sequenceNumber}.json`,
+        `dead-letters/clickstream/shardId-000000000002/${poison[1].sequenceNumber}.json`,
+        `dead-letters/clickstream/shardId-000000000002/${poison[2].sequenceNumber}-3.json`,
+      ]);
+      // Data that is not base64 is escaped; it round-trips.
+      expect(JSON.parse(String(stored[1].Body)).data).toBe(poison[1].data);
+    },
+  );
 });
 
 describe("marshalling", () => {
@@ -117,6 +268,30 @@ describe("marshalling", () => {
     expect(marshallSized({ ...at, notes: at.notes.slice(1) + "é" }).bytes).toBe(limit + 1);
     expect(itemSize(at)).toBe(limit);
   });
+
+  it("bounds item sizes cheaply far from the limit and sizes exactly near it (the processor's path)", () => {
+    const limit = SINK_LIMITS.dynamodbMaxItemBytes;
+    const items: Item[] = [
+      { pk: "a", s: "plain", n: 12.5, m: { clé: "€uro", l: ["😀", 1, null] } },
+      defineOrders().toItem(defineOrders().schema.parse(orderEvent(3))),
+      defineClickstream().toItem(defineClickstream().schema.parse(clickstreamEvent(3))),
+    ];
+    for (const item of items) {
+      const bounded = marshallBounded(item, limit);
+      expect(bounded.item).toEqual(marshallSized(item).item);
+      expect(bounded.bytes).toBeGreaterThanOrEqual(marshallSized(item).bytes);
+      expect(bounded.bytes).toBeLessThanOrEqual(3 * JSON.stringify(item).length);
+    }
+    // 136,600 "é" are 273,200 bytes, bound at 409,800: past the 409,600-byte limit, so measured exactly.
+    const near = { pk: "a", notes: "é".repeat(136_600) };
+    expect(marshallBounded(near, limit).bytes).toBe(2 + 1 + 5 + 273_200);
+    // Far from it, the bound: names exactly, strings at 3 bytes per unit.
+    expect(marshallBounded({ pk: "é" }, limit).bytes).toBe(2 + 3);
+    // At the limit and one byte over: exactly as marshallSized says, whatever the bound.
+    const at = { pk: "a", notes: "x".repeat(limit - 8) };
+    expect(marshallBounded(at, limit).bytes).toBe(limit);
+    expect(marshallBounded({ ...at, notes: at.notes.slice(1) + "é" }, limit).bytes).toBe(limit + 1);
+  });
 });
 
 /** An independent item size from util-dynamodb's attribute values, straight from the published rules. */
@@ -146,9 +321,11 @@ describe("transform", () => {
     const raw = Buffer.from(JSON.stringify({ ...clickstreamEvent(5), extra: "kept" }) + "  ");
     const out = prepare(value, origin, raw);
     if (isRefused(out)) throw new Error(out.detail);
-    const line = out.line.toString();
-    expect(line.endsWith("}\n")).toBe(true);
-    expect(line.indexOf("\n")).toBe(line.length - 1);
+    const line = out.line;
+    expect(line.startsWith(raw.toString().trimEnd().slice(0, -1) + ',"_meta":{')).toBe(true);
+    expect(line.endsWith("}")).toBe(true);
+    expect(line.includes("\n")).toBe(false);
+    expect(out.lineBytes).toBe(Buffer.byteLength(line));
     expect(JSON.parse(line)).toMatchObject({
       extra: "kept",
       eventId: value.eventId,
@@ -164,8 +341,8 @@ describe("transform", () => {
   it("re-serializes pretty-printed records so every lake record stays on one line", () => {
     const out = prepare(value, origin, Buffer.from(JSON.stringify(clickstreamEvent(5), null, 2)));
     if (isRefused(out)) throw new Error(out.detail);
-    expect(out.line.toString().split("\n")).toHaveLength(2);
-    expect(JSON.parse(out.line.toString())._meta.shardId).toBe("shardId-000000000001");
+    expect(out.line.includes("\n")).toBe(false);
+    expect(JSON.parse(out.line)._meta.shardId).toBe("shardId-000000000001");
   });
 
   it("versions items so that string order is sequence order, and sets the TTL from event time", () => {

@@ -42,3 +42,52 @@ export function emfDocument(args: {
   for (const [name, m] of Object.entries(args.metrics)) doc[name] = m.value;
   return doc;
 }
+
+/**
+ * `JSON.stringify(emfDocument(...))` for a document written once per batch with the same
+ * namespace, dimensions and metrics: the parts that never change are serialized once, at
+ * creation; each call adds the timestamp, the properties and the values. Properties must not
+ * reuse a dimension's or a metric's name.
+ *
+ * @example
+ * const write = emfWriter({ namespace: "DataPlatform/Streaming", dimensions: { DataProduct: "orders" },
+ *   units: { Records: "Count" } });
+ * write(Date.now(), { Records: 100 }, { shardId: "shardId-000000000000" });
+ */
+export function emfWriter(args: {
+  namespace: string;
+  dimensions: Record<string, string>;
+  dimensionSets?: string[][];
+  units: Record<string, MetricUnit>;
+}): (timestamp: number, values: Record<string, number>, properties?: Record<string, unknown>) => string {
+  const names = Object.keys(args.units);
+  const metadata = JSON.stringify([
+    {
+      Namespace: args.namespace,
+      Dimensions: args.dimensionSets ?? [Object.keys(args.dimensions)],
+      Metrics: names.map((name) => ({ Name: name, Unit: args.units[name] })),
+    },
+  ]);
+  const dimensions = Object.entries(args.dimensions)
+    .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
+    .join("");
+  const reserved = new Set([...Object.keys(args.dimensions), ...names]);
+  const keys = names.map((name) => `,${JSON.stringify(name)}:`);
+  return (timestamp, values, properties) => {
+    let out = `{"_aws":{"Timestamp":${JSON.stringify(timestamp)},"CloudWatchMetrics":${metadata}}`;
+    if (properties) {
+      for (const k of Object.keys(properties)) {
+        if (reserved.has(k)) throw new TypeError(`EMF property ${k} is also a dimension or a metric`);
+        const v = JSON.stringify(properties[k]);
+        if (v !== undefined) out += `,${JSON.stringify(k)}:${v}`;
+      }
+    }
+    out += dimensions;
+    for (let i = 0; i < names.length; i++) {
+      const v = values[names[i]];
+      if (typeof v !== "number") throw new TypeError(`EMF metric ${names[i]} has no value`);
+      out += keys[i] + JSON.stringify(v);
+    }
+    return `${out}}`;
+  };
+}

@@ -12,10 +12,14 @@ export function awsError(name: string, status = 400): Error & { $metadata: { htt
 
 /**
  * Firehose has no emulator: this fake accepts PutRecordBatch, keeps every accepted record, and
- * lets a test refuse single entries (`FailedPutCount`) or fail whole calls.
+ * lets a test refuse single entries (`FailedPutCount`) or fail whole calls. Like the platform's
+ * delivery streams, it splits each record into its newline-delimited lines (`RecordDeAggregation`)
+ * and ends each line with a newline (`AppendDelimiterToRecord`).
  */
 export class FakeFirehose implements FirehosePort {
   /** Accepted records, as text, in acceptance order. */
+  readonly records: string[] = [];
+  /** Lines of the accepted records as they reach S3 (each ends with a newline), in order. */
   readonly delivered: string[] = [];
   readonly calls: { records: number; bytes: number }[] = [];
   constructor(
@@ -47,7 +51,8 @@ export class FakeFirehose implements FirehosePort {
         failed++;
         return { ErrorCode: code, ErrorMessage: "injected" };
       }
-      this.delivered.push(data);
+      this.records.push(data);
+      for (const line of data.split("\n")) this.delivered.push(`${line}\n`);
       return { RecordId: `rec-${call}-${i}` };
     });
     return { FailedPutCount: failed, Encrypted: false, RequestResponses: responses };
