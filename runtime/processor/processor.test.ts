@@ -250,6 +250,23 @@ describe("stream processor against kinesalite, dynalite and s3rver", () => {
     expect(h.firehose.delivered).toHaveLength(6);
   });
 
+  it("tells apart keys that differ only where the in-batch de-duplication does not hash", async () => {
+    // 300 sessions whose ids differ only in their first characters (same length, same last 12
+    // characters), all with the same sort key: every key hashes alike, so each lookup probes past
+    // the others and must compare them in full. Plus one producer retry of the first record.
+    const h = await harness({});
+    const base = clickstreamEvent(7);
+    const events = Array.from({ length: 300 }, (_, i) => ({
+      ...base,
+      sessionId: `${String(i).padStart(3, "0")}-same-tail-000000000000`,
+    }));
+    const res = await h.handler(eventOf([...events, events[0]]), h.time.context(60_000));
+    expect(res.batchItemFailures).toEqual([]);
+    const items = await scanTable(emu.dynamodb, h.table);
+    expect(items.map((i) => i.pk).sort()).toEqual(events.map((e) => `SESSION#${e.sessionId}`).sort());
+    expect(h.metrics[0]).toMatchObject({ Records: 301, Stored: 301 });
+  });
+
   it("keeps the latest order state with conditional writes, whatever the redelivery order", async () => {
     const h = await harness({ product: "orders" });
     const created = orderEvent(1, { status: "created" });
