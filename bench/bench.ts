@@ -7,16 +7,22 @@
  * and Firehose (500) request batches — and nothing goes over the network (sinks are in-memory
  * and always succeed).
  *
- *   npm run bench -- [--json] [--seconds <per sample, 0.2>] [--rounds <samples per variant, 15>] [--warmup <s>]
+ * Each variant runs in its own process (as each would in its own Lambda container): in one shared
+ * process, the variants' type feedback on the code they share (the transform, zod) and the
+ * exceptions some of them throw de-optimised the others, and a variant's rate depended on which
+ * variants had run before it. The parent only schedules samples, interleaving the variants.
+ *
+ *   npm run bench -- [--json] [--seconds <per sample, 0.2>] [--rounds <samples per variant, 15>] [--warmup <s>] [--ratios 0,0.01,0.1] [--pack-baselines]
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { KinesisEnvelope } from "@aws-lambda-powertools/parser/envelopes/kinesis";
 import { parse } from "@aws-lambda-powertools/parser";
-import { spawnSync } from "child_process";
+import { fork, spawnSync, type ChildProcess } from "child_process";
 import * as os from "os";
 import { createKinesisProcessor } from "../runtime/processor/processor";
 import { createTransformer, isRefused, type Prepared } from "../runtime/processor/transform";
 import { defineClickstream, type ClickstreamEvent } from "../runtime/schemas";
+import { packLines } from "../runtime/sinks/firehose";
 import type { DynamoDbPort, FirehosePort, ObjectStorePort } from "../runtime/sinks/ports";
 import { jsonLogger } from "../runtime/telemetry/log";
 import { clickstreamEvent, kinesisRecord, seededRandom } from "../runtime/testing/events";
@@ -33,7 +39,10 @@ const ROUNDS = flag("--rounds", 15);
 const WARMUP = flag("--warmup", 1.5);
 const BATCH = 100;
 const DISTINCT_BATCHES = 40;
-const RATIOS = [0, 0.01, 0.1] as const;
+const RATIOS: readonly number[] = (() => {
+  const i = args.indexOf("--ratios");
+  return i >= 0 ? args[i + 1].split(",").map(Number) : [0, 0.01, 0.1];
+})();
 
 // One core: re-run pinned to CPU 0 when taskset exists (V8's background threads stay on it too).
 if (
@@ -80,14 +89,23 @@ const product = defineClickstream();
 const schema = product.schema;
 const prepare = createTransformer(product);
 
-/** The sink batches every baseline builds from its prepared records. */
+/**
+ * The sink batches every baseline builds from its prepared records: DynamoDB put requests by 25,
+ * and one Firehose record per lake line (the line and its newline, encoded), by 500 — what a
+ * handler written against the SDK does. With `--pack-baselines` they pack lines into Firehose
+ * records the way the platform does (`packLines`), to show how much of the platform's lead that is.
+ */
+const PACK_BASELINES = args.includes("--pack-baselines");
 function buildSinkBatches(prepared: Prepared[]): { dynamo: unknown[][]; firehose: unknown[][] } {
   const dynamo: unknown[][] = [];
   for (let i = 0; i < prepared.length; i += 25)
     dynamo.push(prepared.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.item } })));
+  const records = PACK_BASELINES
+    ? packLines(prepared).records
+    : prepared.map((p) => Buffer.from(`${p.line}\n`));
   const firehose: unknown[][] = [];
-  for (let i = 0; i < prepared.length; i += 500)
-    firehose.push(prepared.slice(i, i + 500).map((p) => ({ Data: p.line })));
+  for (let i = 0; i < records.length; i += 500)
+    firehose.push(records.slice(i, i + 500).map((Data) => ({ Data })));
   return { dynamo, firehose };
 }
 
@@ -245,21 +263,75 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+type Request = { seconds: number };
+type Reply = { ready: true } | { rate: number };
+
+/** Child: one variant on one invalid ratio; warms up, then answers each sample request with a rate. */
+async function child(variantIndex: number, ratio: number): Promise<void> {
+  const variant = VARIANTS[variantIndex];
+  const batches = makeBatches(ratio);
+  const decoded = batches.map((b) =>
+    b.event.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString("utf8")),
+  );
+  await measure(variant, batches, decoded, WARMUP);
+  const send = (m: Reply) => process.send!(m);
+  process.on("message", (m: Request) => {
+    void measure(variant, batches, decoded, m.seconds).then((rate) => send({ rate }));
+  });
+  process.on("disconnect", () => process.exit(0));
+  send({ ready: true });
+}
+
+/** A variant's process, and a way to ask it for one sample. */
+interface Runner {
+  readonly name: string;
+  readonly sample: (seconds: number) => Promise<number>;
+  readonly stop: () => void;
+}
+
+function startRunner(variantIndex: number, ratio: number): Promise<Runner> {
+  const proc: ChildProcess = fork(__filename, args, {
+    execArgv: process.execArgv,
+    env: { ...process.env, BENCH_CHILD: `${variantIndex}:${ratio}` },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`variant ${VARIANTS[variantIndex].name} exited (${code})`)));
+    proc.once("message", () =>
+      resolve({
+        name: VARIANTS[variantIndex].name,
+        sample: (seconds) =>
+          new Promise((done) => {
+            proc.once("message", (m: Reply) => done("rate" in m ? m.rate : NaN));
+            proc.send({ seconds } satisfies Request);
+          }),
+        stop: () => {
+          proc.removeAllListeners("exit");
+          proc.disconnect();
+        },
+      }),
+    );
+  });
+}
+
 async function main(): Promise<void> {
   const results: Record<string, Record<string, number>> = {};
   let payloadBytes = 0;
   for (const ratio of RATIOS) {
     const batches = makeBatches(ratio);
     payloadBytes = batches.reduce((n, b) => n + b.payloadBytes, 0) / (batches.length * BATCH);
-    const decoded = batches.map((b) =>
-      b.event.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString("utf8")),
-    );
+    // Warm-ups run one after the other, so that each has the core to itself.
+    const runners: Runner[] = [];
+    for (let v = 0; v < VARIANTS.length; v++) runners.push(await startRunner(v, ratio));
     const samples: Record<string, number[]> = {};
-    // Warm-up: the JIT needs a while for the variants with more code (the platform, Powertools).
-    for (const v of VARIANTS) await measure(v, batches, decoded, ratio === RATIOS[0] ? WARMUP : WARMUP / 3);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const v of VARIANTS) (samples[v.name] ??= []).push(await measure(v, batches, decoded, SECONDS));
+      // Rotate who goes first, so no variant always follows the same one.
+      for (let k = 0; k < runners.length; k++) {
+        const r = runners[(round + k) % runners.length];
+        (samples[r.name] ??= []).push(await r.sample(SECONDS));
+      }
     }
+    runners.forEach((r) => r.stop());
     const key = `${Math.round(ratio * 100)}% invalid`;
     for (const v of VARIANTS) (results[v.name] ??= {})[key] = Math.round(median(samples[v.name]));
   }
@@ -279,7 +351,7 @@ async function main(): Promise<void> {
   const cols = RATIOS.map((r) => `${Math.round(r * 100)}% invalid`);
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   process.stdout.write(
-    `stream processing, records per CPU-second (median of ${ROUNDS} interleaved ${SECONDS}s samples, one core pinned: ${process.env.BENCH_PINNED === "1"})\n` +
+    `stream processing, records per CPU-second (median of ${ROUNDS} interleaved ${SECONDS}s samples, one process per variant, one core pinned: ${process.env.BENCH_PINNED === "1"})\n` +
       `${cpu} (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}), Node ${process.version}, ` +
       `${BATCH}-record batches, ~${Math.round(payloadBytes)}-byte JSON payloads\n\n`,
   );
@@ -304,7 +376,8 @@ async function main(): Promise<void> {
   if (sink === 42) process.stdout.write("\n");
 }
 
-main().catch((err) => {
+const childOf = process.env.BENCH_CHILD;
+(childOf ? child(Number(childOf.split(":")[0]), Number(childOf.split(":")[1])) : main()).catch((err) => {
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

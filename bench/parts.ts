@@ -9,7 +9,8 @@ import { decodeBinary, textOf } from "../runtime/processor/decode";
 import { createTransformer } from "../runtime/processor/transform";
 import { clickstreamSchema, defineClickstream } from "../runtime/schemas";
 import type { Item } from "../runtime/schemas/types";
-import { marshallSized } from "../runtime/sinks/marshall";
+import { packLines } from "../runtime/sinks/firehose";
+import { marshallBounded, marshallSized } from "../runtime/sinks/marshall";
 import { clickstreamEvent } from "../runtime/testing/events";
 
 const product = defineClickstream();
@@ -46,8 +47,35 @@ time("base64: atob + ASCII check (processor)", (i) => textOf(decodeBinary(data[i
 time("JSON.parse", (i) => JSON.parse(texts[i]));
 time("zod safeParse, schema as built", (i) => plainSchema.safeParse(parsed[i]));
 time("zod safeParse, z.compile'd (the products')", (i) => product.schema.safeParse(parsed[i]));
-time("marshall + size the serving item", (i) => marshallSized(items[i]));
+const validate = product.schema["~standard"].validate;
+time("zod ~standard.validate, z.compile'd (processor)", (i) => validate(parsed[i]));
+// Invalid records: the per-record cost of a schema violation with its issues.
+const invalid = parsed.map((v) => ({ ...(v as object), eventType: "teleport" }));
+time("invalid: safeParse + error.issues", (i) => {
+  const r = product.schema.safeParse(invalid[i]);
+  return !r.success && r.error.issues.length;
+});
+time("invalid: ~standard.validate issues (processor)", (i) => {
+  const r = validate(invalid[i]);
+  return !(r instanceof Promise) && r.issues?.length;
+});
+time("marshall + size the serving item exactly", (i) => marshallSized(items[i]));
+time("marshall + bound its size (processor)", (i) => marshallBounded(items[i], 400 * 1024));
 time("whole transform (item, size, lake line)", (i) =>
   prepare(values[i], { sequenceNumber: seq, shardId: "shardId-000000000000" }, texts[i]),
 );
+const prepared = values.map((v, i) => {
+  const out = prepare(v, { sequenceNumber: seq, shardId: "shardId-000000000000" }, texts[i]);
+  if ("reason" in out) throw new Error(out.detail);
+  return out;
+});
+const BATCH = 100;
+time("lake line: one Firehose record each (baselines)", (i) => Buffer.from(`${prepared[i].line}\n`));
+// Per line: one packLines call over a 100-line batch, divided by 100.
+let batchStart = 0;
+time("lake line: packed, 100 per record (processor)", (i) => {
+  if (i % BATCH !== 0) return 1;
+  batchStart = (batchStart + BATCH) % (N - BATCH);
+  return packLines(prepared.slice(batchStart, batchStart + BATCH)).records.length;
+});
 if (sink === 0) process.stdout.write("\n");
