@@ -141,6 +141,7 @@ export const fixtures: PolicyFixture[] = [
             {
               port: 443,
               protocol: "HTTPS",
+              sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
               certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x",
             },
             {
@@ -155,6 +156,10 @@ export const fixtures: PolicyFixture[] = [
     failing: {
       "https-only": (rs) =>
         (byName(rs, "http-redirect").inputs.defaultActions = [{ type: "forward", targetGroupArn: "tg" }]),
+      // ELBSecurityPolicy-2016-08 accepts TLS 1.0 (and is what ELB applies when none is set).
+      "tls-1-2": (rs) =>
+        ((byName(rs, "api-alb").inputs.listeners as { sslPolicy?: string }[])[0].sslPolicy =
+          "ELBSecurityPolicy-2016-08"),
     },
   },
 ];
