@@ -112,6 +112,19 @@ export interface PollerStats {
   windowsClosed: number;
 }
 
+function zeroStats(): PollerStats {
+  return {
+    invocations: 0,
+    functionErrors: 0,
+    partialFailures: 0,
+    bisections: 0,
+    retries: 0,
+    discarded: 0,
+    delivered: 0,
+    windowsClosed: 0,
+  };
+}
+
 /** The outcome of one invocation, as the poller judged it. */
 export type Outcome =
   | { kind: "success"; state?: unknown }
@@ -211,16 +224,7 @@ export function windowStart(ms: number, seconds: number): number {
  * until `stop()`; `step()` does one unit of work (tests drive it directly).
  */
 export class ShardPoller {
-  readonly stats: PollerStats = {
-    invocations: 0,
-    functionErrors: 0,
-    partialFailures: 0,
-    bisections: 0,
-    retries: 0,
-    discarded: 0,
-    delivered: 0,
-    windowsClosed: 0,
-  };
+  readonly stats: PollerStats = zeroStats();
   /** Records read from the shard and not yet handed to a batch. */
   private readonly pending: ShardRecord[] = [];
   /** Batches in progress, front first (bisected halves and redeliveries go to the front). */
@@ -540,16 +544,7 @@ export class ShardConsumer {
 
   /** Counters summed over the lanes. */
   get stats(): PollerStats {
-    const sum: PollerStats = {
-      invocations: 0,
-      functionErrors: 0,
-      partialFailures: 0,
-      bisections: 0,
-      retries: 0,
-      discarded: 0,
-      delivered: 0,
-      windowsClosed: 0,
-    };
+    const sum = zeroStats();
     for (const l of this.lanes)
       for (const k of Object.keys(sum) as (keyof PollerStats)[]) sum[k] += l.stats[k];
     return sum;

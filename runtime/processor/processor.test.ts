@@ -454,6 +454,27 @@ describe("stream processor against kinesalite, dynalite and s3rver", () => {
     ).toBe(true);
   });
 
+  it("reports the first record, and restores stack traces, when a product's schema turns out asynchronous", async () => {
+    const product = defineClickstream();
+    const asyncProduct = { ...product, schema: product.schema.refine(async () => true) };
+    const logs: Record<string, unknown>[] = [];
+    const handler = createKinesisProcessor({
+      product: asyncProduct as never,
+      delivery: { port: new FakeFirehose(), deliveryStreamName: "lake-raw" },
+      deadLetter: { port: { putObject: async () => ({}) }, bucket: BUCKET, prefix: "async/" },
+      logger: jsonLogger({ write: (l) => logs.push(JSON.parse(l)) }),
+      writeMetrics: () => undefined,
+    });
+    const limit = Error.stackTraceLimit;
+    const event = eventOf([clickstreamEvent(1), clickstreamEvent(2)]);
+    const res = await handler(event, virtualTime(1).context(60_000));
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].kinesis.sequenceNumber }] });
+    expect(logs.some((l) => l.level === "error" && String(l.error).includes("schema is asynchronous"))).toBe(
+      true,
+    );
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
   it("processes out-of-order deliveries in sequence-number order (compared as numbers)", async () => {
     const h = await harness({ lakeOnly: true });
     const records = [

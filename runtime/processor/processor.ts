@@ -8,7 +8,7 @@ import { putFeatureRecords } from "../sinks/featurestore";
 import { deliver } from "../sinks/firehose";
 import type { DynamoDbPort, FeatureStorePort, FirehosePort, ObjectStorePort } from "../sinks/ports";
 import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
-import { emfWriter } from "../telemetry/emf";
+import { emfWriter, type MetricUnit } from "../telemetry/emf";
 import type { Logger } from "../telemetry/log";
 import type { BatchResponse, InvocationContext, KinesisEventRecord, KinesisStreamEvent } from "../types";
 import { compareSequenceNumbers, decodeBinary, shardIdOf, textOf } from "./decode";
@@ -63,6 +63,22 @@ export interface BatchStats {
   iteratorLagMs: number;
 }
 
+/** The embedded metrics of a batch: name, unit and where the value comes from. */
+const BATCH_METRICS: readonly (readonly [string, MetricUnit, (s: BatchStats) => number])[] = [
+  ["Records", "Count", (s) => s.records],
+  ["UserRecords", "Count", (s) => s.userRecords],
+  ["PoisonRecords", "Count", (s) => s.poison],
+  ["DeadLettered", "Count", (s) => s.deadLettered],
+  ["Stored", "Count", (s) => s.stored],
+  ["Duplicates", "Count", (s) => s.duplicates],
+  ["Delivered", "Count", (s) => s.delivered],
+  // Only with a feature group.
+  ["FeatureRecords", "Count", (s) => s.featured],
+  ["Retried", "Count", (s) => s.retried],
+  ["FailedRecords", "Count", (s) => s.failed],
+  ["IteratorLag", "Milliseconds", (s) => s.iteratorLagMs],
+];
+
 /** A transformed user record (a plain record, or one record of a KPL aggregate) and its parent's position. */
 interface Ready {
   readonly parent: number;
@@ -114,6 +130,7 @@ export function createKinesisProcessor(
   const namespace = options.metricsNamespace ?? RUNTIME_DEFAULTS.metricsNamespace;
   const logger = options.logger;
   // One EMF line per batch; what does not change between batches is serialized once, here.
+  const metrics = BATCH_METRICS.filter(([name]) => name !== "FeatureRecords" || options.features);
   const emf = emfWriter({
     namespace,
     // Per data product (what alarms use) and, when known, per function as well.
@@ -124,19 +141,7 @@ export function createKinesisProcessor(
     dimensionSets: options.functionName
       ? [["DataProduct"], ["DataProduct", "FunctionName"]]
       : [["DataProduct"]],
-    units: {
-      Records: "Count",
-      UserRecords: "Count",
-      PoisonRecords: "Count",
-      DeadLettered: "Count",
-      Stored: "Count",
-      Duplicates: "Count",
-      Delivered: "Count",
-      ...(options.features ? { FeatureRecords: "Count" as const } : {}),
-      Retried: "Count",
-      FailedRecords: "Count",
-      IteratorLag: "Milliseconds",
-    },
+    units: Object.fromEntries(metrics.map(([name, unit]) => [name, unit])),
   });
 
   return async (event, context) => {
@@ -429,19 +434,7 @@ export function createKinesisProcessor(
     options.writeMetrics(
       emf(
         now(),
-        {
-          Records: stats.records,
-          UserRecords: stats.userRecords,
-          PoisonRecords: stats.poison,
-          DeadLettered: stats.deadLettered,
-          Stored: stats.stored,
-          Duplicates: stats.duplicates,
-          Delivered: stats.delivered,
-          FeatureRecords: stats.featured,
-          Retried: stats.retried,
-          FailedRecords: stats.failed,
-          IteratorLag: stats.iteratorLagMs,
-        },
+        Object.fromEntries(metrics.map(([name, , value]) => [name, value(stats)])),
         requestId === undefined ? { shardId } : { shardId, awsRequestId: requestId },
       ),
     );

@@ -94,7 +94,7 @@ export async function deliver(ctx: DeliveryContext, lines: readonly LakeLine[]):
 }
 
 /** `deliver` for records as they are (each ≤ 1,000 KiB); failed indexes are records'. */
-export async function deliverRecords(
+async function deliverRecords(
   ctx: DeliveryContext,
   records: readonly Buffer[],
 ): Promise<DeliveryOutcome> {
