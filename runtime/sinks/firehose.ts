@@ -94,10 +94,7 @@ export async function deliver(ctx: DeliveryContext, lines: readonly LakeLine[]):
 }
 
 /** `deliver` for records as they are (each ≤ 1,000 KiB); failed indexes are records'. */
-async function deliverRecords(
-  ctx: DeliveryContext,
-  records: readonly Buffer[],
-): Promise<DeliveryOutcome> {
+async function deliverRecords(ctx: DeliveryContext, records: readonly Buffer[]): Promise<DeliveryOutcome> {
   const failed = new Set<number>();
   let retries = 0;
   const chunks = chunkRecords(records);
