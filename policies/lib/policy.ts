@@ -23,6 +23,15 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError } from "./analyzer";
+import {
+  type AbsenceTracker,
+  documentGapOf,
+  NotInDocumentError,
+  SHOW_SAMES_HINT,
+  trackingList,
+} from "./document";
+import { type AppliedException, exceptionMessage, EXCEPTIONS_SCHEMA, findException } from "./exceptions";
+import { defaultEnforcementLevel } from "./levels";
 
 export const CONCERNS = [
   "encryption-at-rest",
@@ -63,6 +72,10 @@ export interface Diagnostic {
   readonly message: string;
   readonly urn?: string;
   readonly enforcementLevel?: EnforcementLevel;
+  /** The exception that excepted (or failed to except) this finding; the engine ignores this field. */
+  readonly exception?: AppliedException;
+  /** Set on "cannot verify" findings; the engine ignores this field. */
+  readonly cannotVerify?: true;
 }
 
 /** What a resource rule sees. */
@@ -99,8 +112,6 @@ interface CommonArgs<S> {
   readonly fsbp?: readonly string[];
   /** How to fix a violation, in one or two sentences. */
   readonly remediationSteps: string;
-  /** Level when the pack config does not set one. */
-  readonly enforcementLevel?: EnforcementLevel;
   readonly resourceTypes: readonly string[];
   readonly configSchema?: PolicyConfigSchema;
   readonly rules: readonly Rule<S>[];
@@ -111,17 +122,23 @@ function framework(args: { fsbp?: readonly string[]; description: string }) {
   return { ...FSBP_FRAMEWORK, reference: args.fsbp.join(", "), specification: args.description };
 }
 
+/** The policy's own config schema plus the `exceptions` list every policy accepts (exceptions.ts). */
+function schemaWithExceptions(schema: PolicyConfigSchema | undefined): PolicyConfigSchema {
+  return { ...(schema ?? {}), properties: { ...(schema?.properties ?? {}), ...EXCEPTIONS_SCHEMA } };
+}
+
 function common<S>(args: CommonArgs<S>, kind: "resource" | "stack", relatedTypes: readonly string[] = []) {
   const fw = framework(args);
   return {
     name: args.name,
     description: args.description,
     severity: args.severity,
-    enforcementLevel: args.enforcementLevel ?? "mandatory",
+    // Levels live in dev.json / prod.json only (levels.ts); the in-code level is prod's.
+    enforcementLevel: defaultEnforcementLevel(args.name),
     remediationSteps: args.remediationSteps,
     tags: [args.concern],
     ...(fw ? { framework: fw } : {}),
-    ...(args.configSchema ? { configSchema: args.configSchema } : {}),
+    configSchema: schemaWithExceptions(args.configSchema),
     meta: {
       kind,
       concern: args.concern,
@@ -150,23 +167,85 @@ export function configWithDefaults(
   return out;
 }
 
-/** Applies a rule, turning a read of an unknown value into an advisory "cannot verify" diagnostic. */
-function applyRule<S>(rule: Rule<S>, subject: S, urn: string, report: ReportViolation): void {
+/** What a rule is applied to, for the exception lookup and the report. */
+interface RuleContext {
+  readonly policy: string;
+  readonly urn: string;
+  /** The subject's properties (its tags may carry an exception). */
+  readonly props: unknown;
+  readonly config: Record<string, unknown>;
+}
+
+type Report = (d: Diagnostic) => void;
+
+/**
+ * Applies a rule. A read of an unknown value, or of something the preview document does not hold,
+ * becomes an advisory "cannot verify" diagnostic; a violation covered by an exception is reported
+ * at advisory level with the exception's reason, and at mandatory level once the exception expired.
+ */
+function applyRule<S>(
+  rule: Rule<S>,
+  subject: S,
+  ctx: RuleContext,
+  report: ReportViolation,
+  tracker?: AbsenceTracker,
+): void {
+  // The analyzer accepts the object form (it is how it reports unknowns itself); the typings only name the string form.
+  const reportObject = report as unknown as Report;
   let message: string | undefined;
   try {
     message = rule.check(subject);
   } catch (e) {
-    if (!(e instanceof UnknownValueError)) throw e;
-    const diagnostic: Diagnostic = {
-      message: `[${rule.id}] cannot verify during preview: ${e.message}; the rule runs again on update`,
-      urn,
+    if (e instanceof UnknownValueError) {
+      reportObject({
+        message: `[${rule.id}] cannot verify during preview: ${e.message}; the rule runs again on update`,
+        urn: ctx.urn,
+        enforcementLevel: "advisory",
+        cannotVerify: true,
+      });
+      return;
+    }
+    if (e instanceof NotInDocumentError) {
+      reportObject({
+        message: `[${rule.id}] cannot verify: ${e.message} (${e.hint})`,
+        urn: ctx.urn,
+        enforcementLevel: "advisory",
+        cannotVerify: true,
+      });
+      return;
+    }
+    throw e;
+  }
+  if (!message) return;
+  const gap = tracker?.reliedOnAbsence ? tracker.gap : undefined;
+  if (gap) {
+    reportObject({
+      message: `[${rule.id}] cannot verify: the preview document lacks ${gap}, and this finding rests on a resource not found in it (${SHOW_SAMES_HINT}): ${message}`,
+      urn: ctx.urn,
       enforcementLevel: "advisory",
-    };
-    // The analyzer accepts the object form (it is how it reports unknowns itself); the typings only name the string form.
-    (report as unknown as (d: Diagnostic) => void)(diagnostic);
+      cannotVerify: true,
+    });
     return;
   }
-  if (message) report(`[${rule.id}] ${message}`, urn);
+  const exception = findException({
+    policy: ctx.policy,
+    rule: rule.id,
+    urn: ctx.urn,
+    props: ctx.props,
+    config: ctx.config,
+  });
+  if (exception && "invalid" in exception) {
+    report(`[${rule.id}] ${message} (${exception.invalid})`, ctx.urn);
+  } else if (exception) {
+    reportObject({
+      message: exceptionMessage(rule.id, exception, message),
+      urn: ctx.urn,
+      enforcementLevel: exception.expired ? "mandatory" : "advisory",
+      exception,
+    });
+  } else {
+    report(`[${rule.id}] ${message}`, ctx.urn);
+  }
 }
 
 export interface ResourcePolicyArgs extends CommonArgs<ResourceSubject> {
@@ -176,17 +255,24 @@ export interface ResourcePolicyArgs extends CommonArgs<ResourceSubject> {
 /** A policy over single resources: one `validateResource` entry per rule. */
 export function resourcePolicy(args: ResourcePolicyArgs): PlatformResourcePolicy {
   const types = new Set(args.resourceTypes);
+  const schema = schemaWithExceptions(args.configSchema);
   const subjectOf = (a: ResourceValidationArgs): ResourceSubject => ({
     type: a.type,
     urn: a.urn,
     name: a.name,
     props: a.props,
     provider: a.provider,
-    config: configWithDefaults(args.configSchema, a.getConfig<Record<string, unknown>>()),
+    config: configWithDefaults(schema, a.getConfig<Record<string, unknown>>()),
   });
   const validations: ResourceValidation[] = args.rules.map((rule) => (a, report) => {
     if (!types.has(a.type)) return;
-    applyRule(rule, subjectOf(a), a.urn, report);
+    const subject = subjectOf(a);
+    applyRule(
+      rule,
+      subject,
+      { policy: args.name, urn: a.urn, props: a.props, config: subject.config },
+      report,
+    );
   });
   const remediate = args.remediate;
   return {
@@ -210,20 +296,33 @@ export interface StackPolicyArgs extends CommonArgs<StackSubject> {
 /** A policy over the whole stack, evaluated once per subject resource of `resourceTypes`. */
 export function stackPolicy(args: StackPolicyArgs): PlatformStackPolicy {
   const types = new Set(args.resourceTypes);
+  const schema = schemaWithExceptions(args.configSchema);
   return {
     ...common(args, "stack", args.relatedTypes),
     validateStack: (a, report) => {
-      const config = configWithDefaults(args.configSchema, a.getConfig<Record<string, unknown>>());
+      const config = configWithDefaults(schema, a.getConfig<Record<string, unknown>>());
+      // Set only by the offline runner, on an incomplete preview document (document.ts).
+      const gap = documentGapOf(a.resources);
       for (const resource of a.resources) {
         if (!types.has(resource.type)) continue;
-        const subject: StackSubject = { resource, resources: a.resources, config };
-        try {
-          if (args.appliesTo && !args.appliesTo(subject)) continue;
-        } catch (e) {
-          // Whether it applies is unknown during preview: check it, so an unknown never hides a violation.
-          if (!(e instanceof UnknownValueError)) throw e;
+        for (const rule of args.rules) {
+          const tracker = gap ? { reliedOnAbsence: false, gap: gap.missing } : undefined;
+          const resources = tracker ? trackingList(a.resources, tracker) : a.resources;
+          const subject: StackSubject = { resource, resources, config };
+          try {
+            if (args.appliesTo && !args.appliesTo(subject)) continue;
+          } catch (e) {
+            // Whether it applies is unknown: check it, so an unknown never hides a violation.
+            if (!(e instanceof UnknownValueError) && !(e instanceof NotInDocumentError)) throw e;
+          }
+          applyRule(
+            rule,
+            subject,
+            { policy: args.name, urn: resource.urn, props: resource.props, config },
+            report,
+            tracker,
+          );
         }
-        for (const rule of args.rules) applyRule(rule, subject, resource.urn, report);
       }
     },
   };

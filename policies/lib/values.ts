@@ -5,6 +5,7 @@
  * raw value instead, so a presence check passes on an unknown.
  */
 import type { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
+import { NotInDocumentError, SECRET_PLACEHOLDER, secretValueError } from "./document";
 
 /** The sentinels Pulumi uses for values unknown during preview (a preview document shows the string one). */
 export const UNKNOWN_VALUES: ReadonlySet<string> = new Set([
@@ -48,9 +49,14 @@ export function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? [...v] : [v];
 }
 
-/** Parses a JSON document property (IAM policies, EMR configurations); objects pass through. */
+/**
+ * Parses a JSON document property (IAM policies, EMR configurations); objects pass through. A
+ * secret a preview document hides (`"[secret]"`) throws `NotInDocumentError`: an unreadable
+ * policy never reads as an empty one.
+ */
 export function parseJson(text: unknown): unknown {
   if (typeof text !== "string") return text;
+  if (text === SECRET_PLACEHOLDER) throw secretValueError([]);
   try {
     return JSON.parse(text);
   } catch {
@@ -102,6 +108,8 @@ export function isWildcardPrincipal(principal: unknown): boolean {
 export interface KnownTags {
   readonly tags: Record<string, unknown>;
   readonly partlyUnknown: boolean;
+  /** Set when the provider (and its default tags) is not in the preview document. */
+  readonly notInDocument?: NotInDocumentError;
 }
 
 function tagMap(v: unknown): KnownTags {
@@ -128,7 +136,14 @@ export function providerDefaultTags(provider: { props: Record<string, unknown> }
 /** Resource tags merged over the provider's default tags, as `tagsAll` will be after apply. */
 export function effectiveTags(props: Record<string, unknown>, provider?: PolicyProviderResource): KnownTags {
   const own = tagMap(raw(props).tags);
-  const defaults = providerDefaultTags(provider);
+  let defaults: KnownTags;
+  try {
+    defaults = providerDefaultTags(provider);
+  } catch (e) {
+    // An incremental preview without `--show-sames` omits the unchanged provider.
+    if (!(e instanceof NotInDocumentError)) throw e;
+    return { tags: own.tags, partlyUnknown: true, notInDocument: e };
+  }
   return {
     tags: { ...defaults.tags, ...own.tags },
     partlyUnknown: own.partlyUnknown || defaults.partlyUnknown,

@@ -15,9 +15,17 @@ import type {
   Severity,
 } from "@pulumi/policy";
 import { unknownCheckingProxy, UnknownValueError } from "../lib/analyzer";
-import { plainValue } from "../../harness/plan";
+import {
+  markDocumentGap,
+  NotInDocumentError,
+  SECRET_PLACEHOLDER,
+  secretValueError,
+  SHOW_SAMES_HINT,
+} from "../lib/document";
+import type { AppliedException } from "../lib/exceptions";
 import type { Diagnostic, PlatformPolicy, PlatformResourcePolicy, PlatformStackPolicy } from "../lib/policy";
 import { enforcementLevelOf, type PackConfig, policyConfigOf } from "./config";
+import { completenessOf, type DocumentLike, documentValue, resourcesOfPreview } from "./document";
 
 /** One finding, as `npm run check -- --json` prints it (plus internal fields). */
 export interface Violation {
@@ -28,7 +36,14 @@ export interface Violation {
   readonly severity?: Severity;
   /** The rule id parsed from the `[rule]` message prefix, when there is one. */
   readonly rule?: string;
+  /** The exception that excepted this finding (advisory), or that expired (mandatory). */
+  readonly exception?: AppliedException;
+  /** The verdict depends on what the document does not hold (or on a value unknown until apply). */
+  readonly cannotVerify?: boolean;
 }
+
+/** Name of the runner's own finding about an incomplete document (not a policy of the pack). */
+export const DOCUMENT_FINDING = "preview-document";
 
 /** The state of one resource as a preview document records it. */
 export interface PlanResource {
@@ -45,42 +60,61 @@ export interface PlanResource {
   readonly op?: string;
 }
 
-/** Step kinds after which the resource does not exist (or that repeat another step's state). */
-const GONE = new Set([
-  "delete",
-  "delete-replaced",
-  "discard",
-  "discard-replaced",
-  "read-discard",
-  "remove-pending-replace",
-]);
-
 /**
- * Resources of a preview document that exist after it: deletes excluded, and one state per URN
- * (a replacement shows up as `create-replacement` and `replace` steps of the same resource).
+ * Resources of a preview document that exist after it: deletes excluded, one state per URN (a
+ * replacement shows up as `create-replacement` and `replace` steps of the same resource).
  */
-export function resourcesOfDocument(doc: {
-  steps: { op: string; newState?: Omit<PlanResource, "op"> }[];
-}): PlanResource[] {
-  const byUrn = new Map<string, PlanResource>();
-  for (const s of doc.steps) {
-    if (!s.newState || GONE.has(s.op)) continue;
-    byUrn.set(s.newState.urn, { ...s.newState, op: s.op });
-  }
-  return [...byUrn.values()];
+export function resourcesOfDocument(doc: DocumentLike): PlanResource[] {
+  return resourcesOfPreview(doc);
 }
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 /**
- * The properties the analyzer hands a policy: outputs overlaid with inputs (a preview's new state
- * of a created resource has only inputs), in plain JSON — secrets unwrapped and resource
- * references as URNs, as the analyzer deserializes them.
+ * The properties the analyzer hands a policy, in plain JSON as it deserializes them: `Analyze`
+ * (resource policies) gets the resource's inputs; `AnalyzeStack` gets "the final outputs of each
+ * resource" (the engine's `stepGenerator.AnalyzeResources`), which a document holds for resources
+ * it has outputs of (components, unchanged resources); otherwise their inputs.
  */
-function propsOf(r: PlanResource): Record<string, unknown> {
-  const merged = plainValue({ ...(r.outputs ?? {}), ...r.inputs }) as Record<string, unknown>;
-  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
-  return cloneJson(merged);
+function propsOf(r: PlanResource, kind: "resource" | "stack"): Record<string, unknown> {
+  const source = kind === "stack" && r.outputs && Object.keys(r.outputs).length ? r.outputs : r.inputs;
+  const plain = documentValue(source) as Record<string, unknown>;
+  for (const k of Object.keys(plain)) if (plain[k] === undefined) delete plain[k];
+  return cloneJson(plain);
+}
+
+/**
+ * The analyzer's unknown-checking proxy with one more rule for documents: reading a secret the
+ * document prints as `"[secret]"` throws `NotInDocumentError` (the engine would hand the policy the
+ * plaintext). `raw()` still reaches the plain object, so presence checks see the secret as set.
+ */
+function documentProxy<T extends object>(props: T): T {
+  const wrap = (target: object, path: (string | number | symbol)[]): object =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        const value = Reflect.get(t, key, receiver);
+        if (key === "__getSpecialProxyTarget" || typeof key === "symbol") return value;
+        const at = [...path, Array.isArray(t) && /^\d+$/.test(key) ? Number(key) : key];
+        if (value === SECRET_PLACEHOLDER) throw secretValueError(at);
+        return value !== null && typeof value === "object" ? wrap(value as object, at) : value;
+      },
+    });
+  return wrap(unknownCheckingProxy(props), []) as T;
+}
+
+/** A provider the document references but does not hold: every read says so. */
+function providerNotInDocument(urn: string): Record<string, unknown> {
+  const error = () =>
+    new NotInDocumentError(`the provider ${urn.slice(0, urn.lastIndexOf("::"))} (and its default tags)`);
+  return new Proxy(
+    {},
+    {
+      get(_t, key) {
+        if (typeof key === "symbol" || key === "then" || key === "toJSON") return undefined;
+        throw error();
+      },
+    },
+  );
 }
 
 /**
@@ -118,6 +152,11 @@ export interface AnalyzeOptions {
   readonly policies: readonly PlatformPolicy[];
   readonly config: PackConfig;
   readonly stackTags?: ReadonlyMap<string, string>;
+  /**
+   * What the document lacks that the engine would pass (e.g. "12 unchanged resources"): stack
+   * findings that rest on a resource not found become "cannot verify".
+   */
+  readonly missing?: string;
 }
 
 export interface AnalyzeResult {
@@ -139,9 +178,20 @@ export async function analyzeResources(
   const providerOf = (r: PlanResource): PolicyProviderResource | undefined => {
     if (!r.provider) return undefined;
     // A provider reference is `<urn>::<id>`; accept a bare URN too.
-    const p = byUrn.get(r.provider) ?? byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::")));
-    if (!p) return undefined;
-    return { type: p.type, urn: p.urn, name: nameOf(p.urn), props: unknownCheckingProxy(propsOf(p)) };
+    const providerUrn = byUrn.has(r.provider)
+      ? r.provider
+      : r.provider.slice(0, r.provider.lastIndexOf("::"));
+    const p = byUrn.get(providerUrn);
+    if (!p) {
+      // Unchanged providers are printed only with `--show-sames`; the engine would pass its inputs.
+      const type = providerUrn.slice(
+        providerUrn.lastIndexOf("::", providerUrn.lastIndexOf("::") - 1) + 2,
+        providerUrn.lastIndexOf("::"),
+      );
+      return { type, urn: providerUrn, name: nameOf(providerUrn), props: providerNotInDocument(r.provider) };
+    }
+    // The engine sends a provider's inputs, to Analyze and AnalyzeStack alike.
+    return { type: p.type, urn: p.urn, name: nameOf(p.urn), props: documentProxy(propsOf(p, "resource")) };
   };
 
   const reporter = (policy: PlatformPolicy, level: EnforcementLevel, defaultUrn: string) => {
@@ -154,6 +204,8 @@ export async function analyzeResources(
         message: d.message || policy.description,
         ...(policy.severity ? { severity: policy.severity } : {}),
         ...(RULE.test(d.message) ? { rule: RULE.exec(d.message)![1] } : {}),
+        ...(d.exception ? { exception: d.exception } : {}),
+        ...(d.cannotVerify ? { cannotVerify: true } : {}),
       });
     };
   };
@@ -162,8 +214,13 @@ export async function analyzeResources(
     policyName: policy.name,
     enforcementLevel: "advisory",
     urn,
-    message: `can't run policy '${policy.name}' during preview: ${e.message}`,
+    message:
+      e instanceof NotInDocumentError
+        ? `can't run policy '${policy.name}': ${e.message} (${e.hint})`
+        : `can't run policy '${policy.name}' during preview: ${e.message}`,
+    cannotVerify: true,
   });
+  const isGap = (e: unknown): e is Error => e instanceof UnknownValueError || e instanceof NotInDocumentError;
 
   const resourcePolicies = opts.policies.filter((p): p is PlatformResourcePolicy => "validateResource" in p);
   const stackPolicies = opts.policies.filter((p): p is PlatformStackPolicy => "validateStack" in p);
@@ -171,9 +228,9 @@ export async function analyzeResources(
 
   for (const r of resources) {
     if (r.op === "read") continue;
-    let props = propsOf(r);
+    let props = propsOf(r, "resource");
     const argsFor = (policy: PlatformPolicy, current: Record<string, unknown>): ResourceValidationArgs => {
-      const proxied = unknownCheckingProxy(current);
+      const proxied = documentProxy(current);
       const provider = providerOf(r);
       return {
         type: r.type,
@@ -205,7 +262,7 @@ export async function analyzeResources(
           });
         }
       } catch (e) {
-        if (e instanceof UnknownValueError) violations.push(unknownDiagnostic(policy, r.urn, e));
+        if (isGap(e)) violations.push(unknownDiagnostic(policy, r.urn, e));
         else if (!(e instanceof NotApplicable)) throw e;
       }
     }
@@ -223,7 +280,7 @@ export async function analyzeResources(
         try {
           await validate(argsFor(policy, props), reporter(policy, level, r.urn));
         } catch (e) {
-          if (e instanceof UnknownValueError) violations.push(unknownDiagnostic(policy, r.urn, e));
+          if (isGap(e)) violations.push(unknownDiagnostic(policy, r.urn, e));
           else if (!(e instanceof NotApplicable)) throw e;
         }
       }
@@ -233,7 +290,12 @@ export async function analyzeResources(
   if (stackPolicies.length) {
     const policyResources = new Map<string, PolicyResource>();
     for (const r of resources) {
-      const props = unknownCheckingProxy(finalProps.get(r.urn) ?? propsOf(r));
+      // A remediation changes inputs; the engine then analyzes the stack with the remediated state.
+      const props = documentProxy(
+        finalProps.has(r.urn) && remediated.some((x) => x.urn === r.urn)
+          ? finalProps.get(r.urn)!
+          : propsOf(r, "stack"),
+      );
       const provider = providerOf(r);
       policyResources.set(r.urn, {
         type: r.type,
@@ -257,6 +319,7 @@ export async function analyzeResources(
       }
     }
     const all = [...policyResources.values()];
+    if (opts.missing) markDocumentGap(all, { missing: opts.missing });
     const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
     for (const policy of stackPolicies) {
       let level = enforcementLevelOf(policy, opts.config);
@@ -273,7 +336,7 @@ export async function analyzeResources(
           reporter(policy, level, stackUrn),
         );
       } catch (e) {
-        if (e instanceof UnknownValueError) violations.push(unknownDiagnostic(policy, stackUrn, e));
+        if (isGap(e)) violations.push(unknownDiagnostic(policy, stackUrn, e));
         else if (!(e instanceof NotApplicable)) throw e;
       }
     }
@@ -281,10 +344,25 @@ export async function analyzeResources(
   return { violations, remediated };
 }
 
-/** Evaluates the policies over one preview document. */
-export function analyzeDocument(
-  doc: { steps: { op: string; newState?: Omit<PlanResource, "op"> }[] },
-  opts: AnalyzeOptions,
-): Promise<AnalyzeResult> {
-  return analyzeResources(resourcesOfDocument(doc), opts);
+/**
+ * Evaluates the policies over one preview document. A document without its unchanged resources
+ * (no `--show-sames`) also gets one advisory finding naming what the policies did not see.
+ */
+export async function analyzeDocument(doc: DocumentLike, opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  const resources = resourcesOfDocument(doc);
+  const { unprintedSames } = completenessOf(doc);
+  const missing = unprintedSames
+    ? `${unprintedSames} unchanged resource${unprintedSames === 1 ? "" : "s"}`
+    : undefined;
+  const result = await analyzeResources(resources, { ...opts, ...(missing ? { missing } : {}) });
+  if (missing) {
+    result.violations.unshift({
+      policyName: DOCUMENT_FINDING,
+      enforcementLevel: "advisory",
+      urn: resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "",
+      message: `cannot verify ${missing}: the document counts them in changeSummary.same but does not print them, so no policy saw them (${SHOW_SAMES_HINT})`,
+      cannotVerify: true,
+    });
+  }
+  return result;
 }

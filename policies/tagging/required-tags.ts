@@ -19,8 +19,8 @@ export function missingTagKeys(
   subject: Pick<ResourceSubject, "props" | "provider">,
   required: readonly string[],
 ) {
-  const { tags, partlyUnknown } = effectiveTags(subject.props, subject.provider);
-  return { missing: required.filter((k) => !(k in tags)), partlyUnknown, tags };
+  const { tags, partlyUnknown, notInDocument } = effectiveTags(subject.props, subject.provider);
+  return { missing: required.filter((k) => !(k in tags)), partlyUnknown, tags, notInDocument };
 }
 
 export const requiredTags = resourcePolicy({
@@ -43,9 +43,10 @@ export const requiredTags = resourcePolicy({
       id: "required-keys",
       check: (s) => {
         const { requiredKeys } = s.config as TagConfig;
-        const { missing, partlyUnknown } = missingTagKeys(s, requiredKeys);
+        const { missing, partlyUnknown, notInDocument } = missingTagKeys(s, requiredKeys);
         if (!missing.length) return undefined;
         // The missing keys may be in the part not known yet: report "cannot verify", never a pass or a failure.
+        if (notInDocument) throw notInDocument;
         if (partlyUnknown) throw new UnknownValueError([...UNKNOWN_VALUES][2], ["tags"]);
         return `Add the tag keys ${missing.join(", ")} (provider defaultTags or the resource's tags).`;
       },
