@@ -1,16 +1,19 @@
 /**
  * `npm run check -- [--env dev|prod] [--json] <preview.json>...`: evaluates the policy pack offline
- * over documents in the `pulumi preview --json` format (a real preview or `npm run plan` output),
- * with the environment's pack config (`policies/<env>.json`, default prod). Prints every violation
- * (or, with `--json`, an array of `{policyName, enforcementLevel, urn, message}`); exits 1 when any
- * mandatory violation exists, 2 when a document is malformed, 0 otherwise.
+ * over documents in the `pulumi preview --json` format (a real preview — with or without
+ * `--show-sames` — or `npm run plan` output), with the environment's pack config
+ * (`policies/<env>.json`, default prod). Prints every finding (or, with `--json`, an array of
+ * `{policyName, enforcementLevel, urn, message}` plus `exception` / `cannotVerify` when set);
+ * what the document does not hold is an advisory "cannot verify", and excepted findings are listed
+ * with their reason. Exits 1 when any mandatory finding exists, 2 when a document is malformed,
+ * 0 otherwise.
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { PlanDocumentSchema } from "../harness/plan";
 import { POLICIES } from "../policies/all";
 import { analyzeDocument, type Violation } from "../policies/runner/analyze";
 import { packConfigFor, POLICY_ENVIRONMENTS, type PolicyEnvironment } from "../policies/runner/config";
+import { parsePreviewDocument } from "../policies/runner/document";
 
 export const CHECK_USAGE = `usage: npm run check -- [--env <${POLICY_ENVIRONMENTS.join("|")}>] [--json] <preview.json>...`;
 
@@ -46,15 +49,9 @@ export function readPreviewDocument(file: string) {
   } catch (e) {
     throw new MalformedDocumentError(file, `not JSON (${(e as Error).message})`);
   }
-  const parsed = PlanDocumentSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-      .join("; ");
-    throw new MalformedDocumentError(file, `not a \`pulumi preview --json\` document (${issues})`);
-  }
-  return parsed.data;
+  const parsed = parsePreviewDocument(json);
+  if ("error" in parsed) throw new MalformedDocumentError(file, parsed.error);
+  return parsed.document;
 }
 
 /** Evaluates the pack over each file with the environment's config. */
@@ -83,9 +80,24 @@ export function formatViolations(violations: DocumentViolation[], files: string[
   for (const v of sorted) {
     lines.push(`${v.enforcementLevel.padEnd(9)}  ${v.policyName}  ${v.urn}`, `           ${v.message}`);
   }
+  const excepted = violations.filter((v) => v.exception);
+  if (excepted.length) {
+    lines.push(`Exceptions (${excepted.length}):`);
+    for (const v of excepted) {
+      const e = v.exception!;
+      const state = e.expired ? `EXPIRED ${e.expires}` : e.expires ? `until ${e.expires}` : "no expiry";
+      lines.push(
+        `  ${v.policyName}${v.rule ? `/${v.rule}` : ""}  ${v.urn}  ${state}  ${e.source}: ${e.reason}`,
+      );
+    }
+  }
   const count = (l: string) => violations.filter((v) => v.enforcementLevel === l).length;
+  const unverified = violations.filter((v) => v.cannotVerify).length;
   lines.push(
-    `${count("mandatory")} mandatory, ${count("advisory")} advisory violation(s), ${count("remediate")} remediation(s) in ${files.length} document(s)`,
+    `${count("mandatory")} mandatory, ${count("advisory")} advisory violation(s), ${count("remediate")} remediation(s) in ${files.length} document(s)` +
+      (unverified || excepted.length
+        ? ` (advisory includes ${unverified} cannot-verify and ${excepted.filter((v) => !v.exception!.expired).length} excepted)`
+        : ""),
   );
   return lines.join("\n");
 }
@@ -94,11 +106,13 @@ export function formatViolations(violations: DocumentViolation[], files: string[
 export function violationsJson(violations: Violation[]) {
   return violations
     .filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "advisory")
-    .map(({ policyName, enforcementLevel, urn, message }) => ({
+    .map(({ policyName, enforcementLevel, urn, message, exception, cannotVerify }) => ({
       policyName,
       enforcementLevel,
       urn,
       message,
+      ...(exception ? { exception } : {}),
+      ...(cannotVerify ? { cannotVerify } : {}),
     }));
 }
 
