@@ -71,13 +71,23 @@ export function resourcesOfDocument(doc: DocumentLike): PlanResource[] {
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 /**
+ * Whether `AnalyzeStack` would see the document's outputs of a resource. The engine sends "the
+ * final outputs of each resource" (`stepGenerator.AnalyzeResources`): for an unchanged resource its
+ * state's outputs and for a component what it registered, both of which the document holds; for
+ * a created or updated resource the provider's preview of the new inputs, which the document does
+ * not hold (its `outputs`, if any, are the old ones), so its inputs stand in.
+ */
+export function stackSeesOutputs(r: PlanResource): boolean {
+  return !!r.outputs && Object.keys(r.outputs).length > 0 && (r.op === "same" || !r.custom);
+}
+
+/**
  * The properties the analyzer hands a policy, in plain JSON as it deserializes them: `Analyze`
- * (resource policies) gets the resource's inputs; `AnalyzeStack` gets "the final outputs of each
- * resource" (the engine's `stepGenerator.AnalyzeResources`), which a document holds for resources
- * it has outputs of (components, unchanged resources); otherwise their inputs.
+ * (resource policies) gets the resource's inputs; `AnalyzeStack` the outputs where the engine
+ * sends outputs the document holds (`stackSeesOutputs`).
  */
 function propsOf(r: PlanResource, kind: "resource" | "stack"): Record<string, unknown> {
-  const source = kind === "stack" && r.outputs && Object.keys(r.outputs).length ? r.outputs : r.inputs;
+  const source = kind === "stack" && stackSeesOutputs(r) ? r.outputs! : r.inputs;
   const plain = documentValue(source) as Record<string, unknown>;
   for (const k of Object.keys(plain)) if (plain[k] === undefined) delete plain[k];
   return cloneJson(plain);
