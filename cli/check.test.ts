@@ -165,6 +165,48 @@ describe("npm run check", () => {
   });
 });
 
+describe("npm run check on real `pulumi preview --json` output", () => {
+  const FIXTURES = path.join(ROOT, "policies", "runner", "fixtures");
+
+  it("reads an incremental preview without --show-sames: no false mandatory, and says what it could not see", async () => {
+    const result = await cli(["--env", "prod", path.join(FIXTURES, "incremental.json")]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "advisory   preview-document  urn:pulumi:prod::orders::pulumi:pulumi:Stack::orders-prod",
+    );
+    expect(result.stdout).toMatch(
+      /^0 mandatory, 2 advisory violation\(s\), 0 remediation\(s\) in 1 document\(s\) \(advisory includes 2 cannot-verify and 0 excepted\)$/m,
+    );
+  });
+
+  it("lists every exception with its reason and expiry, and fails on an expired one", async () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(FIXTURES, "first-deploy.json"), "utf8"));
+    const stateOf = (name: string) =>
+      doc.steps.find((s: { urn: string }) => s.urn.endsWith(`::${name}`)).newState;
+    stateOf("bastion").inputs.ingress[0].cidrBlocks = ["0.0.0.0/0"];
+    stateOf("bastion").inputs.tags = {
+      "policy-exception:security-group-no-public-ingress": "operator VPN pending expires=2999-01-31",
+    };
+    const file = path.join(dir, "excepted.json");
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const excepted = await inProcess([file]);
+    expect(excepted.code).toBe(0);
+    expect(excepted.stdout).toContain(
+      "Exceptions (1):\n  security-group-no-public-ingress/public-ingress  urn:pulumi:prod::orders::dataplatform:streaming:Pipeline$aws:ec2/securityGroup:SecurityGroup::bastion  until 2999-01-31  tag policy-exception:security-group-no-public-ingress: operator VPN pending",
+    );
+
+    stateOf("bastion").inputs.tags["policy-exception:security-group-no-public-ingress"] =
+      "operator VPN pending expires=2021-01-31";
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const expired = await inProcess([file]);
+    expect(expired.code).toBe(1);
+    expect(expired.stdout).toMatch(
+      / {2}EXPIRED 2021-01-31 {2}tag policy-exception:security-group-no-public-ingress/,
+    );
+  });
+});
+
 describe("npm run plan -- --check", () => {
   it("checks the documents it wrote with the environment's policy config", async () => {
     let result: { code: number; stdout: string; stderr: string };
