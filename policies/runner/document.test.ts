@@ -52,6 +52,19 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
     expect(code).toBe(0);
   });
 
+  it("reports value checks on values unknown until apply as 'cannot verify during preview'", async () => {
+    const { code, findings, lines } = await run("unknowns.json");
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      "advisory iam-no-admin-statements orders-producer-put",
+      "advisory iam-no-kms-decrypt-all orders-producer-put",
+      "advisory security-group-no-public-ingress bastion",
+    ]);
+    expect(findings.every((f) => f.cannotVerify && / cannot verify during preview: /.test(f.message))).toBe(
+      true,
+    );
+  });
+
   it("reports an unchanged insecure group only as 'cannot verify' when unchanged resources are not printed", async () => {
     const { code, findings, lines } = await run("incremental.json");
     expect(code).toBe(0);

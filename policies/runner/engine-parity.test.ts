@@ -202,7 +202,7 @@ describe("the pack under the engine and `npm run check` (prod.json)", () => {
     expect(findings).toBeGreaterThan(0);
   });
 
-  it.each(["first-deploy.json", "incremental-show-sames.json", "no-op-show-sames.json"])(
+  it.each(["first-deploy.json", "unknowns.json", "incremental-show-sames.json", "no-op-show-sames.json"])(
     "agree exactly on the complete document %s",
     async (file) => {
       const doc = fixture(file);
