@@ -48,7 +48,8 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
     const doc = DOCUMENTS["first-deploy.json"];
     expect(doc.steps[0]).not.toHaveProperty("newState.inputs");
     const { code, lines } = await run("first-deploy.json");
-    expect(lines).toEqual([]);
+    // The bucket policy is built from the bucket's ARN, unknown until the bucket exists.
+    expect(lines).toEqual(["advisory s3-bucket-tls-only orders-archive"]);
     expect(code).toBe(0);
   });
 
@@ -58,6 +59,7 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
     expect(lines).toEqual([
       "advisory iam-no-admin-statements orders-producer-put",
       "advisory iam-no-kms-decrypt-all orders-producer-put",
+      "advisory s3-bucket-tls-only orders-archive",
       "advisory security-group-no-public-ingress bastion",
     ]);
     expect(findings.every((f) => f.cannotVerify && / cannot verify during preview: /.test(f.message))).toBe(
@@ -71,11 +73,22 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
     expect(lines).toEqual([
       "advisory preview-document orders-prod",
       // The provider and its default tags are unchanged, so not printed.
+      "advisory required-tags orders-archive",
       "advisory required-tags orders-stream",
+      // The bucket's companions are unchanged, so not printed: "missing" cannot be established.
+      "advisory s3-bucket-sse-kms orders-archive",
+      "advisory s3-bucket-tls-only orders-archive",
+      "advisory s3-lifecycle-configured orders-archive",
+      "advisory s3-ownership-controls orders-archive",
+      "advisory s3-public-access-block orders-archive",
+      "advisory s3-versioning orders-archive",
     ]);
+    expect(findings.find((f) => f.policyName === "s3-versioning")!.message).toMatch(
+      /^\[missing\] cannot verify: the preview document lacks 14 unchanged resources, and this finding rests on a resource not found in it/,
+    );
     expect(findings.every((f) => f.cannotVerify)).toBe(true);
     expect(findings.find((f) => f.policyName === "preview-document")!.message).toBe(
-      "cannot verify 8 unchanged resources: the document counts them in changeSummary.same but does not print them, so no policy saw them (`pulumi preview --json --show-sames` prints a complete document)",
+      "cannot verify 14 unchanged resources: the document counts them in changeSummary.same but does not print them, so no policy saw them (`pulumi preview --json --show-sames` prints a complete document)",
     );
     expect(findings.find((f) => f.policyName === "required-tags")!.message).toMatch(
       /^\[required-keys\] cannot verify: the provider urn:pulumi:prod::orders::pulumi:providers:aws::default_7_48_0 \(and its default tags\) is not in the preview document/,
@@ -119,6 +132,7 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
     expect(lines).toEqual([
       "advisory iam-no-admin-statements orders-producer-put",
       "advisory iam-no-kms-decrypt-all orders-producer-put",
+      "advisory s3-bucket-tls-only orders-archive",
       "advisory security-group-no-public-ingress bastion",
     ]);
     expect(findings.every((f) => f.cannotVerify)).toBe(true);
