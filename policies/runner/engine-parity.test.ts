@@ -275,6 +275,7 @@ describe("the pack under the engine and `npm run check` (prod.json)", () => {
         .map((v) => `${v.enforcementLevel} ${v.rule} ${nameOf(v.urn)} ${v.exception?.expired ?? "-"}`)
         .sort();
       expect(status).toEqual([
+        "advisory deny-insecure-transport orders-archive -",
         "advisory kms orders-stream false",
         "advisory public-ingress bastion false",
         "mandatory public-ingress orders-api true",
