@@ -94,11 +94,12 @@ export function formatViolations(violations: DocumentViolation[], files: string[
   const count = (l: string) => violations.filter((v) => v.enforcementLevel === l).length;
   const unverified = violations.filter((v) => v.cannotVerify).length;
   lines.push(
-    `${count("mandatory")} mandatory, ${count("advisory")} advisory violation(s), ${count("remediate")} remediation(s) in ${files.length} document(s)` +
-      (unverified || excepted.length
-        ? ` (advisory includes ${unverified} cannot-verify and ${excepted.filter((v) => !v.exception!.expired).length} excepted)`
-        : ""),
+    `${count("mandatory")} mandatory, ${count("advisory")} advisory violation(s), ${count("remediate")} remediation(s) in ${files.length} document(s)`,
   );
+  if (unverified || excepted.length) {
+    const active = excepted.filter((v) => !v.exception!.expired).length;
+    lines.push(`of the advisory: ${unverified} cannot verify, ${active} excepted`);
+  }
   return lines.join("\n");
 }
 
