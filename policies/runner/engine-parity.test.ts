@@ -16,6 +16,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import { evaluateProjects } from "../../harness/evaluate";
+import { readProject } from "../../harness/projects";
 import { planFor } from "../../harness/testing";
 import { POLICIES } from "../all";
 import {
@@ -198,8 +200,19 @@ describe("the pack under the engine and `npm run check` (prod.json)", () => {
       findings += served.length;
     }
     expect(compared).toBeGreaterThan(300);
-    // The plans are compliant but not silent: advisory findings are compared too.
-    expect(findings).toBeGreaterThan(0);
+    // The repository's prod plans are compliant: nothing to report, under the engine too.
+    expect(findings).toBe(0);
+  });
+
+  it("agree on every finding over the insecure sample program", async () => {
+    const [plan] = await evaluateProjects({
+      stack: "insecure",
+      projects: [readProject(path.join(__dirname, "..", "..", "harness", "fixtures", "insecure"))],
+    });
+    const served = await engineFindings(resourcesOfDocument(plan.document));
+    const offline = (await runnerFindings(plan.document, prod)).map((v) => v.line).sort();
+    expect(offline).toEqual(served);
+    expect(served.filter((s) => s.split(" ")[1] === "mandatory").length).toBeGreaterThan(50);
   });
 
   it.each(["first-deploy.json", "unknowns.json", "incremental-show-sames.json", "no-op-show-sames.json"])(
