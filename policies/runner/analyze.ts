@@ -194,10 +194,9 @@ export async function analyzeResources(
     const p = byUrn.get(providerUrn);
     if (!p) {
       // Unchanged providers are printed only with `--show-sames`; the engine would pass its inputs.
-      const type = providerUrn.slice(
-        providerUrn.lastIndexOf("::", providerUrn.lastIndexOf("::") - 1) + 2,
-        providerUrn.lastIndexOf("::"),
-      );
+      // `urn:pulumi:<stack>::<project>::[<parent type>$]<type>::<name>`
+      const qualified = providerUrn.split("::").at(-2) ?? "";
+      const type = qualified.slice(qualified.lastIndexOf("$") + 1);
       return { type, urn: providerUrn, name: nameOf(providerUrn), props: providerNotInDocument(r.provider) };
     }
     // The engine sends a provider's inputs, to Analyze and AnalyzeStack alike.
