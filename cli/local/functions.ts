@@ -2,14 +2,14 @@ import { type ChildProcess, fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { linkProvidedSdk } from "../../runtime/testing/deployed";
+import { linkProvidedSdk, writePackage } from "../../runtime/testing/deployed";
 import type { FunctionSpec } from "./model";
 import type { Invoker, InvokeResult } from "./poller";
 
 /*
  * Local Lambda: each inline function's package written from the plan's `code` archive
- * (`__index.js` = the serialized closure Pulumi would upload; other entries = packaged npm
- * modules), run in fresh child processes (one per concurrent invocation, reused between
+ * (`__index.js` = the serialized closure Pulumi would upload; `.lambda/runtime.js` = the runtime
+ * bundle it requires), run in fresh child processes (one per concurrent invocation, reused between
  * invocations like warm containers), with the function's environment plus the emulator endpoints.
  */
 
@@ -36,27 +36,9 @@ export function writePackages(fns: readonly FunctionSpec[], dir: string): { runt
   const runtimeDir = path.join(dir, "runtime");
   if (!fs.existsSync(path.join(runtimeDir, "node_modules", "@aws-sdk")))
     linkProvidedSdk(runtimeDir, PROVIDED);
-  for (const f of fns) {
-    const root = path.join(dir, "functions", f.name);
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root, { recursive: true });
-    for (const [entry, content] of Object.entries(f.code)) {
-      // `../../node_modules/zod` (relative to the project) is `node_modules/zod` in the package.
-      const inPackage = entry.replace(/^(\.\.\/)+/, "");
-      const target = path.join(root, inPackage);
-      if (!target.startsWith(root + path.sep))
-        throw new Error(`${f.urn}: archive entry ${entry} escapes the package`);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      if ("text" in content) fs.writeFileSync(target, content.text);
-      else {
-        const source = path.resolve(f.projectDir, content.path);
-        if (!fs.existsSync(source)) {
-          throw new Error(`${f.urn}: packaged path ${content.path} does not exist (run npm ci)`);
-        }
-        fs.symlinkSync(source, target, fs.statSync(source).isDirectory() ? "dir" : "file");
-      }
-    }
-  }
+  // The archive as the plan records it (`__index.js` text, the runtime bundle by its path relative
+  // to the project), written by the same function that writes the package for tests and benchmark.
+  for (const f of fns) writePackage(f.code, f.projectDir, path.join(dir, "functions", f.name), f.urn);
   return { runtimeModules: path.join(runtimeDir, "node_modules") };
 }
 
