@@ -220,7 +220,11 @@ async function main(): Promise<void> {
   const [cmd, ...args] = process.argv.slice(2);
   if (cmd === "build") {
     const [factory, dir] = args as [FactoryName, string];
-    process.stdout.write(JSON.stringify(await buildFunctionPackage(factory, dir)) + "\n");
+    const built = await buildFunctionPackage(factory, dir);
+    // `--link-sdk <dir>`: also link the SDK the Lambda runtime provides into <dir>/node_modules.
+    const link = args.indexOf("--link-sdk");
+    if (link >= 0) linkProvidedSdk(args[link + 1], RUNTIME_SDK_CLIENTS);
+    process.stdout.write(JSON.stringify(built) + "\n");
     return;
   }
   if (cmd === "sizes") {
@@ -255,7 +259,7 @@ async function main(): Promise<void> {
     return;
   }
   throw new Error(
-    "usage: deployed.ts build <streamProcessor|windowAggregator> <dir> | sizes [outDir] [--json]",
+    "usage: deployed.ts build <streamProcessor|windowAggregator> <dir> [--link-sdk <dir>] | sizes [outDir] [--json]",
   );
 }
 
