@@ -429,6 +429,9 @@ async function runAll(pkg: { dir: string; provided: string; zipBytes: number }):
         pinnedToOneCore: process.env.BENCH_PINNED === "1",
         loadAverage1m: os.loadavg()[0],
         products: byProduct,
+        // The first product's table at the top level too, where earlier runs had it.
+        payloadBytes: Math.round(byProduct[PRODUCTS[0]].payloadBytes),
+        results: byProduct[PRODUCTS[0]].results,
       }) + "\n",
     );
     return;
