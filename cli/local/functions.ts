@@ -1,7 +1,9 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
 import { linkProvidedSdk, writePackage } from "../../runtime/testing/deployed";
 import type { FunctionSpec } from "./model";
 import type { Invoker, InvokeResult } from "./poller";
@@ -14,13 +16,34 @@ import type { Invoker, InvokeResult } from "./poller";
  */
 
 const HOST = path.join(__dirname, "lambda-host.ts");
-/** The tsx loader by absolute URL: containers run with the package as working directory, outside the repository. */
-const TSX_LOADER = pathToFileURL(
-  path.join(
-    path.dirname(require.resolve("tsx/package.json")),
-    (require("tsx/package.json") as { exports: { ".": string } }).exports["."],
-  ),
-).href;
+
+/**
+ * The container host compiled to plain JavaScript (esbuild, once per content), so that a container
+ * is plain Node as in the Lambda runtime: no TypeScript loader hooks the package's `require`.
+ */
+function compiledHost(): string {
+  const { outputFiles } = esbuild.buildSync({
+    entryPoints: [HOST],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    write: false,
+    logLevel: "silent",
+  });
+  const js = Buffer.from(outputFiles[0].contents);
+  const file = path.join(
+    os.tmpdir(),
+    `lambda-host-${createHash("sha256").update(js).digest("hex").slice(0, 12)}.js`,
+  );
+  if (!fs.existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, js);
+    fs.renameSync(tmp, file);
+  }
+  return file;
+}
+let host: string | undefined;
 
 /** The SDK packages the Lambda Node.js runtime provides (resolved through NODE_PATH). */
 const PROVIDED = [
@@ -80,8 +103,8 @@ export class LocalFunction implements Invoker {
 
   private spawn(): Container {
     this.stats.coldStarts++;
-    const child = fork(HOST, [], {
-      execArgv: ["--import", TSX_LOADER],
+    const child = fork((host ??= compiledHost()), [], {
+      execArgv: [],
       cwd: this.root,
       env: {
         PATH: process.env.PATH ?? "",
