@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // Inline Lambda factories must require() modules inside the closure (see FACTS.md).
+      // Lambda factories require() the AWS SDK inside the function (see runtime/README.md, "The deployment package").
       "@typescript-eslint/no-require-imports": "off",
       eqeqeq: ["error", "smart"],
     },

@@ -1,31 +1,36 @@
 /*
  * `npm run bench`: records/second of stream-processing variants on one core, on 100-record
- * Kinesis batches of ~300-byte JSON payloads base64-encoded as Lambda delivers them, with 0 %,
- * 1 % and 10 % invalid records. Every variant that processes records does the same work per
- * valid record — decode, validate with the same zod schema (the product's, `z.compile`d once),
- * transform the decoded text into the serving item and the lake line, and build the DynamoDB (25)
- * and Firehose (500) request batches — and nothing goes over the network (sinks are in-memory
- * and always succeed).
+ * Kinesis batches of clickstream (~300-byte JSON) and orders payloads base64-encoded as Lambda
+ * delivers them, with 0 %, 1 % and 10 % invalid records. Every variant that processes records
+ * does the same work per valid record — decode, validate with the same zod schema (the
+ * product's, `z.compile`d once), transform the decoded text into the serving item and the lake
+ * line, and build the DynamoDB (BatchWriteItem by 25 for clickstream, one conditional PutItem per
+ * order) and Firehose (500) requests — and nothing goes over the network.
+ *
+ * "platform" is the deployment package `pulumi up` uploads, built by the same function as the
+ * plan's `code` archive (`runtime/testing/deployed.ts build`), written outside the repository and
+ * loaded the way Lambda loads it: `require("<package>/__index.js").handler`, with the AWS SDK
+ * resolved from NODE_PATH (as the Lambda runtime provides it). Its SDK clients' `send` answers
+ * in memory with success (the calls, commands and marshalling of the package still run).
  *
  * Each variant runs in its own process (as each would in its own Lambda container): in one shared
  * process, the variants' type feedback on the code they share (the transform, zod) and the
  * exceptions some of them throw de-optimised the others, and a variant's rate depended on which
  * variants had run before it. The parent only schedules samples, interleaving the variants.
  *
- *   npm run bench -- [--json] [--seconds <per sample, 0.2>] [--rounds <samples per variant, 15>] [--warmup <s>] [--ratios 0,0.01,0.1] [--pack-baselines]
+ *   npm run bench -- [--json] [--seconds <per sample, 0.2>] [--rounds <samples per variant, 15>] [--warmup <s>] [--ratios 0,0.01,0.1] [--products clickstream,orders] [--pack-baselines]
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { KinesisEnvelope } from "@aws-lambda-powertools/parser/envelopes/kinesis";
 import { parse } from "@aws-lambda-powertools/parser";
-import { fork, spawnSync, type ChildProcess } from "child_process";
+import { execFileSync, fork, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
-import { createKinesisProcessor } from "../runtime/processor/processor";
+import * as path from "path";
 import { createTransformer, isRefused, type Prepared } from "../runtime/processor/transform";
-import { defineClickstream, type ClickstreamEvent } from "../runtime/schemas";
+import { buildDataProduct } from "../runtime/schemas";
 import { packLines } from "../runtime/sinks/firehose";
-import type { DynamoDbPort, FirehosePort, ObjectStorePort } from "../runtime/sinks/ports";
-import { jsonLogger } from "../runtime/telemetry/log";
-import { clickstreamEvent, kinesisRecord, seededRandom } from "../runtime/testing/events";
+import { clickstreamEvent, kinesisRecord, orderEvent, seededRandom } from "../runtime/testing/events";
 import type { InvocationContext, KinesisStreamEvent } from "../runtime/types";
 
 const args = process.argv.slice(2);
@@ -43,6 +48,11 @@ const RATIOS: readonly number[] = (() => {
   const i = args.indexOf("--ratios");
   return i >= 0 ? args[i + 1].split(",").map(Number) : [0, 0.01, 0.1];
 })();
+const PRODUCTS: readonly string[] = (() => {
+  const i = args.indexOf("--products");
+  return i >= 0 ? args[i + 1].split(",") : ["clickstream", "orders"];
+})();
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 // One core: re-run pinned to CPU 0 when taskset exists (V8's background threads stay on it too).
 if (
@@ -59,8 +69,8 @@ if (
 
 type Batch = { event: KinesisStreamEvent; payloadBytes: number };
 
-/** Batches with `ratio` invalid records (half schema violations, half not JSON), reproducibly. */
-function makeBatches(ratio: number): Batch[] {
+/** Batches of `productName` with `ratio` invalid records (half schema violations, half not JSON), reproducibly. */
+function makeBatches(productName: string, ratio: number): Batch[] {
   const rnd = seededRandom(42);
   const batches: Batch[] = [];
   let n = 0;
@@ -70,11 +80,14 @@ function makeBatches(ratio: number): Batch[] {
     let payloadBytes = 0;
     const records = Array.from({ length: BATCH }, (_, i) => {
       n++;
-      let text = JSON.stringify(clickstreamEvent(n));
+      let text = JSON.stringify(productName === "orders" ? orderEvent(n) : clickstreamEvent(n));
       if (invalid.has(i))
         text =
           i % 2
-            ? text.replace('"page_view"', '"teleport"').replace('"click"', '"teleport"')
+            ? text
+                .replace('"page_view"', '"teleport"')
+                .replace('"click"', '"teleport"')
+                .replace('"EUR"', '"euro"')
             : text.slice(0, -7);
       payloadBytes += Buffer.byteLength(text);
       return kinesisRecord(text, n);
@@ -85,7 +98,8 @@ function makeBatches(ratio: number): Batch[] {
 }
 
 const context: InvocationContext = { getRemainingTimeInMillis: () => 60_000, awsRequestId: "bench" };
-const product = defineClickstream();
+const PRODUCT_NAME = process.env.BENCH_CHILD?.split(":")[2] ?? PRODUCTS[0];
+const product = buildDataProduct(PRODUCT_NAME);
 const schema = product.schema;
 const prepare = createTransformer(product);
 
@@ -98,8 +112,20 @@ const prepare = createTransformer(product);
 const PACK_BASELINES = args.includes("--pack-baselines");
 function buildSinkBatches(prepared: Prepared[]): { dynamo: unknown[][]; firehose: unknown[][] } {
   const dynamo: unknown[][] = [];
-  for (let i = 0; i < prepared.length; i += 25)
-    dynamo.push(prepared.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.item } })));
+  if (product.writeMode === "latest")
+    // One conditional PutItem per item (newest version wins), as the platform writes orders.
+    dynamo.push(
+      prepared.map((p) => ({
+        TableName: "bench",
+        Item: p.item,
+        ConditionExpression: "attribute_not_exists(#v) OR #v < :v",
+        ExpressionAttributeNames: { "#v": "_version" },
+        ExpressionAttributeValues: { ":v": p.item._version },
+      })),
+    );
+  else
+    for (let i = 0; i < prepared.length; i += 25)
+      dynamo.push(prepared.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.item } })));
   const records = PACK_BASELINES
     ? packLines(prepared).records
     : prepared.map((p) => Buffer.from(`${p.line}\n`));
@@ -113,25 +139,54 @@ const origin = (seq: string) => ({ sequenceNumber: seq, shardId: "shardId-000000
 
 // --- variants -------------------------------------------------------------------------------
 
-const okTable: DynamoDbPort = {
-  batchWriteItem: async () => ({ UnprocessedItems: {} }),
-  putItem: async () => ({}),
-};
-const okFirehose: FirehosePort = {
-  putRecordBatch: async (input) => ({
+/** What the in-memory AWS answers to each command the package sends: success. */
+const SDK_RESPONSES: Record<string, (input: { Records?: unknown[] }) => unknown> = {
+  BatchWriteItemCommand: () => ({ UnprocessedItems: {} }),
+  PutItemCommand: () => ({}),
+  PutRecordBatchCommand: (input) => ({
     FailedPutCount: 0,
     RequestResponses: (input.Records ?? []).map(() => ({ RecordId: "r" })),
   }),
+  PutObjectCommand: () => ({}),
 };
-const okStore: ObjectStorePort = { putObject: async () => ({}) };
-const platform = createKinesisProcessor({
-  product: product as never,
-  table: { port: okTable, tableName: "bench" },
-  delivery: { port: okFirehose, deliveryStreamName: "bench" },
-  deadLetter: { port: okStore, bucket: "bench", prefix: "dl/" },
-  logger: jsonLogger({ write: () => undefined }),
-  writeMetrics: () => undefined,
-});
+
+/**
+ * The deployed package in this process, loaded as Lambda loads it: the provided SDK's clients
+ * (the same modules the package resolves through NODE_PATH) answer in memory, then
+ * `require("<package>/__index.js").handler` with the function's environment.
+ */
+function deployedPackage(): (event: KinesisStreamEvent) => Promise<unknown> {
+  const dir = process.env.BENCH_PACKAGE!;
+  const provided = process.env.NODE_PATH!;
+  for (const [pkg, client] of [
+    ["client-dynamodb", "DynamoDBClient"],
+    ["client-firehose", "FirehoseClient"],
+    ["client-s3", "S3Client"],
+  ]) {
+    const C = require(path.join(provided, "@aws-sdk", pkg))[client] as {
+      prototype: { send: (command: { input: { Records?: unknown[] } }) => Promise<unknown> };
+    };
+    C.prototype.send = async (command) => {
+      const answer = SDK_RESPONSES[command.constructor.name];
+      if (!answer) throw new Error(`bench: no in-memory answer for ${command.constructor.name}`);
+      return answer(command.input);
+    };
+  }
+  Object.assign(process.env, {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "bench",
+    AWS_SECRET_ACCESS_KEY: "bench",
+    AWS_LAMBDA_FUNCTION_NAME: `bench-${PRODUCT_NAME}-processor`,
+    DATA_PRODUCT: PRODUCT_NAME,
+    TABLE_NAME: "bench",
+    DELIVERY_STREAM_NAME: "bench",
+    DEAD_LETTER_BUCKET: "bench",
+  });
+  const { handler } = require(path.join(dir, "__index.js")) as {
+    handler: (event: KinesisStreamEvent, context: InvocationContext) => Promise<unknown>;
+  };
+  return (event) => handler(event, context);
+}
 
 async function handLoop(event: KinesisStreamEvent): Promise<void> {
   const prepared: Prepared[] = [];
@@ -164,11 +219,7 @@ function powertools(parallel: boolean): (event: KinesisStreamEvent) => Promise<v
     const recordHandler = async (record: KinesisStreamEvent["Records"][number]) => {
       const text = Buffer.from(record.kinesis.data, "base64").toString("utf8");
       const value = JSON.parse(text);
-      const out = prepare(
-        schema.parse(value) as ClickstreamEvent,
-        origin(record.kinesis.sequenceNumber),
-        text,
-      );
+      const out = prepare(schema.parse(value), origin(record.kinesis.sequenceNumber), text);
       if (isRefused(out)) throw new Error(out.reason);
       prepared.push(out);
     };
@@ -187,15 +238,17 @@ async function powertoolsEnvelope(event: KinesisStreamEvent): Promise<void> {
   if (!res.success) return;
   const prepared: Prepared[] = [];
   res.data.forEach((v, i) => {
-    const out = prepare(v as ClickstreamEvent, origin(event.Records[i].kinesis.sequenceNumber));
+    const out = prepare(v, origin(event.Records[i].kinesis.sequenceNumber));
     if (!isRefused(out)) prepared.push(out);
   });
   buildSinkBatches(prepared);
 }
 
 let sink = 0;
+const PLATFORM = "platform (deployed package)";
+let platform: ((event: KinesisStreamEvent) => Promise<unknown>) | undefined;
 const VARIANTS: { name: string; run: (event: KinesisStreamEvent, decoded: string[]) => unknown }[] = [
-  { name: "platform processor", run: (e) => platform(e, context) },
+  { name: PLATFORM, run: (e) => (platform ??= deployedPackage())(e) },
   { name: "Powertools BatchProcessor (sequential)", run: powertools(false) },
   { name: "Powertools BatchProcessor (parallel)", run: powertools(true) },
   { name: "Powertools parser, Kinesis envelope", run: powertoolsEnvelope },
@@ -269,7 +322,7 @@ type Reply = { ready: true } | { rate: number };
 /** Child: one variant on one invalid ratio; warms up, then answers each sample request with a rate. */
 async function child(variantIndex: number, ratio: number): Promise<void> {
   const variant = VARIANTS[variantIndex];
-  const batches = makeBatches(ratio);
+  const batches = makeBatches(PRODUCT_NAME, ratio);
   const decoded = batches.map((b) =>
     b.event.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString("utf8")),
   );
@@ -289,11 +342,22 @@ interface Runner {
   readonly stop: () => void;
 }
 
-function startRunner(variantIndex: number, ratio: number): Promise<Runner> {
+function startRunner(
+  variantIndex: number,
+  ratio: number,
+  productName: string,
+  pkg: { dir: string; provided: string },
+): Promise<Runner> {
+  const isPlatform = VARIANTS[variantIndex].name === PLATFORM;
   const proc: ChildProcess = fork(__filename, args, {
     execArgv: process.execArgv,
-    env: { ...process.env, BENCH_CHILD: `${variantIndex}:${ratio}` },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: {
+      ...process.env,
+      BENCH_CHILD: `${variantIndex}:${ratio}:${productName}`,
+      ...(isPlatform ? { BENCH_PACKAGE: pkg.dir, NODE_PATH: pkg.provided } : {}),
+    },
+    // The package writes its log and EMF lines to stdout, as in Lambda; here they go nowhere.
+    stdio: ["ignore", isPlatform ? "ignore" : "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {
     proc.once("exit", (code) => reject(new Error(`variant ${VARIANTS[variantIndex].name} exited (${code})`)));
@@ -314,15 +378,110 @@ function startRunner(variantIndex: number, ratio: number): Promise<Runner> {
   });
 }
 
+/**
+ * The stream processor's deployment package, built by the function that builds the plan's `code`
+ * archive (run with tsx from the repository root, as the offline plan runs the program), written
+ * outside the repository with the SDK the Lambda runtime provides linked beside it.
+ */
+function buildPackage(): { dir: string; provided: string; zipBytes: number; work: string } {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-package-"));
+  const dir = path.join(work, "streamProcessor");
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "runtime/testing/deployed.ts",
+      "build",
+      "streamProcessor",
+      dir,
+      "--link-sdk",
+      path.join(work, "provided"),
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  const built = JSON.parse(out.trim().split("\n").at(-1)!) as { zipBytes: number };
+  return { dir, provided: path.join(work, "provided", "node_modules"), zipBytes: built.zipBytes, work };
+}
+
 async function main(): Promise<void> {
+  const pkg = buildPackage();
+  try {
+    await runAll(pkg);
+  } finally {
+    fs.rmSync(pkg.work, { recursive: true, force: true });
+  }
+}
+
+async function runAll(pkg: { dir: string; provided: string; zipBytes: number }): Promise<void> {
+  const byProduct: Record<string, { payloadBytes: number; results: Record<string, Record<string, number>> }> =
+    {};
+  for (const productName of PRODUCTS) {
+    byProduct[productName] = await runProduct(productName, pkg);
+  }
+  if (JSON_OUTPUT) {
+    process.stdout.write(
+      JSON.stringify({
+        unit: "records per CPU-second",
+        batchSize: BATCH,
+        platform: "the deployed package (thin closure + esbuild bundle), loaded from its archive",
+        packageZipBytes: pkg.zipBytes,
+        pinnedToOneCore: process.env.BENCH_PINNED === "1",
+        loadAverage1m: os.loadavg()[0],
+        products: byProduct,
+        // The first product's table at the top level too, where earlier runs had it.
+        payloadBytes: Math.round(byProduct[PRODUCTS[0]].payloadBytes),
+        results: byProduct[PRODUCTS[0]].results,
+      }) + "\n",
+    );
+    return;
+  }
+  const cols = RATIOS.map((r) => `${Math.round(r * 100)}% invalid`);
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  process.stdout.write(
+    `stream processing, records per CPU-second (median of ${ROUNDS} interleaved ${SECONDS}s samples, one process per variant, one core pinned: ${process.env.BENCH_PINNED === "1"})\n` +
+      `${cpu} (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}), Node ${process.version}, ${BATCH}-record batches\n` +
+      `platform = the deployed package (${(pkg.zipBytes / 1024).toFixed(1)} KiB zipped), loaded from its archive as Lambda loads it\n`,
+  );
+  for (const [productName, { payloadBytes, results }] of Object.entries(byProduct)) {
+    process.stdout.write(`\n${productName} (~${Math.round(payloadBytes)}-byte JSON payloads)\n`);
+    const width = Math.max(...VARIANTS.map((v) => v.name.length));
+    process.stdout.write(`${"variant".padEnd(width)}  ${cols.map((c) => c.padStart(12)).join("")}\n`);
+    for (const v of VARIANTS) {
+      process.stdout.write(
+        `${v.name.padEnd(width)}  ${cols.map((c) => results[v.name][c].toLocaleString("en-US").padStart(12)).join("")}\n`,
+      );
+    }
+    const p = results[PLATFORM];
+    const seq = results["Powertools BatchProcessor (sequential)"];
+    const par = results["Powertools BatchProcessor (parallel)"];
+    const hand = results["hand loop (Buffer.from, JSON.parse, safeParse)"];
+    const ceiling = results["ceiling: base64 + JSON.parse"];
+    process.stdout.write(
+      "platform vs best Powertools BatchProcessor (target ≥ 1.2×) / vs base64 + JSON.parse (target ≥ 0.5×) / vs hand loop:\n",
+    );
+    for (const c of cols) {
+      const best = Math.max(seq[c], par[c]);
+      process.stdout.write(
+        `  ${c.padEnd(12)} ${(p[c] / best).toFixed(2)}×   ${(p[c] / ceiling[c]).toFixed(2)}×   ${((p[c] / hand[c]) * 100).toFixed(0)} % of the hand loop\n`,
+      );
+    }
+  }
+  if (sink === 42) process.stdout.write("\n");
+}
+
+async function runProduct(
+  productName: string,
+  pkg: { dir: string; provided: string },
+): Promise<{ payloadBytes: number; results: Record<string, Record<string, number>> }> {
   const results: Record<string, Record<string, number>> = {};
   let payloadBytes = 0;
   for (const ratio of RATIOS) {
-    const batches = makeBatches(ratio);
+    const batches = makeBatches(productName, ratio);
     payloadBytes = batches.reduce((n, b) => n + b.payloadBytes, 0) / (batches.length * BATCH);
     // Warm-ups run one after the other, so that each has the core to itself.
     const runners: Runner[] = [];
-    for (let v = 0; v < VARIANTS.length; v++) runners.push(await startRunner(v, ratio));
+    for (let v = 0; v < VARIANTS.length; v++) runners.push(await startRunner(v, ratio, productName, pkg));
     const samples: Record<string, number[]> = {};
     for (let round = 0; round < ROUNDS; round++) {
       // Rotate who goes first, so no variant always follows the same one.
@@ -335,45 +494,7 @@ async function main(): Promise<void> {
     const key = `${Math.round(ratio * 100)}% invalid`;
     for (const v of VARIANTS) (results[v.name] ??= {})[key] = Math.round(median(samples[v.name]));
   }
-  if (JSON_OUTPUT) {
-    process.stdout.write(
-      JSON.stringify({
-        unit: "records per CPU-second",
-        batchSize: BATCH,
-        payloadBytes: Math.round(payloadBytes),
-        pinnedToOneCore: process.env.BENCH_PINNED === "1",
-        loadAverage1m: os.loadavg()[0],
-        results,
-      }) + "\n",
-    );
-    return;
-  }
-  const cols = RATIOS.map((r) => `${Math.round(r * 100)}% invalid`);
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  process.stdout.write(
-    `stream processing, records per CPU-second (median of ${ROUNDS} interleaved ${SECONDS}s samples, one process per variant, one core pinned: ${process.env.BENCH_PINNED === "1"})\n` +
-      `${cpu} (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}), Node ${process.version}, ` +
-      `${BATCH}-record batches, ~${Math.round(payloadBytes)}-byte JSON payloads\n\n`,
-  );
-  const width = Math.max(...VARIANTS.map((v) => v.name.length));
-  process.stdout.write(`${"variant".padEnd(width)}  ${cols.map((c) => c.padStart(12)).join("")}\n`);
-  for (const v of VARIANTS) {
-    process.stdout.write(
-      `${v.name.padEnd(width)}  ${cols.map((c) => results[v.name][c].toLocaleString("en-US").padStart(12)).join("")}\n`,
-    );
-  }
-  const p = results["platform processor"];
-  const seq = results["Powertools BatchProcessor (sequential)"];
-  const par = results["Powertools BatchProcessor (parallel)"];
-  const hand = results["hand loop (Buffer.from, JSON.parse, safeParse)"];
-  process.stdout.write("\nplatform vs best Powertools BatchProcessor / vs hand loop:\n");
-  for (const c of cols) {
-    const best = Math.max(seq[c], par[c]);
-    process.stdout.write(
-      `  ${c.padEnd(12)} ${(p[c] / best).toFixed(2)}×   ${((p[c] / hand[c]) * 100).toFixed(0)} % of the hand loop\n`,
-    );
-  }
-  if (sink === 42) process.stdout.write("\n");
+  return { payloadBytes, results };
 }
 
 const childOf = process.env.BENCH_CHILD;

@@ -3,7 +3,7 @@
  * clients. See runtime/README.md for the contract a Pipeline component must satisfy.
  */
 export { streamProcessorFactory, windowAggregatorFactory } from "./lambda/factories";
-export { lambdaCodePathOptions, LAMBDA_PACKAGED_DEPENDENCIES } from "./lambda/packaging";
+export { inlineFunction, lambdaCodePathOptions, RUNTIME_ARCHIVE_PATH } from "./lambda/packaging";
 export { ENVIRONMENT_VARIABLES, readProcessorEnvironment, readAggregatorEnvironment } from "./lambda/env";
 export { createKinesisProcessor } from "./processor/processor";
 export type { ProcessorOptions, BatchStats } from "./processor/processor";

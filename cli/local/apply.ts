@@ -15,7 +15,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { DataPlane } from "./model";
 import { CREDENTIALS, type Endpoints, REGION } from "./emulators";
 
-/** SDK clients on the emulators (Kinesis needs the HTTP/1.1 handler with kinesalite, see FACTS.md). */
+/** SDK clients on the emulators (Kinesis needs the HTTP/1.1 handler with kinesalite, see runtime/README.md). */
 export interface Clients {
   readonly kinesis: KinesisClient;
   readonly dynamodb: DynamoDBClient;

@@ -188,8 +188,9 @@ export async function start(argv: string[]): Promise<number> {
         const summaries = await runRecords(platform, inputs, say, { keep: values.keep });
         process.stdout.write("\n" + summaries.map((s) => formatSummary(s)).join("\n\n") + "\n");
         const lost = summaries.reduce((n, s) => n + s.lost, 0);
+        const altered = summaries.reduce((n, s) => n + s.altered, 0);
         process.stdout.write(
-          `\n${lost === 0 ? "nothing lost" : `${lost} RECORDS LOST`} — whole run ${((Date.now() - t0) / 1000).toFixed(1)} s (dead letters and window items stay in the emulators' data under .state/local)\n`,
+          `\n${lost === 0 ? "nothing lost" : `${lost} RECORDS LOST`}${altered === 0 ? ", nothing altered" : `, ${altered} RECORDS ALTERED`} — whole run ${((Date.now() - t0) / 1000).toFixed(1)} s (dead letters and window items stay in the emulators' data under .state/local)\n`,
         );
         const [first] = Object.keys(api.routes);
         process.stdout.write(
@@ -197,7 +198,7 @@ export async function start(argv: string[]): Promise<number> {
             (first ? curlExamples(api, first).join("\n") + "\n" : ""),
         );
         if (values.keep) await keepRunning(platform);
-        return lost === 0 && apiOk ? 0 : 1;
+        return lost === 0 && altered === 0 && apiOk ? 0 : 1;
       } finally {
         await api.stop();
       }
@@ -246,13 +247,15 @@ export async function local(argv: string[]): Promise<number> {
             discarded: s.discarded,
             refused: s.refused.length,
             lost: s.lost,
+            altered: s.altered,
             deadLetterReasons: s.deadLetterReasons,
             refusedLines: s.refused,
             lostLines: s.lostLines,
+            alteredLines: s.alteredLines,
           }) + "\n",
         );
       }
-      return s.lost === 0 ? 0 : 1;
+      return s.lost === 0 && s.altered === 0 ? 0 : 1;
     },
     () => startPlatform({ plans, portBase: portBase(values["port-base"]), fresh: true, say }),
   );

@@ -1,26 +1,49 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
-import { linkProvidedSdk } from "../../runtime/testing/deployed";
+import * as esbuild from "esbuild";
+import { linkProvidedSdk, writePackage } from "../../runtime/testing/deployed";
 import type { FunctionSpec } from "./model";
 import type { Invoker, InvokeResult } from "./poller";
 
 /*
  * Local Lambda: each inline function's package written from the plan's `code` archive
- * (`__index.js` = the serialized closure Pulumi would upload; other entries = packaged npm
- * modules), run in fresh child processes (one per concurrent invocation, reused between
+ * (`__index.js` = the serialized closure Pulumi would upload; `.lambda/runtime.js` = the runtime
+ * bundle it requires), run in fresh child processes (one per concurrent invocation, reused between
  * invocations like warm containers), with the function's environment plus the emulator endpoints.
  */
 
 const HOST = path.join(__dirname, "lambda-host.ts");
-/** The tsx loader by absolute URL: containers run with the package as working directory, outside the repository. */
-const TSX_LOADER = pathToFileURL(
-  path.join(
-    path.dirname(require.resolve("tsx/package.json")),
-    (require("tsx/package.json") as { exports: { ".": string } }).exports["."],
-  ),
-).href;
+
+/**
+ * The container host compiled to plain JavaScript (esbuild, once per content), so that a container
+ * is plain Node as in the Lambda runtime: no TypeScript loader hooks the package's `require`.
+ */
+function compiledHost(): string {
+  const { outputFiles } = esbuild.buildSync({
+    entryPoints: [HOST],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    write: false,
+    logLevel: "silent",
+  });
+  const js = Buffer.from(outputFiles[0].contents);
+  const file = path.join(
+    os.tmpdir(),
+    `lambda-host-${createHash("sha256").update(js).digest("hex").slice(0, 12)}.js`,
+  );
+  if (!fs.existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, js);
+    fs.renameSync(tmp, file);
+  }
+  return file;
+}
+let host: string | undefined;
 
 /** The SDK packages the Lambda Node.js runtime provides (resolved through NODE_PATH). */
 const PROVIDED = [
@@ -36,27 +59,9 @@ export function writePackages(fns: readonly FunctionSpec[], dir: string): { runt
   const runtimeDir = path.join(dir, "runtime");
   if (!fs.existsSync(path.join(runtimeDir, "node_modules", "@aws-sdk")))
     linkProvidedSdk(runtimeDir, PROVIDED);
-  for (const f of fns) {
-    const root = path.join(dir, "functions", f.name);
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root, { recursive: true });
-    for (const [entry, content] of Object.entries(f.code)) {
-      // `../../node_modules/zod` (relative to the project) is `node_modules/zod` in the package.
-      const inPackage = entry.replace(/^(\.\.\/)+/, "");
-      const target = path.join(root, inPackage);
-      if (!target.startsWith(root + path.sep))
-        throw new Error(`${f.urn}: archive entry ${entry} escapes the package`);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      if ("text" in content) fs.writeFileSync(target, content.text);
-      else {
-        const source = path.resolve(f.projectDir, content.path);
-        if (!fs.existsSync(source)) {
-          throw new Error(`${f.urn}: packaged path ${content.path} does not exist (run npm ci)`);
-        }
-        fs.symlinkSync(source, target, fs.statSync(source).isDirectory() ? "dir" : "file");
-      }
-    }
-  }
+  // The archive as the plan records it (`__index.js` text, the runtime bundle by its path relative
+  // to the project), written by the same function that writes the package for tests and benchmark.
+  for (const f of fns) writePackage(f.code, f.projectDir, path.join(dir, "functions", f.name), f.urn);
   return { runtimeModules: path.join(runtimeDir, "node_modules") };
 }
 
@@ -98,8 +103,8 @@ export class LocalFunction implements Invoker {
 
   private spawn(): Container {
     this.stats.coldStarts++;
-    const child = fork(HOST, [], {
-      execArgv: ["--import", TSX_LOADER],
+    const child = fork((host ??= compiledHost()), [], {
+      execArgv: [],
       cwd: this.root,
       env: {
         PATH: process.env.PATH ?? "",

@@ -1,5 +1,6 @@
 /*
- * One local Lambda container: a fresh Node process that loads a function's deployment package
+ * One local Lambda container: a fresh plain Node process (this file compiled to JavaScript by
+ * `functions.ts`, no TypeScript loader) that loads a function's deployment package
  * (`LAMBDA_TASK_ROOT`) exactly as written from the plan, and invokes its handler with
  * `(event, context)` for every message from the parent. Modules resolve like in Lambda: the
  * package's own `node_modules`, then `NODE_PATH` (the SDK the Lambda runtime provides) — never the

@@ -99,6 +99,41 @@ describe("npm run local / npm start on the repository's domains", () => {
     expect(run.stdout).toMatch(/line 21: dead-lettered — not-json/);
   });
 
+  it("checks content: an oversized record is dead-lettered and one with invalid UTF-8 is never counted as stored", () => {
+    // Arrange: one valid clickstream event, one with a 410 KB property, one with invalid UTF-8
+    // bytes inside a string value (valid JSON once decoded with replacement characters).
+    const [valid, big, bad] = validSamples("clickstream", 3, 11).map((v) => JSON.parse(v));
+    const bigLine = JSON.stringify({ ...big, properties: { blob: "a".repeat(410 * 1024) } });
+    const badText = JSON.stringify({ ...bad, page: "/caf@@" });
+    const at = Buffer.from(badText).indexOf("@@");
+    const badLine = Buffer.from(badText);
+    badLine[at] = 0xff;
+    badLine[at + 1] = 0xfe;
+    const file = path.join(tmp, "content.ndjson");
+    fs.writeFileSync(
+      file,
+      Buffer.concat([Buffer.from(JSON.stringify(valid) + "\n" + bigLine + "\n"), badLine, Buffer.from("\n")]),
+    );
+
+    // Act
+    const run = npm(
+      ["local", "--", "--domain", "clickstream", "--file", file, "--json", "--port-base", "0"],
+      path.join(tmp, "state-content"),
+    );
+
+    // Assert: line 3 is dead-lettered (not-utf8) or reported altered, never stored; nothing lost.
+    const out = run.stdout.trim().split("\n");
+    const result = JSON.parse(out[out.length - 1]);
+    expect(result).toMatchObject({ ingested: 3, stored: 1, lost: 0 });
+    expect(result.deadLettered + result.altered).toBe(2);
+    expect(result.deadLetterReasons["item-too-large"]).toBe(1);
+    expect(run.stdout).toMatch(/line 2: dead-lettered — item-too-large/);
+    if (result.altered > 0) {
+      expect(result.alteredLines[0]).toMatchObject({ line: 3, detail: "the sent bytes are not valid UTF-8" });
+      expect(run.status).toBe(1);
+    } else expect(run.status).toBe(0);
+  });
+
   it("npm start runs the whole platform end to end and loses nothing", () => {
     const run = npm(["start", "--", "--count", "300", "--port-base", "0"], path.join(tmp, "state-start"));
     expect({ status: run.status, stderr: run.status === 0 ? "" : run.stderr.slice(-3000) }).toEqual({

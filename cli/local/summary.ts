@@ -1,10 +1,11 @@
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { isDeepStrictEqual } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { buildDataProduct } from "../../runtime/schemas";
 import { VERSION_ATTRIBUTE } from "../../runtime/sinks/dynamodb";
 import { unmarshallItem } from "../../runtime/sinks/marshall";
-import { versionOf } from "../../runtime/processor/transform";
+import { TTL_ATTRIBUTE, versionOf } from "../../runtime/processor/transform";
 import type { Clients } from "./apply";
 import { failurePrefix } from "./mappings";
 import type { ProductSpec } from "./model";
@@ -20,6 +21,12 @@ import type { RefusedRecord, SentRecord } from "./produce";
  * A record is "stored" when the serving table holds its effect: immutable products an item with
  * its sequence number; latest-state products the item of its key at the record's version or a
  * newer one (a later event for the same key supersedes it).
+ *
+ * Content is checked too: a record is "altered" when the table holds it (at its own version) or
+ * the lake holds its line, but the content differs from the bytes that were sent — the item is not
+ * the product's `toItem` of the sent JSON, the lake line (without `_meta`) is not the sent JSON, or
+ * the bytes were not valid UTF-8 and so cannot have been kept as sent. An altered record is neither
+ * stored nor lost; any altered record fails the run.
  */
 
 export interface ProductSummary {
@@ -37,6 +44,8 @@ export interface ProductSummary {
   readonly discarded: number;
   readonly lost: number;
   readonly lostLines: number[];
+  readonly altered: number;
+  readonly alteredLines: { line: number; where: "table" | "lake"; detail: string }[];
   readonly windows: { windows: number; records: number; top: { key: string; count: number; sum: number }[] };
   readonly seconds: number;
 }
@@ -68,6 +77,35 @@ async function scan(clients: Clients, table: string): Promise<Record<string, unk
     start = res.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The sent bytes as JSON, decoded strictly: undefined when not UTF-8 or not JSON. */
+function sentJson(data: Buffer): { ok: true; value: unknown } | { ok: false; why: string } {
+  let text: string;
+  try {
+    text = strictUtf8.decode(data);
+  } catch {
+    return { ok: false, why: "the sent bytes are not valid UTF-8" };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, why: "the sent bytes are not JSON" };
+  }
+}
+
+/** The first attribute of `expected` that `actual` does not hold with the same value. */
+function firstDifference(
+  actual: Record<string, unknown>,
+  expected: Record<string, unknown>,
+): string | undefined {
+  for (const [k, v] of Object.entries(expected))
+    if (!isDeepStrictEqual(actual[k], v))
+      return `${k}: ${JSON.stringify(actual[k])?.slice(0, 60)} instead of ${JSON.stringify(v)?.slice(0, 60)}`;
+  for (const k of Object.keys(actual)) if (!(k in expected)) return `${k}: present but not in what was sent`;
+  return undefined;
 }
 
 /** The static part of a Firehose prefix (up to its first expression). */
@@ -117,6 +155,9 @@ export async function summarize(
     }
   }
 
+  // Records whose stored or delivered content is not what was sent.
+  const altered = new Map<string, { where: "table" | "lake"; detail: string }>();
+
   // The serving table.
   const stored = new Set<string>();
   let tableItems = 0;
@@ -143,7 +184,33 @@ export async function summarize(
           ? String(item[VERSION_ATTRIBUTE]) >= versionOf(r.sequenceNumber, undefined)
           : item._sequenceNumber === r.sequenceNumber ||
             item._idempotencyKey === product.idempotencyKey(parsed.data);
-      if (effective) stored.add(r.sequenceNumber);
+      if (!effective) continue;
+      // Compare content where the item is this record's own write (not a newer version's).
+      const own =
+        product.writeMode === "latest"
+          ? String(item[VERSION_ATTRIBUTE]) === versionOf(r.sequenceNumber, undefined)
+          : true;
+      if (own) {
+        const sentValue = sentJson(r.data);
+        const expected = sentValue.ok ? product.schema.safeParse(sentValue.value) : undefined;
+        const difference = !sentValue.ok
+          ? sentValue.why
+          : !expected?.success
+            ? "the sent JSON does not match the schema"
+            : firstDifference(
+                Object.fromEntries(
+                  Object.keys(item)
+                    .filter((k) => !RUNTIME_ATTRIBUTE.test(k))
+                    .map((k) => [k, item[k]]),
+                ),
+                product.toItem(expected.data) as Record<string, unknown>,
+              );
+        if (difference !== undefined) {
+          altered.set(r.sequenceNumber, { where: "table", detail: difference });
+          continue;
+        }
+      }
+      stored.add(r.sequenceNumber);
     }
   }
 
@@ -158,8 +225,20 @@ export async function summarize(
       const text = (d.compression === "GZIP" ? gunzipSync(body) : body).toString();
       for (const line of text.split("\n")) {
         if (!line) continue;
-        const seq = (JSON.parse(line) as { _meta?: { sequenceNumber?: string } })._meta?.sequenceNumber;
-        if (seq && bySeq.has(seq)) lake.add(seq);
+        const { _meta, ...delivered } = JSON.parse(line) as { _meta?: { sequenceNumber?: string } };
+        const seq = _meta?.sequenceNumber;
+        const r = seq === undefined ? undefined : bySeq.get(seq);
+        if (!seq || !r) continue;
+        lake.add(seq);
+        const sentValue = sentJson(r.data);
+        const difference = !sentValue.ok
+          ? sentValue.why
+          : isDeepStrictEqual(delivered, sentValue.value)
+            ? undefined
+            : (firstDifference(delivered, sentValue.value as Record<string, unknown>) ??
+              "differs from the sent JSON");
+        if (difference !== undefined && !altered.has(seq))
+          altered.set(seq, { where: "lake", detail: difference });
       }
     }
   }
@@ -188,7 +267,8 @@ export async function summarize(
       .slice(0, 3);
   }
 
-  const accounted = new Set<string>([...stored, ...dead.keys(), ...discarded]);
+  for (const seq of altered.keys()) stored.delete(seq);
+  const accounted = new Set<string>([...stored, ...dead.keys(), ...discarded, ...altered.keys()]);
   const lostLines = sent.filter((r) => !accounted.has(r.sequenceNumber)).map((r) => r.line);
   const reasons: Record<string, number> = {};
   for (const v of dead.values()) reasons[v.reason] = (reasons[v.reason] ?? 0) + 1;
@@ -209,12 +289,19 @@ export async function summarize(
     discarded: discarded.size,
     lost: lostLines.length,
     lostLines,
+    altered: altered.size,
+    alteredLines: [...altered.entries()]
+      .map(([seq, v]) => ({ line: bySeq.get(seq)!.line, ...v }))
+      .sort((a, b) => a.line - b.line),
     windows,
     seconds,
   };
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
+
+/** Attributes the runtime adds to an item (`_version`, `_sequenceNumber`, ...) and the TTL. */
+const RUNTIME_ATTRIBUTE = new RegExp(`^(_|${TTL_ATTRIBUTE}$)`);
 
 /** The block `npm start` prints per data product. */
 export function formatSummary(s: ProductSummary, options: { perLine?: boolean } = {}): string {
@@ -234,7 +321,15 @@ export function formatSummary(s: ProductSummary, options: { perLine?: boolean } 
     ...(s.discarded
       ? [`  discarded       ${n(s.discarded)} by the event source to the on-failure destination`]
       : []),
-    `  lost            ${n(s.lost)}   = ingested − |stored ∪ dead-lettered ∪ discarded|${s.lost ? `  LOST lines: ${s.lostLines.slice(0, 10).join(", ")}` : ""}`,
+    `  altered         ${n(s.altered)}   stored or delivered with content that differs from the bytes sent${
+      s.altered
+        ? `  ALTERED lines: ${s.alteredLines
+            .slice(0, 10)
+            .map((a) => a.line)
+            .join(", ")}`
+        : ""
+    }`,
+    `  lost            ${n(s.lost)}   = ingested − |stored ∪ dead-lettered ∪ discarded ∪ altered|${s.lost ? `  LOST lines: ${s.lostLines.slice(0, 10).join(", ")}` : ""}`,
     ...(s.windows.windows
       ? [
           `  windows         ${n(s.windows.windows)} closed, ${n(s.windows.records)} records; top: ${s.windows.top.map((t) => `${t.key} ${n(t.count)}× Σ${Math.round(t.sum * 100) / 100}`).join(", ")}`,
@@ -246,6 +341,7 @@ export function formatSummary(s: ProductSummary, options: { perLine?: boolean } 
     for (const r of s.refused) lines.push(`  line ${r.line}: not sent — ${r.reason}`);
     for (const d of s.deadLetterLines)
       lines.push(`  line ${d.line}: dead-lettered — ${d.reason}: ${d.detail.slice(0, 120)}`);
+    for (const a of s.alteredLines) lines.push(`  line ${a.line}: ALTERED in the ${a.where} — ${a.detail}`);
     for (const l of s.lostLines) lines.push(`  line ${l}: LOST — neither stored nor dead-lettered`);
   }
   return lines.join("\n");

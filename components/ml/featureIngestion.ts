@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { streamProcessorFactory } from "../../runtime/lambda/factories";
-import { lambdaCodePathOptions } from "../../runtime/lambda/packaging";
+import { inlineFunction } from "../../runtime/lambda/packaging";
 import { assumedBy, streamFunctionPolicy } from "../streaming/policies";
 import { DEAD_LETTER_ROOT, rawPrefixes } from "../streaming/pipeline";
 import type { MetricSpec } from "../lake/metrics";
@@ -133,7 +132,7 @@ export class FeatureIngestion extends pulumi.ComponentResource {
     this.function = new aws.lambda.CallbackFunction(
       `${name}-function`,
       {
-        callbackFactory: streamProcessorFactory as never,
+        ...inlineFunction("streamProcessor"),
         role: this.role,
         runtime: "nodejs22.x",
         memorySize: 256,
@@ -141,7 +140,6 @@ export class FeatureIngestion extends pulumi.ComponentResource {
         reservedConcurrentExecutions: a.reservedConcurrency,
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "JSON", logGroup: logs.name },
-        codePathOptions: lambdaCodePathOptions(),
         environment: {
           variables: {
             DATA_PRODUCT: args.dataProduct,

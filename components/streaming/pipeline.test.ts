@@ -1,7 +1,9 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluateProjects, type ProjectPlan } from "../../harness/evaluate";
 import { readProject } from "../../harness/projects";
 import { resourcesOf } from "../../harness/testing";
+import { buildRuntimeBundle, functionArchive, RUNTIME_ARCHIVE_PATH } from "../../runtime/lambda/packaging";
 import { deadLetterKey } from "../../runtime/sinks/deadletter";
 import { partitionedPrefix, rawPrefixes } from "./pipeline";
 import { bindingLimit, shardsFor } from "./sizing";
@@ -88,8 +90,26 @@ describe.each(["dev", "prod"])("Pipeline (%s)", (stack) => {
       one(plan, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").id,
     );
     expect(Boolean(fn.vpcConfig)).toBe(stack === "prod");
-    const code = (fn.code as { assets: Record<string, unknown> }).assets;
-    expect(Object.keys(code).sort()).toEqual(["../../../node_modules/zod", "__index.js"]);
+  });
+
+  it("uploads the thin closure and the runtime bundle: the package the tests and the benchmark build", async () => {
+    const plan = await planFor(stack);
+    for (const [urnPart, kind] of [
+      ["orders-processor", "streamProcessor"],
+      ["orders-aggregator", "windowAggregator"],
+    ] as const) {
+      const fn = one(plan, "aws:lambda/function:Function", urnPart).inputs as Record<string, never>;
+      expect(fn.handler).toBe("__index.handler");
+      const code = (fn.code as { assets: Record<string, { text?: string; path?: string }> }).assets;
+      // Nothing from node_modules: zod is inside the bundle, the AWS SDK comes with the runtime.
+      expect(Object.keys(code).sort()).toEqual([RUNTIME_ARCHIVE_PATH, "__index.js"]);
+      const built = await functionArchive(kind);
+      expect(code["__index.js"].text).toBe((built["__index.js"] as { text: string }).text);
+      expect(code[RUNTIME_ARCHIVE_PATH].path).toBe(RUNTIME_ARCHIVE_PATH);
+    }
+    // The bundle the evaluation wrote into the project folder is byte for byte the one built here.
+    const evaluated = fs.readFileSync(path.join(FIXTURE.dir, RUNTIME_ARCHIVE_PATH));
+    expect(evaluated.equals(fs.readFileSync(buildRuntimeBundle().file))).toBe(true);
   });
 
   it("scopes the processor's role to its stream, table, delivery stream, dead-letter prefix and keys", async () => {

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LIMITS } from "../../config/limits";
-import { streamProcessorFactory, windowAggregatorFactory } from "../../runtime/lambda/factories";
-import { lambdaCodePathOptions } from "../../runtime/lambda/packaging";
+import { inlineFunction } from "../../runtime/lambda/packaging";
 import { WINDOW_TABLE_KEY } from "../../runtime/aggregator/aggregator";
 import { FIREHOSE_PARTITION_QUERY, TTL_ATTRIBUTE } from "../../runtime/processor/transform";
 import { LAKE_LINE_DELIMITER_BASE64 } from "../../runtime/sinks/firehose";
@@ -357,7 +356,7 @@ export class Pipeline extends pulumi.ComponentResource {
     this.processor = new aws.lambda.CallbackFunction(
       `${name}-processor`,
       {
-        callbackFactory: streamProcessorFactory as never,
+        ...inlineFunction("streamProcessor"),
         role: processorRole.role,
         runtime: "nodejs22.x",
         memorySize: p.memoryMb,
@@ -365,7 +364,6 @@ export class Pipeline extends pulumi.ComponentResource {
         reservedConcurrentExecutions: p.reservedConcurrency,
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "JSON", logGroup: processorLogs.name },
-        codePathOptions: lambdaCodePathOptions(),
         environment: {
           variables: {
             DATA_PRODUCT: product,
@@ -408,7 +406,7 @@ export class Pipeline extends pulumi.ComponentResource {
       this.aggregator = new aws.lambda.CallbackFunction(
         `${name}-aggregator`,
         {
-          callbackFactory: windowAggregatorFactory as never,
+          ...inlineFunction("windowAggregator"),
           role: aggregatorRole.role,
           runtime: "nodejs22.x",
           memorySize: 256,
@@ -416,7 +414,6 @@ export class Pipeline extends pulumi.ComponentResource {
           reservedConcurrentExecutions: Math.max(1, Math.min(p.reservedConcurrency, 10)),
           tracingConfig: { mode: "Active" },
           loggingConfig: { logFormat: "JSON", logGroup: aggregatorLogs.name },
-          codePathOptions: lambdaCodePathOptions(),
           environment: {
             variables: {
               DATA_PRODUCT: product,

@@ -1,12 +1,19 @@
 import { execFile } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { WINDOW_TABLE_KEY } from "../aggregator/aggregator";
-import { defineClickstream } from "../schemas";
+import { defineClickstream, defineOrders } from "../schemas";
 import type { DeadLetterDocument } from "../sinks/deadletter";
-import { linkProvidedSdk, type BuiltPackage, type FactoryName } from "../testing/deployed";
+import {
+  invokePackage,
+  linkProvidedSdk,
+  RUNTIME_SDK_CLIENTS,
+  type BuiltPackage,
+  type FactoryName,
+} from "../testing/deployed";
 import {
   createStream,
   createTable,
@@ -17,102 +24,97 @@ import {
   startEmulators,
   type Emulators,
 } from "../testing/emulators";
-import { clickstreamEvent } from "../testing/events";
+import { clickstreamEvent, kinesisRecord, orderEvent } from "../testing/events";
 import { startFeatureStoreServer } from "../testing/featurestore-server";
 import { startFirehoseServer } from "../testing/firehose-server";
+import { aggregateWithKpl } from "../testing/kpl";
+import { startRecordingProxy } from "../testing/recording-proxy";
 import type { KinesisStreamEvent } from "../types";
+import { RUNTIME_ARCHIVE_PATH } from "./packaging";
 
 /*
- * The inline closures exactly as `aws.lambda.CallbackFunction` would deploy them: each factory is
- * serialized with `pulumi.runtime.serializeFunction(..., { isFactoryFunction: true })`, packaged
- * with the npm modules `computeCodePaths` selects, loaded in a fresh Node process outside the
- * repository (only the package and the AWS SDK on NODE_PATH, as the Lambda runtime provides it)
- * and invoked with a real Kinesis event against the emulators.
+ * The runtime's behaviour, tested on what `pulumi up` uploads: each package is built by the same
+ * function that gives the plan its `code` archive (`deployed.ts build` → `functionArchive`:
+ * the serialized thin closure `__index.js` + the esbuild bundle), loaded by plain Node in a fresh
+ * process outside the repository (only the package and the AWS SDK, on NODE_PATH as the Lambda
+ * runtime provides it), and invoked with real-shaped Kinesis events against the emulators.
  */
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..", "..");
 const BUCKET = "dead-letters";
 let emu: Emulators;
+let dynamo: Awaited<ReturnType<typeof startRecordingProxy>>;
 let firehose: Awaited<ReturnType<typeof startFirehoseServer>>;
 let featureStore: Awaited<ReturnType<typeof startFeatureStoreServer>>;
 let work: string;
 let provided: string;
+const packages: Partial<Record<FactoryName, BuiltPackage>> = {};
+
+/** The package as the program builds it (tsx, the repository root as working directory). */
+async function build(factory: FactoryName): Promise<BuiltPackage> {
+  const { stdout } = await run(
+    process.execPath,
+    ["--import", "tsx", "runtime/testing/deployed.ts", "build", factory, path.join(work, factory)],
+    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as BuiltPackage;
+}
 
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "deployed-closure-"));
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "deployed-package-"));
   provided = path.join(work, "provided");
-  linkProvidedSdk(provided, [
-    "@aws-sdk/client-dynamodb",
-    "@aws-sdk/client-firehose",
-    "@aws-sdk/client-s3",
-    "@aws-sdk/client-sagemaker-featurestore-runtime",
-  ]);
+  linkProvidedSdk(provided, RUNTIME_SDK_CLIENTS);
   [emu, firehose, featureStore] = await Promise.all([
     startEmulators({ buckets: [BUCKET] }),
     startFirehoseServer(),
     startFeatureStoreServer(),
   ]);
-});
+  dynamo = await startRecordingProxy(emu.endpoints.dynamodb);
+  packages.streamProcessor = await build("streamProcessor");
+  packages.windowAggregator = await build("windowAggregator");
+}, 120_000);
 afterAll(async () => {
-  await Promise.all([emu?.stop(), firehose?.stop(), featureStore?.stop()]);
+  await Promise.all([emu?.stop(), firehose?.stop(), featureStore?.stop(), dynamo?.stop()]);
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-async function build(factory: FactoryName): Promise<BuiltPackage> {
-  const dir = path.join(work, factory);
-  const { stdout } = await run(
-    process.execPath,
-    ["--import", "tsx", "runtime/testing/deployed.ts", "build", factory, dir],
+const invoke = (factory: FactoryName, events: unknown[], env: Record<string, string>) =>
+  invokePackage(
+    packages[factory]!.dir,
+    events,
     {
-      cwd: ROOT,
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as BuiltPackage;
-}
-
-/** Loads `<dir>/__index.js` in a fresh process and invokes `handler` once; returns result and output lines. */
-async function invoke(
-  dir: string,
-  event: unknown,
-  env: Record<string, string>,
-): Promise<{ result: unknown; lines: Record<string, unknown>[] }> {
-  const script = path.join(work, "invoke.js");
-  fs.writeFileSync(
-    script,
-    [
-      "const { handler } = require(process.argv[2]);",
-      "const event = JSON.parse(require('fs').readFileSync(process.argv[3], 'utf8'));",
-      "const deadline = Date.now() + 60000;",
-      "const context = { awsRequestId: 'req-deployed', getRemainingTimeInMillis: () => deadline - Date.now() };",
-      "handler(event, context).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'), (e) => { console.error(e); process.exit(2); });",
-    ].join("\n"),
-  );
-  const eventFile = path.join(work, `event-${Date.now()}.json`);
-  fs.writeFileSync(eventFile, JSON.stringify(event));
-  const { stdout } = await run(process.execPath, [script, path.join(dir, "__index.js"), eventFile], {
-    cwd: work,
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_PATH: path.join(provided, "node_modules"),
+      ...emu.env(),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: "deployed-test",
       ...env,
     },
+    path.join(provided, "node_modules"),
+  );
+
+const deadLetters = async (prefix: string) =>
+  (await readObjects(emu.s3, BUCKET, prefix)).map((o) => JSON.parse(o.body) as DeadLetterDocument);
+
+const metricsOf = (lines: Record<string, unknown>[]) => lines.filter((l) => l._aws);
+
+describe("the deployment package", () => {
+  it("is the thin closure and one bundle: zod compiled in, the AWS SDK left to the runtime, under 0.5 MB zipped", () => {
+    for (const pkg of Object.values(packages)) {
+      expect(pkg.entries).toEqual([RUNTIME_ARCHIVE_PATH, "__index.js"]);
+      expect(pkg.bundledPackages).toContain("zod");
+      expect(pkg.bundledPackages.some((p) => p.startsWith("@aws-sdk/"))).toBe(false);
+      expect(pkg.zipBytes).toBeLessThan(500_000);
+      // No record-handling code passes through the closure serializer.
+      const index = fs.readFileSync(path.join(pkg.dir, "__index.js"), "utf8");
+      expect(index).toContain(`require("./${RUNTIME_ARCHIVE_PATH}")`);
+      expect(index.length).toBeLessThan(1024);
+      expect(fs.existsSync(path.join(pkg.dir, "node_modules"))).toBe(false);
+    }
   });
-  const lines = stdout.trim().split("\n");
-  const result = JSON.parse(lines.find((l) => l.startsWith("RESULT "))!.slice(7));
-  return { result, lines: lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)) };
-}
+});
 
-describe("inline closures as deployed", () => {
-  it("packages only zod next to the serialized stream processor and runs it on a real Kinesis event", async () => {
-    const pkg = await build("streamProcessor");
-    expect(pkg.packages).toEqual(["zod"]);
-    expect(pkg.zipBytes).toBeLessThan(3 * 1024 * 1024);
-    // Nothing outside the package resolves but the SDK (as in Lambda).
-    expect(fs.existsSync(path.join(pkg.dir, "node_modules", "@aws-sdk"))).toBe(false);
-
+describe("stream processor, as deployed", () => {
+  it("stores, delivers and dead-letters a real Kinesis batch", async () => {
     const stream = { name: "deployed-clicks", arn: "" };
     const { arn, shardIds } = await createStream(emu.kinesis, stream.name);
     stream.arn = arn;
@@ -128,8 +130,7 @@ describe("inline closures as deployed", () => {
     const [event] = await readAsLambdaEvents(emu.kinesis, stream, shardIds[0]);
     await createTable(emu.dynamodb, "deployed-clicks", defineClickstream().tableKey);
 
-    const { result, lines } = await invoke(pkg.dir, event, {
-      ...emu.env(),
+    const { initError, results, lines } = await invoke("streamProcessor", [event], {
       AWS_ENDPOINT_URL_FIREHOSE: firehose.endpoint,
       DATA_PRODUCT: "clickstream",
       TABLE_NAME: "deployed-clicks",
@@ -138,7 +139,8 @@ describe("inline closures as deployed", () => {
       DEAD_LETTER_PREFIX: "deployed/",
     });
 
-    expect(result).toEqual({ batchItemFailures: [] });
+    expect(initError).toBeUndefined();
+    expect(results).toEqual([{ ok: true, value: { batchItemFailures: [] } }]);
     expect((await scanTable(emu.dynamodb, "deployed-clicks")).map((i) => i.eventId).sort()).toEqual(
       Array.from({ length: 20 }, (_, i) => clickstreamEvent(i).eventId).sort(),
     );
@@ -147,63 +149,198 @@ describe("inline closures as deployed", () => {
     expect(firehose.records[0].split("\n").map((l) => JSON.parse(l).eventId)).toEqual(
       Array.from({ length: 20 }, (_, i) => clickstreamEvent(i).eventId),
     );
-    const dls = (await readObjects(emu.s3, BUCKET, "deployed/")).map(
-      (o) => JSON.parse(o.body) as DeadLetterDocument,
-    );
-    expect(dls.map((d) => [d.reason, Buffer.from(d.data, "base64").toString()])).toEqual([
-      ["not-json", "{broken"],
-    ]);
+    expect(
+      (await deadLetters("deployed/")).map((d) => [d.reason, Buffer.from(d.data, "base64").toString()]),
+    ).toEqual([["not-json", "{broken"]]);
     expect(lines.find((l) => l.message === "batch processed")).toMatchObject({
       functionName: "deployed-test",
       records: 21,
     });
-    expect(lines.find((l) => l._aws)).toMatchObject({
-      DataProduct: "clickstream",
-      Records: 21,
-      DeadLettered: 1,
-    });
+    expect(metricsOf(lines)[0]).toMatchObject({ DataProduct: "clickstream", Records: 21, DeadLettered: 1 });
   });
 
-  it("runs the serialized window aggregator and flushes the final window", async () => {
-    const pkg = await build("windowAggregator");
-    expect(pkg.packages).toEqual(["zod"]);
+  it("de-aggregates KPL records built by aws-kinesis-agg: stores valid ones once, dead-letters poison and corrupt aggregates", async () => {
+    await createTable(emu.dynamodb, "deployed-kpl", defineClickstream().tableKey);
+    const user = (e: object | string) => ({
+      data: Buffer.from(typeof e === "string" ? e : JSON.stringify(e)),
+      partitionKey: "pk",
+    });
+    const valid = Array.from({ length: 10 }, (_, i) => clickstreamEvent(200 + i));
+    const [good] = await aggregateWithKpl(valid.map(user));
+    const [poison] = await aggregateWithKpl([
+      user(clickstreamEvent(300)),
+      user("{broken"),
+      user({ ...clickstreamEvent(301), eventType: "teleport" }),
+    ]);
+    // A producer retry: the same events again in a new aggregate, plus one duplicate inside it.
+    const [duplicates] = await aggregateWithKpl([valid[0], valid[1], valid[1]].map(user));
+    // Magic bytes and a matching MD5, but the body is not an AggregatedRecord.
+    const body = Buffer.from([0x1a, 100, 0x08, 0x00]);
+    const corrupt = Buffer.concat([
+      Buffer.from([0xf3, 0x89, 0x9a, 0xc2]),
+      body,
+      createHash("md5").update(body).digest(),
+    ]);
+    const event = { Records: [good, poison, duplicates, corrupt].map((d, i) => kinesisRecord(d, 7000 + i)) };
+
+    // The same batch twice: Lambda redelivers after a failed invocation.
+    const { initError, results, lines } = await invoke("streamProcessor", [event, event], {
+      DATA_PRODUCT: "clickstream",
+      TABLE_NAME: "deployed-kpl",
+      DEAD_LETTER_BUCKET: BUCKET,
+      DEAD_LETTER_PREFIX: "deployed-kpl/",
+    });
+
+    expect(initError).toBeUndefined();
+    expect(results).toEqual([
+      { ok: true, value: { batchItemFailures: [] } },
+      { ok: true, value: { batchItemFailures: [] } },
+    ]);
+    const items = await scanTable(emu.dynamodb, "deployed-kpl");
+    expect(items.map((i) => i.eventId).sort()).toEqual(
+      [...valid, clickstreamEvent(300)].map((e) => e.eventId).sort(),
+    );
+    expect(items.find((i) => i.eventId === valid[3].eventId)).toMatchObject({ _subSequenceNumber: 3 });
+    const dls = await deadLetters("deployed-kpl/");
+    expect(dls.map((d) => [d.reason, d.subSequenceNumber ?? null]).sort()).toEqual(
+      [
+        ["kpl-corrupt", null],
+        ["not-json", 1],
+        ["schema-violation", 2],
+      ].sort(),
+    );
+    expect(metricsOf(lines)[0]).toMatchObject({ Records: 4, UserRecords: 16, DeadLettered: 3 });
+  });
+
+  it("dead-letters a 410 KB ASCII item and a 700 KB UTF-8 item as item-too-large before any DynamoDB call", async () => {
+    await createTable(emu.dynamodb, "deployed-large", defineClickstream().tableKey);
+    const ascii = clickstreamEvent(400, { properties: { blob: "a".repeat(410 * 1024) } });
+    // 3 bytes in UTF-8, one UTF-16 unit: dynalite would size it at a third and accept it.
+    const utf8 = clickstreamEvent(401, { properties: { blob: "€".repeat((700 * 1024) / 3) } });
+    const small = [clickstreamEvent(402), clickstreamEvent(403)];
+    const event = {
+      Records: [small[0], ascii, utf8, small[1]].map((e, i) => kinesisRecord(JSON.stringify(e), 8000 + i)),
+    };
+    const before = dynamo.requests.length;
+
+    const { results } = await invoke("streamProcessor", [event], {
+      DATA_PRODUCT: "clickstream",
+      TABLE_NAME: "deployed-large",
+      DEAD_LETTER_BUCKET: BUCKET,
+      DEAD_LETTER_PREFIX: "deployed-large/",
+    });
+
+    expect(results).toEqual([{ ok: true, value: { batchItemFailures: [] } }]);
+    const dls = await deadLetters("deployed-large/");
+    expect(
+      dls.map((d) => [d.reason, JSON.parse(Buffer.from(d.data, "base64").toString("utf8")).eventId]).sort(),
+    ).toEqual(
+      [
+        ["item-too-large", ascii.eventId],
+        ["item-too-large", utf8.eventId],
+      ].sort(),
+    );
+    // The processor's own decision: neither item was ever sent to DynamoDB.
+    const sent = dynamo.requests.slice(before).map((r) => r.body);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.some((b) => b.includes(ascii.eventId) || b.includes(utf8.eventId))).toBe(false);
+    expect((await scanTable(emu.dynamodb, "deployed-large")).map((i) => i.eventId).sort()).toEqual(
+      small.map((e) => e.eventId).sort(),
+    );
+  });
+
+  it("writes orders with conditional PutItem: a redelivered batch changes nothing and counts duplicates", async () => {
+    await createTable(emu.dynamodb, "deployed-orders", defineOrders().tableKey);
+    const orders = Array.from({ length: 5 }, (_, i) => orderEvent(i));
+    const event = { Records: orders.map((o, i) => kinesisRecord(JSON.stringify(o), 9000 + i)) };
+    const before = dynamo.requests.length;
+
+    const { results, lines } = await invoke("streamProcessor", [event, event], {
+      DATA_PRODUCT: "orders",
+      TABLE_NAME: "deployed-orders",
+      DEAD_LETTER_BUCKET: BUCKET,
+      DEAD_LETTER_PREFIX: "deployed-orders/",
+    });
+
+    expect(results.map((r) => r.ok && r.value)).toEqual([
+      { batchItemFailures: [] },
+      { batchItemFailures: [] },
+    ]);
+    expect(new Set(dynamo.requests.slice(before).map((r) => r.operation))).toEqual(
+      new Set(["DynamoDB_20120810.PutItem"]),
+    );
+    expect((await scanTable(emu.dynamodb, "deployed-orders")).map((i) => i.orderId).sort()).toEqual(
+      orders.map((o) => o.orderId).sort(),
+    );
+    expect(metricsOf(lines).map((m) => m.Duplicates)).toEqual([0, 5]);
+  });
+
+  it("runs as the feature consumer: one PutRecord per valid event", async () => {
+    const events = Array.from({ length: 8 }, (_, i) => clickstreamEvent(100 + i));
+    const event: KinesisStreamEvent = {
+      Records: [...events.map((e) => JSON.stringify(e)), "{broken"].map((d, i) => kinesisRecord(d, 5000 + i)),
+    };
+    const { results, lines } = await invoke("streamProcessor", [event], {
+      AWS_ENDPOINT_URL_SAGEMAKER_FEATURESTORE_RUNTIME: featureStore.endpoint,
+      DATA_PRODUCT: "clickstream",
+      FEATURE_GROUP_NAME: "clickstream-visitor-test",
+      DEAD_LETTER_BUCKET: BUCKET,
+      DEAD_LETTER_PREFIX: "deployed-features/",
+    });
+    expect(results).toEqual([{ ok: true, value: { batchItemFailures: [] } }]);
+    expect(featureStore.records.map((r) => r.featureGroupName)).toEqual(
+      Array(8).fill("clickstream-visitor-test"),
+    );
+    const visitors = featureStore.records.map(
+      (r) => r.record.find((f) => f.FeatureName === "visitor_id")?.ValueAsString,
+    );
+    expect(visitors.sort()).toEqual(events.map((e) => e.userId).sort());
+    expect(metricsOf(lines)[0]).toMatchObject({ FeatureRecords: 8, DeadLettered: 1 });
+    expect((await deadLetters("deployed-features/")).length).toBe(1);
+  });
+
+  it.each([
+    ["TABLE_TTL_DAYS", { TABLE_TTL_DAYS: "-3" }],
+    ["WRITE_CONCURRENCY", { WRITE_CONCURRENCY: "lots" }],
+    ["DEAD_LETTER_BUCKET", { DEAD_LETTER_BUCKET: "" }],
+  ])("fails the cold start with a RuntimeConfigError naming %s", async (variable, override) => {
+    const { initError, results } = await invoke("streamProcessor", [{ Records: [] }], {
+      DATA_PRODUCT: "clickstream",
+      TABLE_NAME: "deployed-clicks",
+      DEAD_LETTER_BUCKET: BUCKET,
+      ...override,
+    });
+    expect(results).toEqual([]);
+    expect(initError).toMatch(new RegExp(`^RuntimeConfigError: environment variable ${variable} = `));
+  });
+});
+
+describe("window aggregator, as deployed", () => {
+  it("counts a window and flushes the final window to the window table", async () => {
     await createTable(emu.dynamodb, "deployed-windows", WINDOW_TABLE_KEY);
     const base: KinesisStreamEvent = {
-      Records: Array.from({ length: 12 }, (_, i) => ({
-        kinesis: {
-          kinesisSchemaVersion: "1.0",
-          partitionKey: "p",
-          sequenceNumber: String(1000 + i),
-          data: Buffer.from(
-            JSON.stringify(clickstreamEvent(i * 3 + 1, { page: i % 2 ? "/a" : "/b" })),
-          ).toString("base64"),
-          approximateArrivalTimestamp: 1_790_000_000 + i,
-        },
-        eventSource: "aws:kinesis",
-        eventVersion: "1.0",
-        eventID: `shardId-000000000000:${1000 + i}`,
-        eventName: "aws:kinesis:record",
-        invokeIdentityArn: "arn:aws:iam::000000000000:role/r",
-        awsRegion: "us-east-1",
-        eventSourceARN: "arn:aws:kinesis:us-east-1:000000000000:stream/deployed-clicks",
-      })),
+      Records: Array.from({ length: 12 }, (_, i) =>
+        kinesisRecord(JSON.stringify(clickstreamEvent(i * 3 + 1, { page: i % 2 ? "/a" : "/b" })), 1000 + i),
+      ),
     };
-    const { result } = await invoke(
-      pkg.dir,
-      {
-        ...base,
-        window: { start: "2026-11-27T14:00:00Z", end: "2026-11-27T14:01:00Z" },
-        state: {},
-        shardId: "shardId-000000000000",
-        eventSourceARN: base.Records[0].eventSourceARN,
-        isFinalInvokeForWindow: true,
-        isWindowTerminatedEarly: false,
-      },
-      { ...emu.env(), DATA_PRODUCT: "clickstream", TABLE_NAME: "deployed-windows" },
+    const { results } = await invoke(
+      "windowAggregator",
+      [
+        {
+          ...base,
+          window: { start: "2026-11-27T14:00:00Z", end: "2026-11-27T14:01:00Z" },
+          state: {},
+          shardId: "shardId-000000000000",
+          eventSourceARN: base.Records[0].eventSourceARN,
+          isFinalInvokeForWindow: true,
+          isWindowTerminatedEarly: false,
+        },
+      ],
+      { DATA_PRODUCT: "clickstream", TABLE_NAME: "deployed-windows" },
     );
-    expect(result).toMatchObject({
-      state: { records: 12, groups: { "/a": [6, 6], "/b": [6, 6] } },
-      batchItemFailures: [],
+    expect(results[0]).toMatchObject({
+      ok: true,
+      value: { state: { records: 12, groups: { "/a": [6, 6], "/b": [6, 6] } }, batchItemFailures: [] },
     });
     const items = await scanTable(emu.dynamodb, "deployed-windows");
     expect(
@@ -217,44 +354,12 @@ describe("inline closures as deployed", () => {
     ]);
   });
 
-  it("runs the serialized processor as the feature consumer: one PutRecord per valid event", async () => {
-    const pkg = await build("streamProcessor");
-    const events = Array.from({ length: 8 }, (_, i) => clickstreamEvent(100 + i));
-    const event: KinesisStreamEvent = {
-      Records: [...events.map((e) => JSON.stringify(e)), "{broken"].map((data, i) => ({
-        kinesis: {
-          kinesisSchemaVersion: "1.0",
-          partitionKey: `p${i}`,
-          sequenceNumber: String(5000 + i),
-          data: Buffer.from(data).toString("base64"),
-          approximateArrivalTimestamp: 1_790_000_000 + i,
-        },
-        eventSource: "aws:kinesis",
-        eventVersion: "1.0",
-        eventID: `shardId-000000000000:${5000 + i}`,
-        eventName: "aws:kinesis:record",
-        invokeIdentityArn: "arn:aws:iam::000000000000:role/r",
-        awsRegion: "us-east-1",
-        eventSourceARN: "arn:aws:kinesis:us-east-1:000000000000:stream/deployed-clicks",
-      })),
-    };
-    const { result, lines } = await invoke(pkg.dir, event, {
-      ...emu.env(),
-      AWS_ENDPOINT_URL_SAGEMAKER_FEATURESTORE_RUNTIME: featureStore.endpoint,
+  it("fails the cold start with a RuntimeConfigError naming WINDOW_METRIC_TOP_KEYS", async () => {
+    const { initError } = await invoke("windowAggregator", [], {
       DATA_PRODUCT: "clickstream",
-      FEATURE_GROUP_NAME: "clickstream-visitor-test",
-      DEAD_LETTER_BUCKET: BUCKET,
-      DEAD_LETTER_PREFIX: "deployed-features/",
+      TABLE_NAME: "deployed-windows",
+      WINDOW_METRIC_TOP_KEYS: "many",
     });
-    expect(result).toEqual({ batchItemFailures: [] });
-    expect(featureStore.records.map((r) => r.featureGroupName)).toEqual(
-      Array(8).fill("clickstream-visitor-test"),
-    );
-    const visitors = featureStore.records.map(
-      (r) => r.record.find((f) => f.FeatureName === "visitor_id")?.ValueAsString,
-    );
-    expect(visitors.sort()).toEqual(events.map((e) => e.userId).sort());
-    expect(lines.find((l) => l._aws)).toMatchObject({ FeatureRecords: 8, DeadLettered: 1 });
-    expect((await readObjects(emu.s3, BUCKET, "deployed-features/")).length).toBe(1);
+    expect(initError).toMatch(/^RuntimeConfigError: environment variable WINDOW_METRIC_TOP_KEYS = "many"/);
   });
 });

@@ -1,5 +1,7 @@
 import { RuntimeConfigError } from "../errors";
-import { lambdaCodePathOptions } from "./packaging";
+import * as fs from "fs";
+import * as path from "path";
+import { lambdaCodePathOptions, RUNTIME_ARCHIVE_PATH } from "./packaging";
 import { readAggregatorEnvironment, readProcessorEnvironment } from "./env";
 
 describe("function configuration from the environment", () => {
@@ -45,11 +47,20 @@ describe("function configuration from the environment", () => {
     ).toMatchObject({ ttlDays: 7, metricTopKeys: 10 });
   });
 
-  it("packages only what the inline code needs: every other production dependency is excluded", () => {
-    const { extraExcludePackages } = lambdaCodePathOptions();
-    expect(extraExcludePackages).toEqual(
-      expect.arrayContaining(["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@pulumi/pulumi"]),
+  it("packages the runtime bundle and nothing from node_modules: every production dependency is excluded", () => {
+    const { extraExcludePackages, extraIncludePaths } = lambdaCodePathOptions();
+    const deps = Object.keys(
+      (
+        JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as {
+          dependencies: Record<string, string>;
+        }
+      ).dependencies,
     );
-    expect(extraExcludePackages).not.toContain("zod");
+    expect([...(extraExcludePackages ?? [])].sort()).toEqual([...deps].sort());
+    expect(extraExcludePackages).toEqual(
+      expect.arrayContaining(["zod", "esbuild", "@aws-sdk/client-dynamodb"]),
+    );
+    expect(extraIncludePaths).toEqual([RUNTIME_ARCHIVE_PATH]);
+    expect(fs.existsSync(path.join(process.cwd(), RUNTIME_ARCHIVE_PATH))).toBe(true);
   });
 });

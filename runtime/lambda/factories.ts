@@ -8,24 +8,22 @@ import type { BatchResponse, InvocationContext, KinesisStreamEvent, KinesisWindo
 import { readAggregatorEnvironment, readProcessorEnvironment } from "./env";
 
 /*
- * Lambda entry factories for `aws.lambda.CallbackFunction({ callbackFactory })`.
- *
- * Pulumi serializes a factory by value: the runtime functions it calls are copied into the
- * package, npm modules become `require()` calls. So nothing here may be a module-level zod schema,
- * SDK client or Set (see FACTS.md); SDK clients and the compiled schema are built inside the
- * factory, which Lambda runs once per container, and every setting comes from the environment.
+ * Lambda entry factories. They are compiled into the runtime bundle (`entry.ts` → esbuild →
+ * `.lambda/runtime.js`), never serialized: the closure `CallbackFunction` uploads only requires
+ * the bundle and calls one of them (see runtime/README.md, "The deployment package"). Lambda runs
+ * a factory once per container: SDK clients and the compiled schema are built here, and every
+ * setting comes from the environment.
  */
 
 /**
- * `callbackFactory` of a stream processor (Kinesis event source mapping with
+ * Lambda factory of a stream processor (Kinesis event source mapping with
  * `FunctionResponseTypes: ["ReportBatchItemFailures"]`). Reads DATA_PRODUCT, TABLE_NAME,
  * DELIVERY_STREAM_NAME and/or FEATURE_GROUP_NAME, DEAD_LETTER_BUCKET (see runtime/README.md).
  *
  * @example
  * new aws.lambda.CallbackFunction(`${name}-processor`, {
- *   callbackFactory: streamProcessorFactory,
+ *   ...inlineFunction("streamProcessor"), // its closure calls this factory inside the bundle
  *   role: role.arn,
- *   codePathOptions: lambdaCodePathOptions(),
  *   environment: { variables: { DATA_PRODUCT: "orders", TABLE_NAME: table.name, DEAD_LETTER_BUCKET: dlq.bucket } },
  * }, { parent: this });
  */
@@ -93,12 +91,12 @@ export function streamProcessorFactory(): (
 }
 
 /**
- * `callbackFactory` of a tumbling-window aggregator (event source mapping with
+ * Lambda factory of a tumbling-window aggregator (event source mapping with
  * `TumblingWindowInSeconds`). Reads DATA_PRODUCT and TABLE_NAME (a table keyed `pk`/`sk`).
  *
  * @example
  * new aws.lambda.CallbackFunction(`${name}-aggregator`, {
- *   callbackFactory: windowAggregatorFactory, role: role.arn, codePathOptions: lambdaCodePathOptions(),
+ *   ...inlineFunction("windowAggregator"), role: role.arn,
  *   environment: { variables: { DATA_PRODUCT: "clickstream", TABLE_NAME: windows.name } },
  * }, { parent: this });
  */

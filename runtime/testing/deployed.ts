@@ -1,63 +1,89 @@
-import * as pulumi from "@pulumi/pulumi";
+import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { streamProcessorFactory, windowAggregatorFactory } from "../lambda/factories";
-import { lambdaCodePathOptions } from "../lambda/packaging";
+import { promisify } from "util";
+import {
+  buildRuntimeBundle,
+  functionArchive,
+  INLINE_FUNCTIONS,
+  type ArchiveEntry,
+  type InlineFunctionKind,
+} from "../lambda/packaging";
 import { listFiles, writeZip } from "./zip";
 
 /*
- * Builds what `aws.lambda.CallbackFunction` would upload, without the Pulumi CLI: the factory
- * serialized with `pulumi.runtime.serializeFunction(f, { isFactoryFunction: true })` as
- * `__index.js` (handler `__index.handler`), plus the npm packages `pulumi.runtime.computeCodePaths`
- * selects with the runtime's `codePathOptions`. Run with the tsx loader (as the offline harness
- * evaluates programs) and the repository root as the working directory.
+ * The deployment package of an inline function as files: what `aws.lambda.CallbackFunction`
+ * uploads (`functionArchive`, the same archive the plan records in `code`), written to a folder
+ * and zipped, for the tests, the benchmark, `npm run package-size` and `npm run local`.
  */
 
-/** The runtime's factories by the name a Pipeline component would pass. */
-export const FACTORIES = {
-  streamProcessor: streamProcessorFactory,
-  windowAggregator: windowAggregatorFactory,
-} as const;
-
-export type FactoryName = keyof typeof FACTORIES;
+export type FactoryName = InlineFunctionKind;
+export const FACTORIES = INLINE_FUNCTIONS;
 
 export interface BuiltPackage {
   readonly factory: FactoryName;
   readonly dir: string;
+  readonly zipFile: string;
+  /** Archive paths, sorted. */
+  readonly entries: string[];
   readonly serializedBytes: number;
-  readonly packages: string[];
+  readonly bundleBytes: number;
+  readonly bundledPackages: string[];
   readonly files: number;
   readonly unzippedBytes: number;
   readonly zipBytes: number;
 }
 
-/** Writes the deployment package of `factory` into `dir` (and `dir`.zip) and measures it. */
-export async function buildPackage(factory: FactoryName, dir: string): Promise<BuiltPackage> {
+/**
+ * Writes archive entries into `dir`: text entries as files, path entries copied from `fromDir`
+ * (the program's working directory, which the paths are relative to). Throws on a path that would
+ * leave `dir` or that does not exist.
+ */
+export function writePackage(
+  entries: Record<string, ArchiveEntry>,
+  fromDir: string,
+  dir: string,
+  label = dir,
+): void {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const closure = await pulumi.runtime.serializeFunction(
-    FACTORIES[factory] as (...args: unknown[]) => unknown,
-    {
-      isFactoryFunction: true,
-      exportName: "handler",
-      allowSecrets: false,
-    },
-  );
-  fs.writeFileSync(path.join(dir, "__index.js"), closure.text);
-  const codePaths = await pulumi.runtime.computeCodePaths(lambdaCodePathOptions());
-  const packages: string[] = [];
-  for (const rel of codePaths.keys()) {
-    packages.push(rel.replace(/^node_modules\//, ""));
-    fs.cpSync(path.resolve(rel), path.join(dir, rel), { recursive: true, dereference: true });
+  for (const [entry, content] of Object.entries(entries)) {
+    const target = path.resolve(dir, entry);
+    if (!target.startsWith(path.resolve(dir) + path.sep))
+      throw new Error(`${label}: archive entry ${entry} escapes the package`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if ("text" in content) fs.writeFileSync(target, content.text);
+    else {
+      const source = path.resolve(fromDir, content.path);
+      if (!fs.existsSync(source)) throw new Error(`${label}: packaged path ${content.path} does not exist`);
+      fs.cpSync(source, target, { recursive: true, dereference: true });
+    }
   }
+}
+
+/**
+ * Builds the package of `kind` exactly as `CallbackFunction` uploads it, writes it to `dir` and
+ * `dir`.zip, and measures it. The working directory is the program's (the bundle goes to
+ * `<cwd>/.lambda/runtime.js`).
+ */
+export async function buildFunctionPackage(kind: FactoryName, dir: string): Promise<BuiltPackage> {
+  const bundle = buildRuntimeBundle();
+  const entries = await functionArchive(kind);
+  writePackage(entries, process.cwd(), dir, kind);
   const files = listFiles(dir);
   const unzippedBytes = files.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
-  const zipBytes = writeZip(dir, files, `${dir}.zip`);
+  const zipFile = `${dir}.zip`;
+  const zipBytes = writeZip(dir, files, zipFile);
+  const index = entries["__index.js"];
   return {
-    factory,
+    factory: kind,
     dir,
-    serializedBytes: Buffer.byteLength(closure.text),
-    packages: packages.sort(),
+    zipFile,
+    entries: Object.keys(entries).sort(),
+    serializedBytes: "text" in index ? Buffer.byteLength(index.text) : 0,
+    bundleBytes: bundle.bytes,
+    bundledPackages: bundle.bundledPackages,
     files: files.length,
     unzippedBytes,
     zipBytes,
@@ -92,40 +118,148 @@ export function linkProvidedSdk(dir: string, roots: readonly string[]): string[]
     const meta = JSON.parse(fs.readFileSync(pkgJson, "utf8")) as { dependencies?: Record<string, string> };
     for (const dep of Object.keys(meta.dependencies ?? {})) visit(dep, pkgDir);
   };
-  for (const r of roots) visit(r, process.cwd());
+  for (const r of roots) visit(r, path.resolve(__dirname, "..", ".."));
   return [...seen];
+}
+
+/** The SDK clients the runtime's factories create: what `linkProvidedSdk` must provide. */
+export const RUNTIME_SDK_CLIENTS = [
+  "@aws-sdk/client-dynamodb",
+  "@aws-sdk/client-firehose",
+  "@aws-sdk/client-s3",
+  "@aws-sdk/client-sagemaker-featurestore-runtime",
+] as const;
+
+/** What one fresh process that loaded a package did: its cold start, each invocation, its output. */
+export interface PackageRun {
+  /** The cold-start error (`name: message`) when loading `__index.js` threw. */
+  readonly initError?: string;
+  readonly results: ({ ok: true; value: unknown } | { ok: false; error: string })[];
+  /** Lines of standard output that are JSON objects (logs, EMF metrics). */
+  readonly lines: Record<string, unknown>[];
+}
+
+/* Plain Node, no loader: `require` the package's `__index.js` the way the Lambda runtime does. */
+const INVOKE_SCRIPT = `
+const fs = require("fs");
+const [file, eventsFile, resultsFile] = process.argv.slice(2);
+const out = (m) => fs.appendFileSync(resultsFile, JSON.stringify(m) + "\\n");
+let handler;
+try {
+  handler = require(file).handler;
+} catch (e) {
+  out({ initError: (e && e.name) + ": " + (e && e.message) });
+  process.exit(0);
+}
+(async () => {
+  for (const event of JSON.parse(fs.readFileSync(eventsFile, "utf8"))) {
+    const deadline = Date.now() + 60000;
+    const context = { awsRequestId: "req-deployed", getRemainingTimeInMillis: () => deadline - Date.now() };
+    try {
+      out({ ok: true, value: await handler(event, context) });
+    } catch (e) {
+      out({ ok: false, error: (e && e.name) + ": " + (e && e.message) });
+    }
+  }
+})();
+`;
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Loads the package in `dir` in a fresh Node process outside the repository — nothing resolves but
+ * the package and `providedModules` (NODE_PATH, where Lambda has its SDK) — and invokes its
+ * `handler` with each event in turn (one warm container). `env` is the function's environment.
+ */
+export async function invokePackage(
+  dir: string,
+  events: readonly unknown[],
+  env: Record<string, string>,
+  providedModules: string,
+): Promise<PackageRun> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "invoke-"));
+  try {
+    const script = path.join(work, "invoke.js");
+    const eventsFile = path.join(work, "events.json");
+    const resultsFile = path.join(work, "results.ndjson");
+    fs.writeFileSync(script, INVOKE_SCRIPT);
+    fs.writeFileSync(eventsFile, JSON.stringify(events));
+    fs.writeFileSync(resultsFile, "");
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [script, path.join(dir, "__index.js"), eventsFile, resultsFile],
+      {
+        cwd: work,
+        env: { PATH: process.env.PATH ?? "", NODE_PATH: providedModules, AWS_REGION: "us-east-1", ...env },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    const replies = fs
+      .readFileSync(resultsFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { initError?: string; ok?: boolean; value?: unknown; error?: string });
+    const lines = stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const init = replies.find((r) => r.initError !== undefined);
+    return {
+      ...(init ? { initError: init.initError } : {}),
+      results: replies
+        .filter((r) => r.initError === undefined)
+        .map((r) => (r.ok ? { ok: true, value: r.value } : { ok: false, error: String(r.error) })),
+      lines,
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
   const [cmd, ...args] = process.argv.slice(2);
   if (cmd === "build") {
     const [factory, dir] = args as [FactoryName, string];
-    process.stdout.write(JSON.stringify(await buildPackage(factory, dir)) + "\n");
+    const built = await buildFunctionPackage(factory, dir);
+    // `--link-sdk <dir>`: also link the SDK the Lambda runtime provides into <dir>/node_modules.
+    const link = args.indexOf("--link-sdk");
+    if (link >= 0) linkProvidedSdk(args[link + 1], RUNTIME_SDK_CLIENTS);
+    process.stdout.write(JSON.stringify(built) + "\n");
     return;
   }
   if (cmd === "sizes") {
-    const out = args[0] ?? path.join("out", "lambda-packages");
+    const out = args.find((a) => !a.startsWith("--")) ?? path.join("out", "lambda-packages");
     const rows: BuiltPackage[] = [];
     for (const f of Object.keys(FACTORIES) as FactoryName[])
-      rows.push(await buildPackage(f, path.join(out, f)));
+      rows.push(await buildFunctionPackage(f, path.join(out, f)));
     if (args.includes("--json")) {
       process.stdout.write(JSON.stringify(rows) + "\n");
       return;
     }
     const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-    process.stdout.write("function          serialized  packaged modules        files  unzipped     zip\n");
+    process.stdout.write(
+      "function          __index.js   bundle      bundled packages   files  unzipped    zip\n",
+    );
     for (const r of rows) {
       process.stdout.write(
-        `${r.factory.padEnd(17)} ${kib(r.serializedBytes).padStart(10)}  ${r.packages.join(", ").padEnd(22)} ${String(r.files).padStart(5)}  ${kib(r.unzippedBytes).padStart(10)} ${kib(r.zipBytes).padStart(10)}\n`,
+        `${r.factory.padEnd(17)} ${kib(r.serializedBytes).padStart(10)} ${kib(r.bundleBytes).padStart(11)}  ${r.bundledPackages.join(", ").padEnd(18)} ${String(r.files).padStart(5)} ${kib(r.unzippedBytes).padStart(10)} ${kib(r.zipBytes).padStart(10)}\n`,
       );
     }
     process.stdout.write(
-      `(AWS SDK v3 excluded: the Lambda Node.js runtime provides it; packages written to ${out})\n`,
+      `(archive entries: ${rows[0].entries.join(", ")}; AWS SDK v3 external: the Lambda Node.js runtime provides it; packages written to ${out})\n`,
     );
+    const limit = 500_000; // 0.5 MB
+    const over = rows.filter((r) => r.zipBytes > limit);
+    if (over.length > 0) {
+      process.stderr.write(
+        `package over 0.5 MB zipped: ${over.map((r) => `${r.factory} ${kib(r.zipBytes)}`).join(", ")}\n`,
+      );
+      process.exitCode = 1;
+    }
     return;
   }
   throw new Error(
-    "usage: deployed.ts build <streamProcessor|windowAggregator> <dir> | sizes [outDir] [--json]",
+    "usage: deployed.ts build <streamProcessor|windowAggregator> <dir> [--link-sdk <dir>] | sizes [outDir] [--json]",
   );
 }
 
