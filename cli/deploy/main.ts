@@ -16,6 +16,9 @@ import {
 import { AutomationRunner } from "./automation";
 import { discoverProjects } from "../../harness/projects";
 
+// The AWS SDK's Node < 22 support warning, explained once in docs/deploying.md.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 async function main(): Promise<number> {
   const [command, ...argv] = process.argv.slice(2);
   if (command !== "deploy" && command !== "destroy") throw new UsageError(`unknown command ${command}`);

@@ -1,9 +1,18 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { importClosure, matchesFilter, pathFilters } from "../../cli/deploy/paths";
+import { builtinModules } from "node:module";
+import * as ts from "typescript";
+import {
+  DEPLOYMENT_PROJECTS_FILE,
+  type DeploymentProject,
+  deploymentProjects,
+} from "../../cli/deploy/deployments-file";
+import { importClosure, matchesFilter, pathFilters, runtimeReads } from "../../cli/deploy/paths";
+import { plannedFrom } from "../../cli/deploy/plan-graph";
 import { discoverProjects, REPO_ROOT } from "../../harness/projects";
 import { planFor, planOf, projectsWithFixture, resourcesOf } from "../../harness/testing";
+import { contentVersion } from "./contentVersion";
 import { DEPLOY_IAM_ACTIONS, DEPLOY_KMS_ACTIONS, DEPLOY_SERVICE_ACTIONS } from "./perms";
 
 type Statement = {
@@ -32,7 +41,7 @@ describe.each(["dev", "prod"])("Pulumi Deployments for %s", (stack) => {
       expect(resourcesOf(platform, type)).toEqual([]);
   });
 
-  it("declares settings for every project: its directory, OIDC credentials, previews on pull requests", async () => {
+  it("declares settings for every project: its directory, trigger paths, OIDC credentials, Node 22", async () => {
     const plans = await planFor(stack);
     const deployments = planOf(plans, "deployments");
     const roleArn = planOf(plans, "data-platform").outputs.deployRoleArn;
@@ -44,7 +53,15 @@ describe.each(["dev", "prod"])("Pulumi Deployments for %s", (stack) => {
       const inputs = s.inputs as {
         stack: string;
         sourceContext: { git: { repoDir: string; branch: string } };
-        github: { repository: string; deployCommits: boolean; previewPullRequests: boolean; paths: string[] };
+        github?: unknown;
+        vcs: {
+          provider: string;
+          repository: string;
+          deployCommits: boolean;
+          previewPullRequests: boolean;
+          paths: string[];
+        };
+        executorContext: { executorImage: string };
         operationContext: { oidc: { aws: { roleARN: string; duration: string } }; preRunCommands: string[] };
       };
       expect(inputs.stack).toBe(stack);
@@ -52,19 +69,33 @@ describe.each(["dev", "prod"])("Pulumi Deployments for %s", (stack) => {
         branch: "refs/heads/main",
         repoDir: path.relative(REPO_ROOT, project.dir) || ".",
       });
-      expect(inputs.github.repository).toBe("my-org/aws-data-platform");
-      expect(inputs.github.previewPullRequests).toBe(true);
-      expect(inputs.github.deployCommits).toBe(stack === "dev");
-      expect(inputs.github.paths).toEqual(pathFilters(project));
+      // The non-deprecated `vcs` block, not `github`.
+      expect(inputs.github).toBeUndefined();
+      expect(inputs.vcs).toMatchObject({ provider: "github", repository: "my-org/aws-data-platform" });
+      expect(inputs.vcs.previewPullRequests).toBe(true);
+      expect(inputs.vcs.deployCommits).toBe(stack === "dev");
+      expect(inputs.executorContext.executorImage).toMatch(/^pulumi\/pulumi-nodejs-22:/);
       expect(inputs.operationContext.oidc.aws.roleARN).toBe(roleArn);
-      expect(inputs.operationContext.preRunCommands).toContain("npm ci --no-audit --no-fund");
+      expect(inputs.operationContext.preRunCommands.join("\n")).toMatch(/npm ci --no-audit --no-fund/);
     }
   });
 
-  it("attaches the policy pack with this environment's configuration to every stack", async () => {
+  it("publishes the policy pack under its real name and enforces that version on every stack", async () => {
     const deployments = planOf(await planFor(stack), "deployments");
+    const packSource = fs.readFileSync(path.join(REPO_ROOT, "policies", "index.ts"), "utf8");
+    const packName = /new PolicyPack\(\s*"([^"]+)"/.exec(packSource)![1];
+    const [pack] = resourcesOf(deployments, "pulumiservice:index:PolicyPack");
+    expect(pack.inputs.name).toBe(packName);
+    expect(pack.inputs.sourcePath).toBe(path.join(REPO_ROOT, "policies"));
+    expect(pack.inputs.versionTag).toBe(contentVersion(path.join(REPO_ROOT, "policies"), "0.1.0"));
     const [group] = resourcesOf(deployments, "pulumiservice:index:PolicyGroup");
     expect(group.inputs.mode).toBe("preventative");
+    const packs = group.inputs.policyPacks as { name: string; versionTag: string; config: unknown }[];
+    expect(packs.map((p) => [p.name, p.versionTag])).toEqual([[packName, pack.inputs.versionTag]]);
+    expect(packs[0].config).toEqual(
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policies", `${stack}.json`), "utf8")),
+    );
+    expect(group.propertyDependencies.policyPacks).toContain(pack.urn);
     const stacks = group.inputs.stacks as { name: string; routingProject: string }[];
     expect(stacks.map((s) => s.routingProject).sort()).toEqual(
       discoverProjects()
@@ -72,6 +103,98 @@ describe.each(["dev", "prod"])("Pulumi Deployments for %s", (stack) => {
         .sort(),
     );
     expect(new Set(stacks.map((s) => s.name))).toEqual(new Set([stack]));
+  });
+
+  it(
+    stack === "dev"
+      ? "deploys on push in dependency order: each project after the projects whose stacks it reads"
+      : "has no push-to-deploy and no webhooks (prod deploys from release tags)",
+    async () => {
+      const plans = await planFor(stack);
+      const deployments = planOf(plans, "deployments");
+      const settings = resourcesOf(deployments, "pulumiservice:index:DeploymentSettings");
+      const hooks = resourcesOf(deployments, "pulumiservice:index:Webhook").map((h) => h.inputs);
+      if (stack !== "dev") {
+        expect(hooks).toEqual([]);
+        return;
+      }
+      const graph = plannedFrom(plans);
+      // Simulate a push that touches every file: which projects start at once, and which follow
+      // from webhooks when an update succeeds. Every project must run after all its dependencies.
+      const direct = settings
+        .filter((s) => (s.inputs.vcs as { paths: string[] }).paths.length > 0)
+        .map((s) => String(s.inputs.project));
+      const done: string[] = [];
+      const queue = [
+        ...direct.filter((n) => graph.find((g) => g.project.name === n)!.dependsOn.length === 0),
+      ];
+      while (queue.length) {
+        const next = queue.shift()!;
+        if (done.includes(next)) continue;
+        const deps = graph.find((g) => g.project.name === next)!.dependsOn;
+        expect([next, deps.filter((d) => !done.includes(d))]).toEqual([next, []]);
+        done.push(next);
+        for (const h of hooks.filter((h) => h.projectName === next)) {
+          expect(h).toMatchObject({
+            format: "pulumi_deployments",
+            filters: ["update_succeeded"],
+            stackName: stack,
+          });
+          const target = String(h.payloadUrl).split("/")[0];
+          expect(h.payloadUrl).toBe(`${target}/${stack}`);
+          const targetDeps = graph.find((g) => g.project.name === target)!.dependsOn;
+          if (targetDeps.every((d) => done.includes(d))) queue.push(target);
+        }
+      }
+      expect(done.sort()).toEqual(graph.map((g) => g.project.name).sort());
+      // A file shared with the platform deploys the platform directly, the others through webhooks.
+      for (const s of settings.filter((s) => s.inputs.project !== "data-platform")) {
+        expect((s.inputs.vcs as { paths: string[] }).paths).not.toContain("package-lock.json");
+      }
+    },
+  );
+});
+
+describe("the deployments program", () => {
+  const committed = JSON.parse(fs.readFileSync(DEPLOYMENT_PROJECTS_FILE, "utf8")) as DeploymentProject[];
+
+  it.each(["dev", "prod"])(
+    "reads a stacks/deployments/projects.json that matches the %s plan (else: npm run deployments:projects)",
+    async (stack) => {
+      const fresh = deploymentProjects(
+        plannedFrom(await planFor(stack)).filter((p) =>
+          discoverProjects().some((d) => d.name === p.project.name),
+        ),
+      );
+      expect(committed).toEqual(fresh);
+    },
+  );
+
+  it("triggers on the files it reads at run time: the policy pack and policies/<env>.json", () => {
+    const paths = committed.find((p) => p.name === "deployments")!.paths;
+    for (const f of ["policies/dev.json", "policies/prod.json", "policies/index.ts"])
+      expect([f, matchesFilter(f, paths)]).toEqual([f, true]);
+    const orders = committed.find((p) => p.name === "orders")!.paths;
+    expect(matchesFilter("components/warehouse/sql/platform.sql", orders)).toBe(true);
+  });
+
+  it("loads production dependencies only: no cli/ or harness/ code, no devDependencies", () => {
+    const main = discoverProjects().find((p) => p.name === "deployments")!.main;
+    const closure = importClosure(main);
+    const rel = closure.map((f) => path.relative(REPO_ROOT, f));
+    expect(rel.filter((f) => f.startsWith("cli/") || f.startsWith("harness/"))).toEqual([]);
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    const packages = new Set(
+      closure
+        .filter((f) => f.endsWith(".ts"))
+        .flatMap((f) => ts.preProcessFile(fs.readFileSync(f, "utf8"), true, true).importedFiles)
+        .map((r) => r.fileName)
+        .filter((n) => !n.startsWith(".") && !n.startsWith("node:"))
+        .map((n) => (n.startsWith("@") ? n.split("/").slice(0, 2).join("/") : n.split("/")[0])),
+    );
+    expect([...packages].filter((n) => !(n in pkg.dependencies) && !builtinModules.includes(n))).toEqual([]);
   });
 });
 
@@ -100,6 +223,16 @@ describe("path filters", () => {
         matchesFilter(path.relative(REPO_ROOT, file), filters),
       ]).toEqual([path.relative(REPO_ROOT, file), true]);
     for (const f of ["package.json", "package-lock.json"]) expect(matchesFilter(f, filters)).toBe(true);
+    for (const file of importClosure(project.main)
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap(runtimeReads)) {
+      const rel = path.relative(REPO_ROOT, file);
+      if (rel === "" || rel.startsWith("..")) continue;
+      expect([rel, matchesFilter(fs.statSync(file).isDirectory() ? `${rel}/x` : rel, filters)]).toEqual([
+        rel,
+        true,
+      ]);
+    }
   });
 
   it("deploy a domain for its own changes only, and every project for a shared component", () => {

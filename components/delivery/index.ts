@@ -5,4 +5,14 @@ export {
   deployTrustPolicy,
   PULUMI_OIDC_ISSUER,
 } from "./deployRole";
-export { StackDeployments, type StackDeploymentsArgs, deploymentSettingsFor } from "./stackDeployments";
+export {
+  DEFAULT_EXECUTOR_IMAGE,
+  deploymentSettingsFor,
+  type PolicyPackSource,
+  type ProjectDeployment,
+  StackDeployments,
+  type StackDeploymentsArgs,
+  triggeringProjects,
+  triggerPaths,
+} from "./stackDeployments";
+export { contentFiles, contentVersion } from "./contentVersion";
