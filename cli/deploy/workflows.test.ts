@@ -66,6 +66,22 @@ describe.each(Object.keys(workflows))("workflow %s", (file) => {
   });
 });
 
+it("documents every repository variable and secret the workflows read, in the README and docs/deploying.md", () => {
+  const read = new Set(
+    fs
+      .readdirSync(DIR)
+      .flatMap((f) => [
+        ...fs.readFileSync(path.join(DIR, f), "utf8").matchAll(/\b(vars|secrets)\.([A-Z0-9_]+)/g),
+      ])
+      .map((m) => m[2]),
+  );
+  expect(read.size).toBeGreaterThan(5);
+  for (const doc of ["README.md", path.join("docs", "deploying.md")]) {
+    const text = fs.readFileSync(path.join(REPO_ROOT, doc), "utf8");
+    expect([doc, [...read].filter((name) => !text.includes(`\`${name}\``))]).toEqual([doc, []]);
+  }
+});
+
 describe("Node versions", () => {
   it("runs every workflow on Node 22 (the Lambdas' and the API image's), a version package.json engines allows", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {

@@ -11,8 +11,10 @@ import {
 import { importClosure, matchesFilter, pathFilters, runtimeReads } from "../../cli/deploy/paths";
 import { plannedFrom } from "../../cli/deploy/plan-graph";
 import { discoverProjects, REPO_ROOT } from "../../harness/projects";
-import { planFor, planOf, projectsWithFixture, resourcesOf } from "../../harness/testing";
+import { planFor, planOf, platformPlan, projectsWithFixture, resourcesOf } from "../../harness/testing";
 import { contentVersion } from "./contentVersion";
+import { deployPermissionsPolicy, previewPermissionsPolicy } from "./deployRole";
+import { actionAllowed, requiredActions } from "./requiredActions";
 import { DEPLOY_IAM_ACTIONS, DEPLOY_KMS_ACTIONS, DEPLOY_SERVICE_ACTIONS } from "./perms";
 
 type Statement = {
@@ -24,8 +26,9 @@ type Statement = {
 describe.each(["dev", "prod"])("Pulumi Deployments for %s", (stack) => {
   it("lets only this organization's deployments of this stack assume the deploy role, by OIDC", async () => {
     const platform = planOf(await planFor(stack), "data-platform");
-    const [oidc] = resourcesOf(platform, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
-    expect(oidc.inputs.url).toBe("https://api.pulumi.com/oidc");
+    const oidc = resourcesOf(platform, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").find(
+      (p) => p.inputs.url === "https://api.pulumi.com/oidc",
+    )!;
     expect(oidc.inputs.clientIdLists).toEqual(["organization"]);
     const [role] = resourcesOf(platform, "aws:iam/role:Role").filter((r) => r.urn.includes("DeployRole"));
     const trust = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0] as Statement & {
@@ -198,6 +201,62 @@ describe("the deployments program", () => {
   });
 });
 
+describe.each([
+  ["dev", "dev"],
+  ["prod", "production"],
+])("GitHub Actions roles for %s", (stack, githubEnvironment) => {
+  type Trust = {
+    Statement: (Statement & { Principal: { Federated: string }; Action: string })[];
+  };
+
+  it(`let pull requests preview read-only and only jobs of the "${githubEnvironment}" environment deploy`, async () => {
+    const platform = planOf(await planFor(stack), "data-platform");
+    const github = resourcesOf(platform, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").filter(
+      (p) => p.inputs.url === "https://token.actions.githubusercontent.com",
+    );
+    expect(github.map((p) => p.inputs.clientIdLists)).toEqual([["sts.amazonaws.com"]]);
+    const roles = resourcesOf(platform, "aws:iam/role:Role").filter((r) => r.urn.includes("GitHubRoles"));
+    const trust = (role: string) => {
+      const r = roles.find((x) => x.urn.endsWith(`::github-${role}`))!;
+      return (JSON.parse(String(r.inputs.assumeRolePolicy)) as Trust).Statement;
+    };
+    for (const [role, subject] of [
+      ["preview", "repo:my-org/aws-data-platform:pull_request"],
+      ["deploy", `repo:my-org/aws-data-platform:environment:${githubEnvironment}`],
+    ]) {
+      const [st] = trust(role);
+      expect(st.Action).toBe("sts:AssumeRoleWithWebIdentity");
+      expect(st.Condition?.StringEquals).toEqual({
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": subject,
+      });
+    }
+    const policies = resourcesOf(platform, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
+      r.urn.includes("GitHubRoles"),
+    );
+    const policyOf = (name: string) =>
+      String(policies.find((p) => p.urn.endsWith(`::${name}`))!.inputs.policy);
+    expect(policyOf("github-preview-policy")).toBe(previewPermissionsPolicy());
+    expect(policyOf("github-deploy-policy")).toBe(deployPermissionsPolicy());
+    expect(platform.outputs.githubPreviewRoleArn).toMatch(/^arn:aws:iam::/);
+    expect(platform.outputs.githubDeployRoleArn).toMatch(/^arn:aws:iam::/);
+  });
+});
+
+it("reuses the account's GitHub OIDC provider (an account-wide singleton) when config names one", async () => {
+  const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+  const platform = await platformPlan("dev", {
+    configOverrides: { "data-platform": { "delivery:githubOidcProviderArn": arn } },
+  });
+  expect(
+    resourcesOf(platform, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").filter(
+      (p) => p.inputs.url === "https://token.actions.githubusercontent.com",
+    ),
+  ).toEqual([]);
+  const preview = resourcesOf(platform, "aws:iam/role:Role").find((r) => r.urn.endsWith("::github-preview"))!;
+  expect(JSON.parse(String(preview.inputs.assumeRolePolicy)).Statement[0].Principal.Federated).toBe(arn);
+});
+
 describe("the local environment", () => {
   it("has no deploy role and no Pulumi Cloud resources", async () => {
     const plans = await planFor("local");
@@ -264,10 +323,66 @@ describe("path filters", () => {
 
 it("gives the deploy role no account-wide wildcard and no IAM users or keys", () => {
   const actions: string[] = [...DEPLOY_SERVICE_ACTIONS, ...DEPLOY_KMS_ACTIONS, ...DEPLOY_IAM_ACTIONS];
-  expect(actions.filter((a) => a.startsWith("kms:") && /Decrypt|ReEncrypt|\*/.test(a))).toEqual([]);
+  expect(actions.filter((a) => a.startsWith("kms:") && /ReEncrypt|\*/.test(a))).toEqual([]);
   expect(actions).not.toContain("*");
   expect(actions.filter((a) => a.startsWith("iam:") && /User|AccessKey|Group|LoginProfile/.test(a))).toEqual(
     [],
   );
   expect(actions.filter((a) => a.startsWith("organizations:") || a.startsWith("account:"))).toEqual([]);
+});
+
+describe("roles from the plan", () => {
+  const allowedBy = (policy: string) => {
+    const statements = (JSON.parse(policy) as { Statement: (Statement & { Effect: string })[] }).Statement;
+    const list = (effect: string) =>
+      statements.filter((st) => st.Effect === effect).flatMap((st) => [st.Action].flat());
+    return (action: string) => actionAllowed(list("Allow"), action) && !actionAllowed(list("Deny"), action);
+  };
+
+  it.each(["dev", "prod"])(
+    "the deploy role allows every action the %s plans' resource types need",
+    async (stack) => {
+      const plans = await planFor(stack);
+      const types = [...new Set(plans.flatMap((p) => p.document.steps.map((s) => s.newState.type)))].sort();
+      const allows = allowedBy(deployPermissionsPolicy());
+      const unknown = types.filter((t) => requiredActions(t) === undefined);
+      expect(unknown).toEqual([]);
+      const missing = types.flatMap((t) =>
+        requiredActions(t)!
+          .filter((a) => !allows(a))
+          .map((a) => `${t}: ${a}`),
+      );
+      expect(missing).toEqual([]);
+      // The preview role reads every service a plan uses, and gets an ECR token and nothing that writes.
+      const previews = allowedBy(previewPermissionsPolicy());
+      const services = [...new Set(types.flatMap((t) => requiredActions(t)!.map((a) => a.split(":")[0])))];
+      expect(
+        services.filter((svc) => !previews(`${svc}:Describe${"X"}`) || !previews(`${svc}:List${"X"}`)),
+      ).toEqual([]);
+      expect(previews("ecr:GetAuthorizationToken")).toBe(true);
+      for (const write of [
+        "s3:PutObject",
+        "s3:GetObject",
+        "iam:CreateRole",
+        "kms:CreateKey",
+        "dynamodb:CreateTable",
+      ])
+        expect([write, previews(write)]).toEqual([write, false]);
+    },
+  );
+
+  it("names the gaps a plan-derived check found before: ECR, RDS subnet groups, kms:Decrypt, instance profile tags, OIDC providers", () => {
+    const allows = allowedBy(deployPermissionsPolicy());
+    for (const a of [
+      "ecr:GetAuthorizationToken",
+      "rds:CreateDBSubnetGroup",
+      "kms:Decrypt",
+      "iam:TagInstanceProfile",
+      "iam:CreateOpenIDConnectProvider",
+    ])
+      expect([a, allows(a)]).toEqual([a, true]);
+    expect(requiredActions("aws:kinesisanalyticsv2/application:Application")).toBeUndefined();
+    expect(requiredActions("aws:cloudwatch/logGroup:LogGroup")).toEqual(["logs:CreateLogGroup"]);
+    expect(requiredActions("pulumiservice:index:Webhook")).toEqual([]);
+  });
 });

@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOY_IAM_ACTIONS, DEPLOY_KMS_ACTIONS, DEPLOY_SERVICE_ACTIONS } from "./perms";
+import {
+  DEPLOY_IAM_ACTIONS,
+  DEPLOY_KMS_ACTIONS,
+  DEPLOY_SERVICE_ACTIONS,
+  PREVIEW_ACTIONS,
+  PREVIEW_DENIED_ACTIONS,
+} from "./perms";
 
 /** Pulumi Cloud's OIDC issuer (without scheme, as IAM condition keys use it). */
 export const PULUMI_OIDC_ISSUER = "api.pulumi.com/oidc";
@@ -48,6 +54,18 @@ export function deployPermissionsPolicy(): string {
       { Sid: "PlatformServices", Effect: "Allow", Action: [...DEPLOY_SERVICE_ACTIONS], Resource: "*" },
       { Sid: "KeyManagement", Effect: "Allow", Action: [...DEPLOY_KMS_ACTIONS], Resource: "*" },
       { Sid: "RolesAndPolicies", Effect: "Allow", Action: [...DEPLOY_IAM_ACTIONS], Resource: "*" },
+      { Sid: "Identity", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: "*" },
+    ],
+  });
+}
+
+/** The preview role's permissions: read-only on the platform's services, no data-plane reads. */
+export function previewPermissionsPolicy(): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadPlatformServices", Effect: "Allow", Action: [...PREVIEW_ACTIONS], Resource: "*" },
+      { Sid: "NoDataReads", Effect: "Deny", Action: [...PREVIEW_DENIED_ACTIONS], Resource: "*" },
       { Sid: "Identity", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: "*" },
     ],
   });

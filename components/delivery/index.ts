@@ -2,6 +2,7 @@ export {
   DeployRole,
   type DeployRoleArgs,
   deployPermissionsPolicy,
+  previewPermissionsPolicy,
   deployTrustPolicy,
   PULUMI_OIDC_ISSUER,
 } from "./deployRole";
@@ -16,3 +17,11 @@ export {
   triggerPaths,
 } from "./stackDeployments";
 export { contentFiles, contentVersion } from "./contentVersion";
+export { actionAllowed, requiredActions } from "./requiredActions";
+export {
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_ISSUER,
+  GitHubRoles,
+  type GitHubRolesArgs,
+  githubTrustPolicy,
+} from "./githubRoles";

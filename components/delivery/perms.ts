@@ -13,6 +13,7 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "config:*",
   "dynamodb:*",
   "ec2:*",
+  "ecr:*",
   "ecs:*",
   "elasticache:*",
   "elasticloadbalancing:*",
@@ -38,11 +39,21 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "states:*",
   "xray:*",
   "application-autoscaling:*",
+  // RDS only for the subnet groups some services (MWAA, Redshift neighbours) take; no databases.
+  "rds:CreateDBSubnetGroup",
+  "rds:DeleteDBSubnetGroup",
+  "rds:ModifyDBSubnetGroup",
+  "rds:DescribeDBSubnetGroups",
+  "rds:AddTagsToResource",
+  "rds:RemoveTagsFromResource",
+  "rds:ListTagsForResource",
 ] as const;
 
 /**
- * Key management without the right to decrypt: creating keys, policies, aliases, replicas, and the
- * grants services take when they create encrypted resources for the deployer.
+ * Key management: creating keys, policies, aliases, replicas, the grants services take when they
+ * create encrypted resources for the deployer, and `kms:Decrypt` (the provider reads secret values
+ * back, e.g. a Secrets Manager version under the customer key, on refresh and update). No
+ * `ReEncrypt*` and no `kms:*`.
  */
 export const DEPLOY_KMS_ACTIONS = [
   "kms:CreateKey",
@@ -68,6 +79,7 @@ export const DEPLOY_KMS_ACTIONS = [
   "kms:RevokeGrant",
   "kms:GenerateDataKey",
   "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:Decrypt",
 ] as const;
 
 /** IAM actions limited to roles, policies and instance profiles (no users, groups or access keys). */
@@ -102,6 +114,43 @@ export const DEPLOY_IAM_ACTIONS = [
   "iam:AddRoleToInstanceProfile",
   "iam:RemoveRoleFromInstanceProfile",
   "iam:ListInstanceProfilesForRole",
+  "iam:TagInstanceProfile",
+  "iam:UntagInstanceProfile",
   "iam:CreateServiceLinkedRole",
   "iam:GetOpenIDConnectProvider",
+  "iam:CreateOpenIDConnectProvider",
+  "iam:DeleteOpenIDConnectProvider",
+  "iam:TagOpenIDConnectProvider",
+  "iam:UntagOpenIDConnectProvider",
+  "iam:UpdateOpenIDConnectProviderThumbprint",
+  "iam:AddClientIDToOpenIDConnectProvider",
+  "iam:RemoveClientIDFromOpenIDConnectProvider",
+  "iam:ListOpenIDConnectProviders",
+] as const;
+
+/**
+ * What a preview needs: read access to every service the deploy role manages (`Describe*`, `Get*`,
+ * `List*`), an ECR token (awsx `Image` asks for one even in preview) and `kms:Decrypt` for secret
+ * values read back under the customer key. Nothing that creates, changes or deletes.
+ */
+export const PREVIEW_ACTIONS: readonly string[] = [
+  ...new Set(
+    [...DEPLOY_SERVICE_ACTIONS, ...DEPLOY_KMS_ACTIONS, ...DEPLOY_IAM_ACTIONS]
+      .map((a) => a.split(":")[0])
+      .flatMap((svc) => [`${svc}:Describe*`, `${svc}:Get*`, `${svc}:List*`]),
+  ),
+  "ecr:GetAuthorizationToken",
+  "ecr:BatchGetImage",
+  "ecr:BatchCheckLayerAvailability",
+  "kms:Decrypt",
+];
+
+/** Data-plane reads the preview role's `Get*` would allow but a preview never needs: denied. */
+export const PREVIEW_DENIED_ACTIONS = [
+  "s3:GetObject*",
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "kinesis:GetRecords",
+  "kinesis:GetShardIterator",
+  "sqs:ReceiveMessage",
 ] as const;
