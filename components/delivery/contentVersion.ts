@@ -18,6 +18,29 @@ export function contentFiles(dir: string, rel = ""): string[] {
 }
 
 /**
+ * A SHA-256 (hex) over the named files and folders under `root` (paths relative to it, folders
+ * walked as `contentFiles` does): every file's path and bytes, in sorted order. Missing paths are an
+ * error naming them.
+ */
+export function contentHash(root: string, paths: readonly string[]): string {
+  const hash = createHash("sha256");
+  const files = paths
+    .flatMap((p) => {
+      const full = path.join(root, p);
+      if (!fs.existsSync(full)) throw new Error(`contentHash: ${p} does not exist under ${root}`);
+      return fs.statSync(full).isDirectory() ? contentFiles(full).map((f) => `${p}/${f}`) : [p];
+    })
+    .sort();
+  for (const file of files)
+    hash
+      .update(file)
+      .update("\0")
+      .update(fs.readFileSync(path.join(root, file)))
+      .update("\0");
+  return hash.digest("hex");
+}
+
+/**
  * A version tag that changes with the folder's content: `<version>-<first 12 hex of a SHA-256 over
  * every file's path and bytes>`, e.g. `0.1.0-3f2a9c1b7d40`. Pulumi Cloud policy pack versions are
  * immutable, so content published under an existing tag would be refused; a tag derived from the

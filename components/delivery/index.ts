@@ -16,7 +16,7 @@ export {
   triggeringProjects,
   triggerPaths,
 } from "./stackDeployments";
-export { contentFiles, contentVersion } from "./contentVersion";
+export { contentFiles, contentHash, contentVersion } from "./contentVersion";
 export { actionAllowed, requiredActions } from "./requiredActions";
 export {
   GITHUB_OIDC_AUDIENCE,
