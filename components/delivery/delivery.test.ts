@@ -236,8 +236,10 @@ describe.each([
     );
     const policyOf = (name: string) =>
       String(policies.find((p) => p.urn.endsWith(`::${name}`))!.inputs.policy);
-    expect(policyOf("github-preview-policy")).toBe(previewPermissionsPolicy());
-    expect(policyOf("github-deploy-policy")).toBe(deployPermissionsPolicy());
+    const account = String(platform.outputs.githubDeployRoleArn).split(":")[4];
+    expect(account).toMatch(/^\d{12}$/);
+    expect(policyOf("github-preview-policy")).toBe(previewPermissionsPolicy(account));
+    expect(policyOf("github-deploy-policy")).toBe(deployPermissionsPolicy(account));
     expect(platform.outputs.githubPreviewRoleArn).toMatch(/^arn:aws:iam::/);
     expect(platform.outputs.githubDeployRoleArn).toMatch(/^arn:aws:iam::/);
   });
@@ -344,7 +346,7 @@ describe("roles from the plan", () => {
     async (stack) => {
       const plans = await planFor(stack);
       const types = [...new Set(plans.flatMap((p) => p.document.steps.map((s) => s.newState.type)))].sort();
-      const allows = allowedBy(deployPermissionsPolicy());
+      const allows = allowedBy(deployPermissionsPolicy("123456789012"));
       const unknown = types.filter((t) => requiredActions(t) === undefined);
       expect(unknown).toEqual([]);
       const missing = types.flatMap((t) =>
@@ -354,7 +356,7 @@ describe("roles from the plan", () => {
       );
       expect(missing).toEqual([]);
       // The preview role reads every service a plan uses, and gets an ECR token and nothing that writes.
-      const previews = allowedBy(previewPermissionsPolicy());
+      const previews = allowedBy(previewPermissionsPolicy("123456789012"));
       const services = [...new Set(types.flatMap((t) => requiredActions(t)!.map((a) => a.split(":")[0])))];
       expect(
         services.filter((svc) => !previews(`${svc}:Describe${"X"}`) || !previews(`${svc}:List${"X"}`)),
@@ -371,8 +373,29 @@ describe("roles from the plan", () => {
     },
   );
 
+  it("never allows kms:Decrypt on every key (policy iam-no-kms-decrypt-all): own account, via Secrets Manager only", () => {
+    for (const policy of [
+      deployPermissionsPolicy("123456789012"),
+      previewPermissionsPolicy("123456789012"),
+    ]) {
+      const statements = (JSON.parse(policy) as { Statement: (Statement & { Effect: string })[] }).Statement;
+      const decrypt = statements.filter(
+        (st) => st.Effect === "Allow" && actionAllowed([st.Action].flat(), "kms:Decrypt"),
+      );
+      expect(decrypt).toEqual([
+        {
+          Sid: "ReadSecretsUnderCustomerKeys",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: "arn:aws:kms:*:123456789012:key/*",
+          Condition: { StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" } },
+        },
+      ]);
+    }
+  });
+
   it("names the gaps a plan-derived check found before: ECR, RDS subnet groups, kms:Decrypt, instance profile tags, OIDC providers", () => {
-    const allows = allowedBy(deployPermissionsPolicy());
+    const allows = allowedBy(deployPermissionsPolicy("123456789012"));
     for (const a of [
       "ecr:GetAuthorizationToken",
       "rds:CreateDBSubnetGroup",

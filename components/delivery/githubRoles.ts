@@ -86,7 +86,8 @@ export class GitHubRoles extends pulumi.ComponentResource {
           { url: `https://${GITHUB_OIDC_ISSUER}`, clientIdLists: [GITHUB_OIDC_AUDIENCE] },
           { parent: this },
         ).arn;
-    const role = (role: string, subject: string, policy: string, description: string) => {
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const role = (role: string, subject: string, policy: pulumi.Input<string>, description: string) => {
       const r = new aws.iam.Role(
         `${name}-${role}`,
         {
@@ -102,13 +103,13 @@ export class GitHubRoles extends pulumi.ComponentResource {
     this.previewRoleArn = role(
       "preview",
       "pull_request",
-      previewPermissionsPolicy(),
+      account.apply(previewPermissionsPolicy),
       `GitHub Actions previews of ${args.repository} pull requests (read-only)`,
     );
     this.deployRoleArn = role(
       "deploy",
       `environment:${args.deployEnvironment}`,
-      deployPermissionsPolicy(),
+      account.apply(deployPermissionsPolicy),
       `GitHub Actions deployments of ${args.repository}, environment ${args.deployEnvironment}`,
     );
     this.registerOutputs({

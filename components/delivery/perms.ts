@@ -50,10 +50,9 @@ export const DEPLOY_SERVICE_ACTIONS = [
 ] as const;
 
 /**
- * Key management: creating keys, policies, aliases, replicas, the grants services take when they
- * create encrypted resources for the deployer, and `kms:Decrypt` (the provider reads secret values
- * back, e.g. a Secrets Manager version under the customer key, on refresh and update). No
- * `ReEncrypt*` and no `kms:*`.
+ * Key management without the right to decrypt: creating keys, policies, aliases, replicas, and the
+ * grants services take when they create encrypted resources for the deployer. Decryption is
+ * `DECRYPT_THROUGH_SECRETS_MANAGER`, scoped apart.
  */
 export const DEPLOY_KMS_ACTIONS = [
   "kms:CreateKey",
@@ -79,8 +78,22 @@ export const DEPLOY_KMS_ACTIONS = [
   "kms:RevokeGrant",
   "kms:GenerateDataKey",
   "kms:GenerateDataKeyWithoutPlaintext",
-  "kms:Decrypt",
 ] as const;
+
+/**
+ * `kms:Decrypt` for reading secret values back (the provider reads a Secrets Manager version under
+ * the customer key on refresh and update): only keys of the role's own account, and only when
+ * Secrets Manager makes the call (`kms:ViaService`), never `Resource: "*"`.
+ */
+export function decryptThroughSecretsManager(accountId: string) {
+  return {
+    Sid: "ReadSecretsUnderCustomerKeys",
+    Effect: "Allow",
+    Action: ["kms:Decrypt"],
+    Resource: `arn:aws:kms:*:${accountId}:key/*`,
+    Condition: { StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" } },
+  };
+}
 
 /** IAM actions limited to roles, policies and instance profiles (no users, groups or access keys). */
 export const DEPLOY_IAM_ACTIONS = [
@@ -130,8 +143,8 @@ export const DEPLOY_IAM_ACTIONS = [
 
 /**
  * What a preview needs: read access to every service the deploy role manages (`Describe*`, `Get*`,
- * `List*`), an ECR token (awsx `Image` asks for one even in preview) and `kms:Decrypt` for secret
- * values read back under the customer key. Nothing that creates, changes or deletes.
+ * `List*`) and an ECR token (awsx `Image` asks for one even in preview); with
+ * `decryptThroughSecretsManager` for secret values. Nothing that creates, changes or deletes.
  */
 export const PREVIEW_ACTIONS: readonly string[] = [
   ...new Set(
@@ -142,7 +155,6 @@ export const PREVIEW_ACTIONS: readonly string[] = [
   "ecr:GetAuthorizationToken",
   "ecr:BatchGetImage",
   "ecr:BatchCheckLayerAvailability",
-  "kms:Decrypt",
 ];
 
 /** Data-plane reads the preview role's `Get*` would allow but a preview never needs: denied. */
