@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readPlatformConfig } from "./config";
 import { DATA_CLASSIFICATIONS } from "./config/domain";
-import { DeployRole } from "./components/delivery";
+import { DeployRole, GitHubRoles } from "./components/delivery";
 import { createProviders } from "./components/core/providers";
 import { platformTags } from "./components/core/tags";
 import { SparkCluster } from "./components/batch";
@@ -40,6 +40,24 @@ const deployRole =
     : new DeployRole(
         "deploy",
         { organization: pulumi.getOrganization(), stack: pulumi.getStack() },
+        { provider: providers.primary },
+      );
+
+// The roles the GitHub workflows assume by OIDC (preview on pull requests, deploy from the `dev` /
+// `production` GitHub environments), when `delivery:githubRepository` is set.
+// `delivery:githubOidcProviderArn` names the account's existing GitHub OIDC provider (one per
+// account) instead of creating it.
+const delivery = new pulumi.Config("delivery");
+const githubRoles =
+  cfg.environment === "local" || !delivery.get("githubRepository")
+    ? undefined
+    : new GitHubRoles(
+        "github",
+        {
+          repository: delivery.require("githubRepository"),
+          deployEnvironment: cfg.environment === "prod" ? "production" : cfg.environment,
+          existingProviderArn: delivery.get("githubOidcProviderArn"),
+        },
         { provider: providers.primary },
       );
 
@@ -326,6 +344,8 @@ const outputs: Exported<PlatformOutputs> = {
     classification: { key: LF_TAG_KEYS.classification, values: [...DATA_CLASSIFICATIONS] },
   },
   deployRoleArn: deployRole?.roleArn,
+  githubPreviewRoleArn: githubRoles?.previewRoleArn,
+  githubDeployRoleArn: githubRoles?.deployRoleArn,
   lake: lakeOutputs(lake, catalog, workgroup),
   alarmTopicArn: alarms.topicArn,
   batch: spark

@@ -95,9 +95,10 @@ describe("dev and prod", () => {
       "aws:s3/bucketLogging:BucketLogging": [5, 7],
       "aws:s3/bucketReplicationConfig:BucketReplicationConfig": [0, 2],
       // lake.replication's role, and batch.emrServerless: true -> false (EMR service and instance roles);
-      // both have the backup role (its key policy and two AWS Backup service-role attachments)
-      "aws:iam/role:Role": [8, 11],
-      "aws:iam/rolePolicy:RolePolicy": [10, 13],
+      // both have the backup role (its key policy and two AWS Backup service-role attachments) and the
+      // GitHub Actions preview and deploy roles with their policies
+      "aws:iam/role:Role": [10, 13],
+      "aws:iam/rolePolicy:RolePolicy": [12, 15],
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [3, 4],
       "aws:iam/instanceProfile:InstanceProfile": [0, 1],
       "aws:emrserverless/application:Application": [1, 0],

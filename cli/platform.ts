@@ -13,6 +13,11 @@ import { capacity } from "./local/capacity";
 import { graph } from "./local/graph";
 import { formatPlanTable, runPlan } from "./plan";
 
+// The AWS SDK warns on Node < 22 that its releases after January 2027 need Node 22, once per process
+// that creates a client. The platform supports Node ^20.19 || ^22.13 (package.json `engines`); the
+// Lambdas and the API image run Node 22. Explained once in docs/deploying.md, silenced here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const USAGE = `usage:
   npm run plan -- --env <${ENVIRONMENTS.join("|")}> [--out <dir>] [--check]
       evaluate every project offline, write <dir>/<project>.json; --check runs the policy pack

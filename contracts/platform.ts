@@ -49,6 +49,10 @@ export const PlatformOutputsSchema = z.object({
   logRetentionDays: z.number().int().positive(),
   /** IAM role Pulumi Deployments assumes by OIDC for this environment (absent on `local`). */
   deployRoleArn: z.string().startsWith("arn:").optional(),
+  /** Role GitHub pull-request previews assume by OIDC (repository variable `AWS_PREVIEW_ROLE_ARN_<ENV>`). */
+  githubPreviewRoleArn: z.string().startsWith("arn:").optional(),
+  /** Role GitHub deploy jobs assume by OIDC (repository variable `AWS_DEPLOY_ROLE_ARN_<ENV>`). */
+  githubDeployRoleArn: z.string().startsWith("arn:").optional(),
   /** The lake: zone buckets, lake key, Glue security configuration, zone databases, Athena workgroup. */
   lake: LakeOutputsSchema,
   /** SNS topic every alarm of the environment notifies. */

@@ -1,15 +1,24 @@
-import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+import type * as automation from "@pulumi/pulumi/automation";
 import {
   awsCredentialSourceFromEnv,
+  findOnPath,
   type StackOperation,
   type StackResult,
   type StackRunner,
 } from "./runner";
 
+/** The Automation API, loaded on first use (half a second of start-up the usage errors don't need). */
+async function api(): Promise<typeof automation> {
+  return import("@pulumi/pulumi/automation");
+}
+
 /** The real runner: Pulumi Automation API over the installed Pulumi CLI. */
 export class AutomationRunner implements StackRunner {
   async pulumiCli(): Promise<string | undefined> {
+    // A look along PATH first: spawning a missing CLI through the Automation API costs a second.
+    if (!findOnPath("pulumi")) return undefined;
     try {
+      const { PulumiCommand } = await api();
       return (await PulumiCommand.get()).command;
     } catch {
       return undefined;
@@ -18,6 +27,7 @@ export class AutomationRunner implements StackRunner {
 
   async whoAmI(): Promise<string | undefined> {
     try {
+      const { LocalWorkspace } = await api();
       const ws = await LocalWorkspace.create({});
       return (await ws.whoAmI()).user;
     } catch {
@@ -30,11 +40,13 @@ export class AutomationRunner implements StackRunner {
   }
 
   async listStacks(_project: string, dir: string): Promise<string[]> {
+    const { LocalWorkspace } = await api();
     const ws = await LocalWorkspace.create({ workDir: dir });
     return (await ws.listStacks({ all: false })).map((s) => s.name);
   }
 
-  private select(op: StackOperation) {
+  private async select(op: StackOperation) {
+    const { LocalWorkspace } = await api();
     return LocalWorkspace.selectStack({ stackName: op.stack, workDir: op.dir });
   }
 

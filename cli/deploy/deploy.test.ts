@@ -61,8 +61,16 @@ class FakeRunner implements StackRunner {
   destroy = (op: StackOperation) => this.run("destroy", op);
 }
 
-function deps(runner: StackRunner, log: string[] = []) {
-  return { runner, plan: async () => GRAPH, log: (l: string) => log.push(l) };
+function deps(runner: StackRunner, log: string[] = [], planned: string[] = []) {
+  return {
+    runner,
+    projects: () => GRAPH.map((p) => p.project),
+    plan: async (env: string) => {
+      planned.push(env);
+      return GRAPH;
+    },
+    log: (l: string) => log.push(l),
+  };
 }
 
 describe("deployment order", () => {
@@ -173,6 +181,33 @@ describe("prerequisites are explained before anything runs", () => {
     expect(runner.events).toEqual([]);
   });
 
+  it.each([
+    ["no Pulumi CLI", (r: FakeRunner) => (r.cli = undefined)],
+    ["not logged in", (r: FakeRunner) => (r.user = undefined)],
+    ["no AWS credentials", (r: FakeRunner) => (r.creds = undefined)],
+  ])("reports %s without evaluating the plan", async (_what, breakIt) => {
+    const runner = new FakeRunner();
+    breakIt(runner);
+    const planned: string[] = [];
+    await expect(
+      runDeploy(parseDeployArgs("deploy", ["--env", "dev", "--preview"]), deps(runner, [], planned)),
+    ).rejects.toThrow(PrerequisiteError);
+    expect(planned).toEqual([]);
+  });
+
+  it("refuses an unknown --project with usage before evaluating the plan", async () => {
+    const planned: string[] = [];
+    const run = runDeploy(
+      parseDeployArgs("deploy", ["--env", "dev", "--preview", "--project", "billing"]),
+      deps(new FakeRunner(), [], planned),
+    );
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(
+      /--project billing: no such project \(known: clickstream, data-platform/,
+    );
+    expect(planned).toEqual([]);
+  });
+
   it("finds AWS credentials in the environment or a profile, without calling AWS", () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "home-"));
     expect(awsCredentialSourceFromEnv({}, home)).toBeUndefined();
@@ -192,6 +227,7 @@ describe("argument handling", () => {
     [["--env", "local", "--yes"], /use `npm start` instead/],
     [["--env", "dev"], /pass --yes to go ahead, or --preview to only preview/],
     [["--env", "dev", "--yes", "--bogus"], /Unknown option '--bogus'/],
+    [["--env", "dev", "--yes", "stray"], /Unexpected argument 'stray'/],
   ])("deploy %j is refused with usage", (argv, message) => {
     expect(() => parseDeployArgs("deploy", argv)).toThrow(UsageError);
     expect(() => parseDeployArgs("deploy", argv)).toThrow(message);

@@ -82,6 +82,8 @@ export interface PlannedProject {
 
 export interface DeployDeps {
   readonly runner: StackRunner;
+  /** The repository's projects, read from their `Pulumi.yaml` files (cheap: no program runs). */
+  readonly projects: () => ProjectInfo[];
   /** The StackReference graph of `env`: the offline plan's references (see `plannedProjects`). */
   readonly plan: (env: string) => Promise<PlannedProject[]>;
   readonly log: (line: string) => void;
@@ -99,20 +101,15 @@ export interface StackSummary {
   readonly error?: string;
 }
 
-/** Problems that stop a run before any stack is touched, each with what to do about it. */
-export async function checkPrerequisites(
-  runner: StackRunner,
-  projects: ProjectInfo[],
-  env: string,
-  org: string | undefined,
-): Promise<string[]> {
-  const problems: string[] = [];
+/**
+ * Problems with the tools and credentials, found before any program is evaluated: the Pulumi CLI,
+ * the Pulumi login and AWS credentials, each with what to do about it.
+ */
+export async function checkTools(runner: StackRunner): Promise<string[]> {
   if (!(await runner.pulumiCli())) {
-    problems.push(
-      "Pulumi CLI not found: install it (https://www.pulumi.com/docs/install/) and put it on PATH.",
-    );
-    return problems;
+    return ["Pulumi CLI not found: install it (https://www.pulumi.com/docs/install/) and put it on PATH."];
   }
+  const problems: string[] = [];
   if (!(await runner.whoAmI()))
     problems.push("Not logged in to Pulumi: run `pulumi login` or set PULUMI_ACCESS_TOKEN.");
   if (!(await runner.awsCredentialSource())) {
@@ -120,7 +117,28 @@ export async function checkPrerequisites(
       "No AWS credentials: set AWS_PROFILE (after `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is provided (OIDC).",
     );
   }
-  if (problems.length) return problems;
+  return problems;
+}
+
+/** `--project` names that are not projects of the repository: a usage error naming the known ones. */
+export function checkProjectNames(selected: readonly string[], projects: readonly ProjectInfo[]): void {
+  const known = projects.map((p) => p.name);
+  const unknown = selected.filter((s) => !known.includes(s));
+  if (unknown.length) {
+    throw new UsageError(
+      `--project ${unknown.join(", ")}: no such project (known: ${[...known].sort().join(", ")})`,
+    );
+  }
+}
+
+/** Stacks of `env` that do not exist yet, each with the command that creates it. */
+export async function checkStacks(
+  runner: StackRunner,
+  projects: ProjectInfo[],
+  env: string,
+  org: string | undefined,
+): Promise<string[]> {
+  const problems: string[] = [];
   for (const p of projects) {
     const stacks = await runner.listStacks(p.name, p.dir);
     const wanted = org ? `${org}/${env}` : env;
@@ -141,6 +159,10 @@ export async function checkPrerequisites(
  */
 export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<StackSummary[]> {
   const now = deps.now ?? Date.now;
+  // Everything that needs no program evaluation first: the plan takes a minute or two.
+  const tools = await checkTools(deps.runner);
+  if (tools.length) throw new PrerequisiteError(tools);
+  checkProjectNames(args.projects, deps.projects());
   const planned = await deps.plan(args.env);
   const byName = new Map(planned.map((p) => [p.project.name, p.project]));
   let levels = selectLevels(
@@ -150,7 +172,7 @@ export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<Sta
   if (args.command === "destroy") levels = [...levels].reverse();
   const selected = levels.flat().map((n) => byName.get(n)!);
 
-  const problems = await checkPrerequisites(deps.runner, selected, args.env, args.org);
+  const problems = await checkStacks(deps.runner, selected, args.env, args.org);
   if (problems.length) throw new PrerequisiteError(problems);
 
   const operation = args.command === "destroy" ? "destroy" : args.preview ? "preview" : "up";

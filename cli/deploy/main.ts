@@ -1,5 +1,10 @@
-/** `npm run deploy` / `npm run destroy`: see `USAGE` in deploy.ts. */
-import { AutomationRunner } from "./automation";
+/**
+ * `npm run deploy` / `npm run destroy`: see `USAGE` in deploy.ts.
+ *
+ * Start-up order matters: arguments, then the Pulumi CLI, login, AWS credentials and `--project`
+ * names are checked before the offline plan (which evaluates every program, a minute or more) is
+ * even loaded, so a missing tool or a typo is reported within a second or two, with exit code 2.
+ */
 import {
   type Command,
   formatSummary,
@@ -8,14 +13,21 @@ import {
   runDeploy,
   UsageError,
 } from "./deploy";
-import { plannedProjects } from "./plan-graph";
+import { AutomationRunner } from "./automation";
+import { discoverProjects } from "../../harness/projects";
+
+// The AWS SDK's Node < 22 support warning, explained once in docs/deploying.md.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 async function main(): Promise<number> {
   const [command, ...argv] = process.argv.slice(2);
+  if (command !== "deploy" && command !== "destroy") throw new UsageError(`unknown command ${command}`);
   const args = parseDeployArgs(command as Command, argv);
   const summaries = await runDeploy(args, {
     runner: new AutomationRunner(),
-    plan: (env) => plannedProjects(env),
+    projects: () => discoverProjects(),
+    // Loaded only once the prerequisites hold: it pulls in the whole evaluation harness.
+    plan: async (env) => (await import("./plan-graph")).plannedProjects(env),
     log: (line) => console.log(line),
   });
   console.log(`\n${formatSummary(summaries)}`);
@@ -25,8 +37,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    const known = e instanceof UsageError || e instanceof PrerequisiteError;
-    console.error(known ? (e as Error).message : e instanceof Error ? (e.stack ?? e.message) : String(e));
-    process.exit(e instanceof UsageError ? 2 : 1);
+    // A user's mistake or a missing tool gets its message and exit code 2, never a stack trace.
+    if (e instanceof UsageError || e instanceof PrerequisiteError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
   },
 );

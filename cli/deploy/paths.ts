@@ -38,6 +38,23 @@ export function importClosure(entry: string): string[] {
 }
 
 /**
+ * Repository paths a program reads at run time rather than imports: `path.join(__dirname, "..",
+ * "sql")`-style expressions (`join` or `resolve` from `__dirname` with string literals) in `file`.
+ * Only the leading literal segments count, so `path.join(__dirname, "policies", \`${env}.json\`)`
+ * yields the `policies` folder. Returns absolute paths that exist.
+ */
+export function runtimeReads(file: string): string[] {
+  const text = fs.readFileSync(file, "utf8");
+  const found = new Set<string>();
+  for (const m of text.matchAll(/path\.(?:join|resolve)\(\s*__dirname((?:\s*,\s*"[^"]*")+)/g)) {
+    const segments = [...m[1].matchAll(/"([^"]*)"/g)].map((s) => s[1]);
+    const target = path.resolve(path.dirname(file), ...segments);
+    if (fs.existsSync(target)) found.add(target);
+  }
+  return [...found].sort();
+}
+
+/**
  * Path filters for a project's deployment trigger: its own directory (or, for the platform at the
  * root, its own root files), the directories of every shared file it loads, and the lock file. A
  * change to one domain therefore triggers only that domain; a change to a shared component
@@ -51,13 +68,29 @@ export function pathFilters(project: ProjectInfo, root = REPO_ROOT): string[] {
   } else {
     for (const f of fs.readdirSync(root)) if (/^Pulumi(\.[\w-]+)?\.yaml$/.test(f)) filters.add(f);
   }
-  for (const file of importClosure(project.main)) {
+  const closure = importClosure(project.main);
+  for (const file of closure) {
     const rel = path.relative(root, file);
     if (projectDir && rel.startsWith(`${projectDir}/`)) continue;
     const dir = path.dirname(rel);
     filters.add(dir === "." ? rel : `${dir}/**`);
   }
-  return [...filters].sort();
+  // Files read at run time (SQL templates, job scripts, the Docker context, policy configuration).
+  for (const target of closure.filter((f) => /\.ts$/.test(f)).flatMap(runtimeReads)) {
+    const rel = path.relative(root, target);
+    if (rel.startsWith("..") || (projectDir && rel.startsWith(`${projectDir}/`))) continue;
+    if (rel === "") continue; // the repository root itself (a Docker context): its files are listed above
+    filters.add(fs.statSync(target).isDirectory() ? `${rel}/**` : rel);
+  }
+  // Drop filters another `dir/**` filter already covers.
+  return [...filters]
+    .filter(
+      (f) =>
+        ![...filters].some(
+          (g) => g !== f && g.endsWith("/**") && matchesFilter(f.replace(/\/\*\*$/, "/x"), [g]),
+        ),
+    )
+    .sort();
 }
 
 /** Whether `file` (repository-relative) matches one of the filters `pathFilters` produces. */

@@ -63,3 +63,20 @@ export function awsCredentialSourceFromEnv(
   }
   return undefined;
 }
+
+/** The first executable called `command` along `PATH` (with `PATHEXT` on Windows), or undefined. */
+export function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const exts = process.platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD").split(";") : [""];
+  for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    for (const ext of exts) {
+      const file = path.join(dir, command + ext);
+      try {
+        fs.accessSync(file, fs.constants.X_OK);
+        if (fs.statSync(file).isFile()) return file;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,8 +1,12 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import { evaluateProjects, type ProjectPlan } from "../../harness/evaluate";
 import { readProject } from "../../harness/projects";
 import { resourcesOf } from "../../harness/testing";
 import { accessLogBucketPolicy, apiTaskPolicy, endpointArnNear, tableArnNear } from "./policies";
+import { API_IMAGE_INPUTS, apiImageTag, ignoreScaledDesiredCount } from "./safeUpdates";
 
 const FIXTURE = readProject(path.join(__dirname, "..", "..", "harness", "fixtures", "api"));
 const plans = new Map<string, Promise<ProjectPlan>>();
@@ -359,5 +363,58 @@ describe("ApiService (offline plan)", () => {
     ],
   ])("refuses bad arguments with the field, value and allowed range (%j)", async (overrides, message) => {
     await expect(planFor(overrides)).rejects.toThrow(message);
+  });
+});
+
+describe("safe updates of the API", () => {
+  const ROOT = path.join(__dirname, "..", "..");
+
+  it("tags the image with a hash of its build inputs, so an IMMUTABLE repository never sees a tag twice", async () => {
+    const image = one(await planFor(), "awsx:ecr:Image").inputs;
+    expect(image.imageTag).toMatch(/^[0-9a-f]{16}$/);
+    expect(image.imageTag).toBe(apiImageTag(ROOT));
+    expect(one(await planFor(), "aws:ecr/repository:Repository").inputs.imageTagMutability).toBe("IMMUTABLE");
+  });
+
+  it("hashes exactly what the Dockerfile copies into the build", () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, "runtime", "api", "Dockerfile"), "utf8");
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => {
+      const parts = m[1].trim().split(/\s+/);
+      return parts.slice(0, -1);
+    });
+    expect(sources.map((s) => s.replace(/\/$/, "")).sort()).toEqual([...API_IMAGE_INPUTS].sort());
+  });
+
+  it("changes the tag when a build input changes, and only then", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "api-image-"));
+    fs.mkdirSync(path.join(root, "policies"));
+    fs.mkdirSync(path.join(root, "runtime", "api"), { recursive: true });
+    for (const f of ["package.json", "package-lock.json", "policies/package.json", "tsconfig.json"])
+      fs.writeFileSync(path.join(root, f), "{}");
+    fs.writeFileSync(path.join(root, "runtime", "api", "main.ts"), "export {};\n");
+    fs.writeFileSync(path.join(root, "README.md"), "not in the image\n");
+    const before = apiImageTag(root);
+    fs.writeFileSync(path.join(root, "README.md"), "changed, still not in the image\n");
+    expect(apiImageTag(root)).toBe(before);
+    fs.writeFileSync(path.join(root, "runtime", "api", "main.ts"), "export const x = 1;\n");
+    expect(apiImageTag(root)).not.toBe(before);
+  });
+
+  it("leaves the ECS service's task count to autoscaling after creation", () => {
+    const base = { name: "api-service", custom: true, props: { desiredCount: 2 } };
+    const service = ignoreScaledDesiredCount({
+      ...base,
+      type: "aws:ecs/service:Service",
+      opts: { ignoreChanges: ["tags"] },
+    }) as { opts: pulumi.CustomResourceOptions; props: Record<string, unknown> };
+    expect(service.opts.ignoreChanges).toEqual(["tags", "desiredCount"]);
+    expect(service.props).toEqual({ desiredCount: 2 });
+    expect(
+      ignoreScaledDesiredCount({ ...base, type: "aws:ecs/taskDefinition:TaskDefinition", opts: {} }),
+    ).toBeUndefined();
+  });
+
+  it("creates the service with the configured task count (the transform only ignores later changes)", async () => {
+    expect(one(await planFor(), "awsx:ecs:FargateService").inputs.desiredCount).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { dataProductNames } from "../../runtime/schemas";
 import type { MetricSpec } from "../lake/metrics";
 import { AlarmSet } from "../observability/alarmSet";
+import { apiImageTag, ignoreScaledDesiredCount } from "./safeUpdates";
 import {
   accessLogBucketPolicy,
   apiExecutionPolicy,
@@ -397,6 +398,9 @@ export class ApiService extends pulumi.ComponentResource {
           context: root,
           dockerfile: path.join(root, "runtime", "api", "Dockerfile"),
           platform: "linux/amd64",
+          // The repository is IMMUTABLE: a tag derived from the build inputs changes exactly when
+          // the image does, so a second push never reuses a tag.
+          imageTag: apiImageTag(root),
         },
         parent,
       ).imageUri;
@@ -537,7 +541,9 @@ export class ApiService extends pulumi.ComponentResource {
     const lb = this.loadBalancer.loadBalancer;
     const tg = this.loadBalancer.defaultTargetGroup;
 
-    // Service (awsx) in the private subnets, no public IP, behind the target group.
+    // Service (awsx) in the private subnets, no public IP, behind the target group. Autoscaling owns
+    // the task count after creation: the transform reaches the aws.ecs.Service awsx creates
+    // (awsx does not pass ignoreChanges on, pulumi-awsx#504).
     this.service = new awsx.ecs.FargateService(
       `${name}-service`,
       {
@@ -561,7 +567,7 @@ export class ApiService extends pulumi.ComponentResource {
         enableEcsManagedTags: true,
         enableExecuteCommand: false,
       },
-      { parent: this, dependsOn: [this.loadBalancer] },
+      { parent: this, dependsOn: [this.loadBalancer], transforms: [ignoreScaledDesiredCount] },
     );
 
     // Autoscaling: CPU and requests per task.

@@ -1,6 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOY_IAM_ACTIONS, DEPLOY_KMS_ACTIONS, DEPLOY_SERVICE_ACTIONS } from "./perms";
+import {
+  DEPLOY_IAM_ACTIONS,
+  DEPLOY_KMS_ACTIONS,
+  DEPLOY_SERVICE_ACTIONS,
+  decryptThroughSecretsManager,
+  PREVIEW_ACTIONS,
+  PREVIEW_DENIED_ACTIONS,
+} from "./perms";
 
 /** Pulumi Cloud's OIDC issuer (without scheme, as IAM condition keys use it). */
 export const PULUMI_OIDC_ISSUER = "api.pulumi.com/oidc";
@@ -40,14 +47,32 @@ export function deployTrustPolicy(providerArn: string, organization: string, sta
   });
 }
 
-/** The role's permissions: the platform's services, and IAM limited to roles and policies. */
-export function deployPermissionsPolicy(): string {
+/**
+ * The role's permissions in account `accountId`: the platform's services, key management, secret
+ * values decrypted through Secrets Manager, and IAM limited to roles, policies, instance profiles
+ * and OIDC providers.
+ */
+export function deployPermissionsPolicy(accountId: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
       { Sid: "PlatformServices", Effect: "Allow", Action: [...DEPLOY_SERVICE_ACTIONS], Resource: "*" },
       { Sid: "KeyManagement", Effect: "Allow", Action: [...DEPLOY_KMS_ACTIONS], Resource: "*" },
+      decryptThroughSecretsManager(accountId),
       { Sid: "RolesAndPolicies", Effect: "Allow", Action: [...DEPLOY_IAM_ACTIONS], Resource: "*" },
+      { Sid: "Identity", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: "*" },
+    ],
+  });
+}
+
+/** The preview role's permissions in account `accountId`: read-only, no data-plane reads. */
+export function previewPermissionsPolicy(accountId: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadPlatformServices", Effect: "Allow", Action: [...PREVIEW_ACTIONS], Resource: "*" },
+      decryptThroughSecretsManager(accountId),
+      { Sid: "NoDataReads", Effect: "Deny", Action: [...PREVIEW_DENIED_ACTIONS], Resource: "*" },
       { Sid: "Identity", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: "*" },
     ],
   });
@@ -86,9 +111,10 @@ export class DeployRole extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     new aws.iam.RolePolicy(
       `${name}-deploy`,
-      { role: role.name, policy: deployPermissionsPolicy() },
+      { role: role.name, policy: account.apply(deployPermissionsPolicy) },
       { parent: this },
     );
     this.roleArn = role.arn;

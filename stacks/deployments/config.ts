@@ -12,8 +12,8 @@ export const configSchema = DomainConfigSchema.extend({
   branch: z.string().min(1).default("main"),
   /** Deploy on push to the branch. Default: true for dev; prod deploys from release tags (see README). */
   deployOnPush: z.boolean({ error: "true or false" }).optional(),
-  /** Name of the published policy pack. Default `data-platform`. */
-  policyPackName: z.string().min(1).default("data-platform"),
+  /** Name of the published policy pack: the name in `policies/index.ts`. Default `aws-data-platform`. */
+  policyPackName: z.string().min(1).default("aws-data-platform"),
   /** Role ARN to use instead of the platform stack's `deployRoleArn` output. */
   awsRoleArn: z.string().startsWith("arn:aws:iam::", { error: "an IAM role ARN" }).optional(),
 });
