@@ -170,7 +170,10 @@ export function coverageOf(planTypes: ReadonlySet<string>): ControlCoverage[] {
       control,
       applicable: deployedAs.length > 0,
       deployedAs,
-      policies: POLICIES.filter((p) => p.meta.fsbp.includes(control.id)),
+      // By name: the order of POLICIES depends on how the concern modules' re-exports are compiled.
+      policies: POLICIES.filter((p) => p.meta.fsbp.includes(control.id)).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
       reason: NOT_ENFORCED[control.id],
     };
   });
