@@ -25,7 +25,7 @@ export const kinesisStreamEncrypted = resourcePolicy({
       check: ({ props }) =>
         present(props, "kmsKeyId") && !isAwsManagedKey(raw(props).kmsKeyId)
           ? undefined
-          : "Set kmsKeyId to a customer managed KMS key (not the AWS managed alias/aws/kinesis, by name or ARN).",
+          : "Set kmsKeyId to a customer managed KMS key (not alias/aws/kinesis).",
     },
   ],
 });
