@@ -76,8 +76,8 @@ describe("dev and prod", () => {
       // network.natGateways: single -> perAz (2 AZs)
       "aws:ec2/natGateway:NatGateway": [1, 2],
       "aws:ec2/eip:Eip": [1, 2],
-      // network.interfaceEndpoints: false -> true (8 services, plus the 2 gateway endpoints both have)
-      "aws:ec2/vpcEndpoint:VpcEndpoint": [2, 10],
+      // network.interfaceEndpoints: false -> true (10 services, plus the 2 gateway endpoints both have)
+      "aws:ec2/vpcEndpoint:VpcEndpoint": [2, 12],
       // security.multiRegionKeys: false -> true (a replica and its alias per data class)
       "aws:kms/replicaKey:ReplicaKey": [0, 6],
       "aws:kms/alias:Alias": [6, 12],

@@ -8,6 +8,7 @@ import { fixtures as loggingAudit } from "./logging-audit/fixtures";
 import { fixtures as resilience } from "./resilience/fixtures";
 import { fixtures as kms } from "./kms/fixtures";
 import { fixtures as cost } from "./cost/fixtures";
+import { fixtures as coverage } from "./coverage-fixtures";
 import type { PolicyFixture } from "./lib/fixtures";
 
 export const FIXTURES: readonly PolicyFixture[] = [
@@ -20,4 +21,5 @@ export const FIXTURES: readonly PolicyFixture[] = [
   ...resilience,
   ...kms,
   ...cost,
+  ...coverage,
 ];

@@ -53,7 +53,8 @@ describe("the policy pack served by `new PolicyPack`", () => {
     const served = info.getPoliciesList().map((p: any) => p.getName());
     expect(served.sort()).toEqual(POLICIES.map((p) => p.name).sort());
     const sse = info.getPoliciesList().find((p: any) => p.getName() === "s3-bucket-sse-kms");
-    expect(sse.getFramework().getReference()).toBe("S3.17");
+    const tls = info.getPoliciesList().find((p: any) => p.getName() === "s3-bucket-tls-only");
+    expect(tls.getFramework().getReference()).toBe("S3.5");
     expect(sse.getRemediationSteps()).toMatch(/BucketServerSideEncryptionConfiguration/);
   });
 

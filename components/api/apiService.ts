@@ -390,6 +390,35 @@ export class ApiService extends pulumi.ComponentResource {
         parent,
       );
       repositoryArn = repo.arn;
+      // Images are immutable and pinned by digest: keep the last 30, drop untagged layers after a week.
+      new aws.ecr.LifecyclePolicy(
+        `${name}-repo-lifecycle`,
+        {
+          repository: repo.name,
+          policy: JSON.stringify({
+            rules: [
+              {
+                rulePriority: 1,
+                description: "Expire untagged images after 7 days",
+                selection: {
+                  tagStatus: "untagged",
+                  countType: "sinceImagePushed",
+                  countUnit: "days",
+                  countNumber: 7,
+                },
+                action: { type: "expire" },
+              },
+              {
+                rulePriority: 2,
+                description: "Keep the last 30 images",
+                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 },
+                action: { type: "expire" },
+              },
+            ],
+          }),
+        },
+        parent,
+      );
       const root = path.resolve(__dirname, "..", "..");
       image = new awsx.ecr.Image(
         `${name}-image`,

@@ -7,7 +7,7 @@ export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
 /**
  * Interface endpoints the platform's workloads call from private subnets: the streaming path
  * (Kinesis, Firehose), credentials and keys (STS, KMS, Secrets Manager), logs, the Glue catalog and
- * SageMaker inference.
+ * SageMaker inference, and ECR's API and Docker registry for the API's image pulls (FSBP EC2.55/.56).
  */
 export const INTERFACE_ENDPOINT_SERVICES = [
   "kinesis-streams",
@@ -18,6 +18,8 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "logs",
   "glue",
   "sagemaker.runtime",
+  "ecr.api",
+  "ecr.dkr",
 ] as const;
 
 /** `com.amazonaws.<region>.<service>`. */

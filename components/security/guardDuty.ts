@@ -1,8 +1,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Protection plans the platform turns on: S3 data events, Lambda network activity, RDS logins. */
-export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "LAMBDA_NETWORK_LOGS", "RDS_LOGIN_EVENTS"] as const;
+/**
+ * Protection plans the platform turns on (FSBP GuardDuty.5 to .13): S3 data events, EKS audit
+ * logs, EBS malware scans, RDS logins, Lambda network activity and Runtime Monitoring.
+ */
+export const GUARDDUTY_FEATURES = [
+  "S3_DATA_EVENTS",
+  "EKS_AUDIT_LOGS",
+  "EBS_MALWARE_PROTECTION",
+  "RDS_LOGIN_EVENTS",
+  "LAMBDA_NETWORK_LOGS",
+  "RUNTIME_MONITORING",
+] as const;
+
+/** Runtime Monitoring agents GuardDuty manages (EKS add-on, ECS Fargate sidecar, EC2 agent). */
+export const GUARDDUTY_RUNTIME_AGENTS = [
+  "EKS_ADDON_MANAGEMENT",
+  "ECS_FARGATE_AGENT_MANAGEMENT",
+  "EC2_AGENT_MANAGEMENT",
+] as const;
 
 export interface GuardDutyArgs {
   /** How often updated findings are exported. Default `FIFTEEN_MINUTES`. */
@@ -32,7 +49,19 @@ export class GuardDuty extends pulumi.ComponentResource {
       (feature) =>
         new aws.guardduty.DetectorFeature(
           `${name}-${feature.toLowerCase().replace(/_/g, "-")}`,
-          { detectorId: this.detector.id, name: feature, status: "ENABLED" },
+          {
+            detectorId: this.detector.id,
+            name: feature,
+            status: "ENABLED",
+            ...(feature === "RUNTIME_MONITORING"
+              ? {
+                  additionalConfigurations: GUARDDUTY_RUNTIME_AGENTS.map((a) => ({
+                    name: a,
+                    status: "ENABLED",
+                  })),
+                }
+              : {}),
+          },
           parent,
         ),
     );

@@ -1,6 +1,11 @@
 import { resourcePolicy } from "../lib/policy";
 import { present, raw } from "../lib/values";
 
+/** True for the AWS managed key, by alias name or alias ARN (`arn:aws:kms:<region>:<account>:alias/aws/kinesis`). */
+export function isAwsManagedKey(keyId: unknown): boolean {
+  return typeof keyId === "string" && /(^|:)alias\/aws\//.test(keyId);
+}
+
 export const kinesisStreamEncrypted = resourcePolicy({
   name: "kinesis-stream-encrypted",
   description: "Kinesis data streams are encrypted at rest with a customer managed KMS key.",
@@ -18,7 +23,7 @@ export const kinesisStreamEncrypted = resourcePolicy({
     {
       id: "customer-key",
       check: ({ props }) =>
-        present(props, "kmsKeyId") && raw(props).kmsKeyId !== "alias/aws/kinesis"
+        present(props, "kmsKeyId") && !isAwsManagedKey(raw(props).kmsKeyId)
           ? undefined
           : "Set kmsKeyId to a customer managed KMS key (not alias/aws/kinesis).",
     },

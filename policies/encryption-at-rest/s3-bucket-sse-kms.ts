@@ -30,7 +30,6 @@ export const s3BucketSseKms = stackPolicy({
     "Every S3 bucket has a server-side encryption configuration that uses SSE-KMS with a customer managed key.",
   severity: "high",
   concern: "encryption-at-rest",
-  fsbp: ["S3.17"],
   remediationSteps:
     "Add an aws.s3.BucketServerSideEncryptionConfiguration whose `bucket` is the bucket's output, with sseAlgorithm `aws:kms` and the data class's KMS key (SSE-S3 only for buckets that receive S3 server access logs or load balancer access logs).",
   resourceTypes: BUCKET_TYPES,

@@ -6,7 +6,6 @@ export const snsTopicEncrypted = resourcePolicy({
   description: "SNS topics are encrypted at rest with a KMS key.",
   severity: "medium",
   concern: "encryption-at-rest",
-  fsbp: ["SNS.1"],
   remediationSteps: "Set kmsMasterKeyId on the aws.sns.Topic.",
   resourceTypes: ["aws:sns/topic:Topic"],
   rules: [

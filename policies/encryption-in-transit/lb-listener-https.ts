@@ -65,7 +65,7 @@ export const lbListenerHttps = resourcePolicy({
     "Load balancer listeners accept only HTTPS/TLS with a TLS 1.2+ security policy, or plain HTTP that only redirects to HTTPS.",
   severity: "high",
   concern: "encryption-in-transit",
-  fsbp: ["ELB.1"],
+  fsbp: ["ELB.1", "ELB.17", "ELB.18"],
   remediationSteps:
     "Use protocol HTTPS with a certificate and a modern sslPolicy; an HTTP listener may only have a redirect default action with protocol HTTPS.",
   resourceTypes: [...LISTENER_TYPES, AWSX_ALB],

@@ -43,6 +43,10 @@ export const fixtures: PolicyFixture[] = [
           Action: "*",
           Resource: "*",
         })),
+      "iam-wildcard": (rs) =>
+        (byName(rs, "reader").inputs.policy = doc(read, { Effect: "Allow", Action: "iam:*", Resource: "*" })),
+      "not-action": (rs) =>
+        (byName(rs, "reader").inputs.policy = doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })),
     },
   },
   {
@@ -86,6 +90,12 @@ export const fixtures: PolicyFixture[] = [
     failing: {
       "broad-managed-policy": (rs) =>
         (byName(rs, "logs").inputs.policyArn = "arn:aws:iam::aws:policy/AmazonKinesisFullAccess"),
+      "user-policy": (rs) =>
+        rs.push({
+          type: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+          name: "analyst-admin",
+          inputs: { user: "analyst", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+        }),
     },
   },
   {

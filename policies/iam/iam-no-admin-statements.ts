@@ -4,7 +4,8 @@ import { grantedStatements, POLICY_DOCUMENT_HOLDERS } from "./statements";
 
 export const iamNoAdminStatements = resourcePolicy({
   name: "iam-no-admin-statements",
-  description: "IAM policies never allow every action on every resource.",
+  description:
+    "IAM policies never allow every action, every IAM action (`iam:*`) or everything but a list (`NotAction`).",
   severity: "critical",
   concern: "iam",
   fsbp: ["IAM.1"],
@@ -20,6 +21,22 @@ export const iamNoAdminStatements = resourcePolicy({
             st.Effect === "Allow" && asList(st.Action).includes("*") && asList(st.Resource).includes("*"),
         )
           ? 'Replace the statement allowing Action "*" on Resource "*" with the specific actions and resources needed.'
+          : undefined,
+    },
+    {
+      id: "iam-wildcard",
+      check: (s) =>
+        grantedStatements(s).some(
+          (st) => st.Effect === "Allow" && asList(st.Action).some((a) => /^iam:\*+$/i.test(String(a))),
+        )
+          ? 'Replace "iam:*" with the IAM actions needed: it lets the holder grant itself anything.'
+          : undefined,
+    },
+    {
+      id: "not-action",
+      check: (s) =>
+        grantedStatements(s).some((st) => st.Effect === "Allow" && st.NotAction !== undefined)
+          ? "Replace the Allow statement with NotAction (it allows every other action, including future ones) by an Action list."
           : undefined,
     },
   ],

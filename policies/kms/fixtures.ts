@@ -55,6 +55,9 @@ export const fixtures: PolicyFixture[] = [
         inputs: { policy: keyPolicy("*", { StringEquals: { "aws:PrincipalOrgID": "o-123" } }) },
       },
     ],
-    failing: { "wildcard-principal": (rs) => (byName(rs, "lake").inputs.policy = keyPolicy({ AWS: "*" })) },
+    failing: {
+      "wildcard-principal": (rs) =>
+        (byName(rs, "org").inputs.policy = keyPolicy("*", { StringLike: { "kms:CallerAccount": "*" } })),
+    },
   },
 ];

@@ -1,9 +1,11 @@
 import { resourcePolicy } from "../lib/policy";
-import { isWildcardPrincipal, statementsOf } from "../lib/values";
+import { hasScopingCondition, isPublicPrincipal } from "../lib/principals";
+import { statementsOf } from "../lib/values";
 
 export const kmsKeyPolicyNoWildcardPrincipal = resourcePolicy({
   name: "kms-key-policy-no-wildcard-principal",
-  description: "KMS key policies never allow a wildcard principal without a condition that scopes it.",
+  description:
+    "KMS key policies never allow a wildcard principal unless a condition pins it to named accounts, organizations or ARNs.",
   severity: "critical",
   concern: "kms",
   fsbp: ["KMS.5"],
@@ -15,12 +17,9 @@ export const kmsKeyPolicyNoWildcardPrincipal = resourcePolicy({
       id: "wildcard-principal",
       check: ({ props }) =>
         statementsOf(props.policy).some(
-          (s) =>
-            s.Effect === "Allow" &&
-            isWildcardPrincipal(s.Principal) &&
-            (!s.Condition || !Object.keys(s.Condition).length),
+          (s) => s.Effect === "Allow" && isPublicPrincipal(s.Principal) && !hasScopingCondition(s),
         )
-          ? 'Replace Principal "*" with named principals or add a scoping condition.'
+          ? 'Replace Principal "*" with named principals or add a condition naming the accounts (kms:CallerAccount, aws:PrincipalAccount) or organization (aws:PrincipalOrgID); conditions on anything else, or with wildcard values, do not scope it.'
           : undefined,
     },
   ],

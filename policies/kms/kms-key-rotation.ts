@@ -5,7 +5,6 @@ export const kmsKeyRotation = resourcePolicy({
   description: "Symmetric customer managed KMS keys rotate their key material automatically.",
   severity: "medium",
   concern: "kms",
-  fsbp: ["KMS.4"],
   remediationSteps: "Set enableKeyRotation: true on the aws.kms.Key.",
   resourceTypes: ["aws:kms/key:Key"],
   rules: [

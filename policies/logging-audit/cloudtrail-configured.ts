@@ -3,12 +3,13 @@ import { present } from "../lib/values";
 
 export const cloudtrailConfigured = resourcePolicy({
   name: "cloudtrail-configured",
-  description: "CloudTrail trails are multi-region, validate log files and encrypt logs with KMS.",
+  description:
+    "CloudTrail trails are multi-region, validate log files, encrypt logs with KMS and deliver them to CloudWatch Logs.",
   severity: "high",
   concern: "logging-audit",
-  fsbp: ["CloudTrail.1", "CloudTrail.2", "CloudTrail.4"],
+  fsbp: ["CloudTrail.1", "CloudTrail.2", "CloudTrail.4", "CloudTrail.5"],
   remediationSteps:
-    "Set isMultiRegionTrail: true, enableLogFileValidation: true and kmsKeyId on the aws.cloudtrail.Trail.",
+    "Set isMultiRegionTrail: true, enableLogFileValidation: true, kmsKeyId and cloudWatchLogsGroupArn/RoleArn on the aws.cloudtrail.Trail.",
   resourceTypes: ["aws:cloudtrail/trail:Trail"],
   rules: [
     {
@@ -24,6 +25,13 @@ export const cloudtrailConfigured = resourcePolicy({
     {
       id: "kms",
       check: ({ props }) => (present(props, "kmsKeyId") ? undefined : "Set kmsKeyId to the audit KMS key."),
+    },
+    {
+      id: "cloudwatch-logs",
+      check: ({ props }) =>
+        present(props, "cloudWatchLogsGroupArn") && present(props, "cloudWatchLogsRoleArn")
+          ? undefined
+          : "Set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn so the trail's events reach CloudWatch Logs (metric filters, alarms).",
     },
   ],
 });

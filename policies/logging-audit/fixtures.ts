@@ -36,6 +36,8 @@ export const fixtures: PolicyFixture[] = [
           enableLogFileValidation: true,
           kmsKeyId: "arn:aws:kms:us-east-1:1:key/k",
           s3BucketName: "trail",
+          cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:trail:*",
+          cloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/trail-logs",
         },
       },
     ],
@@ -43,6 +45,7 @@ export const fixtures: PolicyFixture[] = [
       "multi-region": (rs) => (byName(rs, "audit").inputs.isMultiRegionTrail = false),
       "log-validation": (rs) => delete byName(rs, "audit").inputs.enableLogFileValidation,
       kms: (rs) => delete byName(rs, "audit").inputs.kmsKeyId,
+      "cloudwatch-logs": (rs) => delete byName(rs, "audit").inputs.cloudWatchLogsGroupArn,
     },
   },
   {

@@ -7,3 +7,7 @@ export { redshiftAuditLogging } from "./redshift-audit-logging";
 export { securityBaselinePresent } from "./security-baseline-present";
 export { sfnLogging } from "./sfn-logging";
 export { vpcFlowLogs } from "./vpc-flow-logs";
+export { ecsInsightsLatestPlatform } from "./ecs-insights-latest-platform";
+export { guarddutyProtections } from "./guardduty-protections";
+export { athenaWorkgroupLogging } from "./athena-workgroup-logging";
+export { s3AccessLogging } from "./s3-access-logging";

@@ -6,7 +6,6 @@ export const logGroupRetention = resourcePolicy({
   description: "CloudWatch log groups have a retention period of at least the configured minimum.",
   severity: "low",
   concern: "logging-audit",
-  fsbp: ["CloudWatch.16"],
   remediationSteps:
     "Set retentionInDays from observability.logRetentionDays (0 or unset keeps logs forever at growing cost).",
   resourceTypes: ["aws:cloudwatch/logGroup:LogGroup"],

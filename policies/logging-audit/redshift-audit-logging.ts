@@ -20,10 +20,22 @@ export const redshiftAuditLogging = stackPolicy({
   rules: [
     {
       id: "cluster-logging",
-      check: ({ resource, resources }) =>
-        resource.type === CLUSTER && !companionsOf(resource, resources, [LOGGING], "clusterIdentifier").length
-          ? "Add an aws.redshift.Logging whose clusterIdentifier input is this cluster's output."
-          : undefined,
+      check: ({ resource, resources }) => {
+        if (resource.type !== CLUSTER) return undefined;
+        const logging = companionsOf(resource, resources, [LOGGING], "clusterIdentifier");
+        if (!logging.length)
+          return "Add an aws.redshift.Logging whose clusterIdentifier input is this cluster's output.";
+        // To CloudWatch, only the listed logs are exported; to S3, all three always are.
+        const exported = logging.flatMap((l) =>
+          l.props.logDestinationType === "cloudwatch"
+            ? asList(l.props.logExports).map(String)
+            : SERVERLESS_LOGS,
+        );
+        const missing = SERVERLESS_LOGS.filter((l) => !exported.includes(l));
+        return missing.length
+          ? `Add ${missing.join(", ")} to the aws.redshift.Logging's logExports.`
+          : undefined;
+      },
     },
     {
       id: "namespace-log-exports",

@@ -57,7 +57,7 @@ export const fixtures: PolicyFixture[] = [
       {
         type: "aws:redshift/cluster:Cluster",
         name: "warehouse",
-        inputs: { publiclyAccessible: false, nodeType: "ra3.xlplus" },
+        inputs: { publiclyAccessible: false, nodeType: "ra3.xlplus", enhancedVpcRouting: true },
       },
       {
         type: "aws:redshiftserverless/workgroup:Workgroup",
@@ -65,7 +65,10 @@ export const fixtures: PolicyFixture[] = [
         inputs: { workgroupName: "adhoc", namespaceName: "adhoc" },
       },
     ],
-    failing: { "publicly-accessible": (rs) => (byName(rs, "adhoc").inputs.publiclyAccessible = true) },
+    failing: {
+      "publicly-accessible": (rs) => (byName(rs, "adhoc").inputs.publiclyAccessible = true),
+      "enhanced-vpc-routing": (rs) => (byName(rs, "warehouse").inputs.enhancedVpcRouting = false),
+    },
   },
   {
     policy: "emr-cluster-private",
@@ -204,10 +207,16 @@ export const fixtures: PolicyFixture[] = [
       {
         type: "aws:lambda/function:Function",
         name: "processor",
-        inputs: { vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] }, runtime: "nodejs22.x" },
+        inputs: {
+          vpcConfig: { subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: ["sg-1"] },
+          runtime: "nodejs22.x",
+        },
       },
     ],
-    failing: { "vpc-config": (rs) => delete byName(rs, "processor").inputs.vpcConfig },
+    failing: {
+      "vpc-config": (rs) => delete byName(rs, "processor").inputs.vpcConfig,
+      "multiple-subnets": (rs) => (byName(rs, "processor").inputs.vpcConfig.subnetIds = ["subnet-1"]),
+    },
   },
   {
     policy: "s3-public-access-block",

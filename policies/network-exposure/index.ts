@@ -9,3 +9,8 @@ export { sagemakerNetworkIsolation } from "./sagemaker-network-isolation";
 export { sagemakerNotPublic } from "./sagemaker-not-public";
 export { securityGroupNoPublicIngress } from "./security-group-no-public-ingress";
 export { subnetNoPublicIp } from "./subnet-no-public-ip";
+export { resourcePolicyNoPublic } from "./resource-policy-no-public";
+export { defaultSecurityGroupClosed } from "./default-security-group-closed";
+export { securityGroupNoInternetUnion } from "./security-group-no-internet-union";
+export { ecsTaskDefinitionHardened } from "./ecs-task-definition-hardened";
+export { vpcInterfaceEndpoints } from "./vpc-interface-endpoints";

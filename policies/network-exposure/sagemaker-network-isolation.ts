@@ -11,7 +11,7 @@ export const sagemakerNetworkIsolation = resourcePolicy({
     "SageMaker models and the training and processing jobs of pipelines run network isolated inside the VPC.",
   severity: "high",
   concern: "network-exposure",
-  fsbp: ["SageMaker.2"],
+  fsbp: ["SageMaker.5"],
   remediationSteps:
     "On models set enableNetworkIsolation and vpcConfig (private subnets); in pipeline definitions give Training steps EnableNetworkIsolation and VpcConfig, and Processing steps NetworkConfig.EnableNetworkIsolation and NetworkConfig.VpcConfig.",
   resourceTypes: [MODEL, PIPELINE],

@@ -59,7 +59,7 @@ export const securityGroupNoPublicIngress = resourcePolicy({
   description: "Security groups allow ingress from 0.0.0.0/0 or ::/0 only on allow-listed ports.",
   severity: "critical",
   concern: "network-exposure",
-  fsbp: ["EC2.18"],
+  fsbp: ["EC2.18", "EC2.19", "Redshift.15"],
   remediationSteps:
     "Restrict the rule's source to a security group, prefix list or private CIDR; only the ports in the policy's allowedPorts (the public load balancer's) may face the internet.",
   resourceTypes: [SECURITY_GROUP, RULE, INGRESS_RULE],

@@ -67,10 +67,13 @@ export const fixtures: PolicyFixture[] = [
       {
         type: "aws:redshift/cluster:Cluster",
         name: "warehouse",
-        inputs: { automatedSnapshotRetentionPeriod: 7 },
+        inputs: { automatedSnapshotRetentionPeriod: 7, allowVersionUpgrade: true },
       },
     ],
-    failing: { retention: (rs) => (byName(rs, "warehouse").inputs.automatedSnapshotRetentionPeriod = 0) },
+    failing: {
+      retention: (rs) => (byName(rs, "warehouse").inputs.automatedSnapshotRetentionPeriod = 0),
+      "version-upgrades": (rs) => (byName(rs, "warehouse").inputs.allowVersionUpgrade = false),
+    },
   },
   {
     policy: "redshift-multi-az",

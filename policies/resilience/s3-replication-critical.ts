@@ -8,7 +8,6 @@ export const s3ReplicationCritical = stackPolicy({
     "Buckets of critical lake zones (tagged LakeBucketKind raw or curated) replicate to the disaster-recovery region.",
   severity: "high",
   concern: "resilience",
-  fsbp: ["S3.7"],
   remediationSteps:
     "Add an aws.s3.BucketReplicationConfig whose `bucket` is the bucket's output with an Enabled rule to a bucket in the DR region (lake.replication, on in prod).",
   resourceTypes: BUCKET_TYPES,

@@ -7,7 +7,6 @@ export const s3Versioning = stackPolicy({
   description: "Every S3 bucket has versioning enabled.",
   severity: "medium",
   concern: "resilience",
-  fsbp: ["S3.14"],
   remediationSteps:
     "Add an aws.s3.BucketVersioning whose `bucket` is the bucket's output with versioningConfiguration.status Enabled.",
   resourceTypes: BUCKET_TYPES,
