@@ -77,7 +77,13 @@ export async function loadDomain<
 >(schema: S): Promise<DomainStack<z.infer<S>>> {
   const name = pulumi.getProject();
   const config = readDomainConfig(schema);
-  const { name: platformStack, values } = await readPlatformStackValues({ override: config.platformStack });
+  const {
+    name: platformStack,
+    ref,
+    values,
+  } = await readPlatformStackValues({
+    override: config.platformStack,
+  });
   const tagValues = defaultTags({
     environment: values.environment,
     domain: name,
@@ -95,7 +101,9 @@ export async function loadDomain<
     name,
     config,
     platformStack,
-    platform: pulumi.output(values),
+    // The same values as an Output of the StackReference, so every input built from them records
+    // the reference as its dependency (the plan shows where each ARN and id came from).
+    platform: ref.outputs.apply(() => values),
     providers,
     tags: pulumi.output(tagValues),
     settings: values,

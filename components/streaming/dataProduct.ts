@@ -61,6 +61,7 @@ export function streamingDataProduct(
   const platform = domain.platform;
   const streaming = streamingSettings(domain.settings.settings, cfg.streaming);
   const thresholds = domain.settings.settings.alarms;
+  if (streaming.globalTables) replicaKey(domain.settings); // fails now, naming the keys to set
   const opts = { provider: domain.providers.primary };
   const pipeline = new Pipeline(
     dataProduct,
@@ -92,7 +93,7 @@ export function streamingDataProduct(
         ? [
             {
               region: platform.drRegion,
-              kmsKeyArn: replicaKey(domain.settings),
+              kmsKeyArn: platform.apply(replicaKey),
             },
           ]
         : [],
@@ -118,8 +119,8 @@ export function streamingDataProduct(
     opts,
   );
   // Backup follows the platform: a platform with `backup.enabled: false` exports no plan.
-  const plan = domain.settings.backup;
-  if (plan) {
+  if (domain.settings.backup) {
+    const plan = platform.apply((p) => p.backup!);
     backupSelection(
       `${dataProduct}-tables`,
       {

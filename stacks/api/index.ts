@@ -37,7 +37,7 @@ export = async () => {
       `api:cache = true: stack "${api.platformStack}" exports no cache: set data-platform:cache.enabled or api:cache false`,
     );
   }
-  const cache = cfg.cache ? api.settings.cache : undefined;
+  const cache = cfg.cache ? platform.apply((p) => p.cache!) : undefined;
 
   const service = new ApiService(
     "api",

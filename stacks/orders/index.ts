@@ -5,7 +5,7 @@
  * partition projection so Athena sees new hours without a crawler.
  */
 import { loadDomain } from "../../components/core/domain";
-import { GlueEtlJob, lakeBucketRef } from "../../components/lake";
+import { GLUE_WORKER_DPU, GlueEtlJob, lakeBucketRef } from "../../components/lake";
 import { AlarmSet, Dashboard, glueJobAlarmRules, workflowAlarmRules } from "../../components/observability";
 import { BatchWorkflow } from "../../components/orchestration";
 import { streamingDataProduct } from "../../components/streaming/dataProduct";
@@ -31,6 +31,9 @@ export = async () => {
         kmsKeyArn: platform.lake.kmsKeyArn,
       },
       timestampField: "occurredAt",
+      // Sized to the platform's DPU budget per job (data-platform:batch.glueMaxDpu): G.1X workers, 1 DPU each.
+      workerType: "G.1X",
+      numberOfWorkers: Math.max(2, Math.floor(settings.settings.batch.glueMaxDpu / GLUE_WORKER_DPU["G.1X"])),
       maxDpu: settings.settings.batch.glueMaxDpu,
       logRetentionDays: settings.logRetentionDays,
     },
