@@ -182,15 +182,19 @@ export function awsPublished(arn: string): boolean {
   return account === "aws" || (account === "" && service !== "s3");
 }
 
-function arnsIn(v: unknown): string[] {
-  if (typeof v === "string") return v.startsWith("arn:") ? [v] : [];
-  if (Array.isArray(v)) return v.flatMap(arnsIn);
-  if (v !== null && typeof v === "object") return Object.values(v).flatMap(arnsIn);
+/** EC2-style resource ids (`vpc-…`, `subnet-…`, `sg-…`, ...): a literal one names a resource of some other stack. */
+const RESOURCE_ID = /^(vpc|subnet|sg|rtb|igw|nat|eni|vpce|acl|ami|i|eipalloc|pl|tgw)-[0-9a-f]{8,17}$/;
+
+/** ARNs and EC2-style ids inside an input value. */
+function referencesIn(v: unknown): string[] {
+  if (typeof v === "string") return v.startsWith("arn:") || RESOURCE_ID.test(v) ? [v] : [];
+  if (Array.isArray(v)) return v.flatMap(referencesIn);
+  if (v !== null && typeof v === "object") return Object.values(v).flatMap(referencesIn);
   return [];
 }
 
 /**
- * Literal ARN inputs: an input holding an ARN must come from a resource of the plan or a
+ * Literal ARN and id inputs: an input holding an ARN or an EC2-style id must come from a resource of the plan or a
  * StackReference output (a property dependency), be published by AWS (`awsPublished`), or be a
  * configuration value (a declared prerequisite).
  */
@@ -202,8 +206,8 @@ export function untracedFindings(plan: CheckedPlan): Finding[] {
     for (const [key, value] of Object.entries(s.inputs)) {
       if ((s.propertyDependencies[key] ?? []).length > 0) continue;
       if (CALLER_IDENTITY_INPUTS.has(`${s.type}.${key}`)) continue;
-      for (const arn of arnsIn(value)) {
-        if (awsPublished(arn)) continue;
+      for (const arn of referencesIn(value)) {
+        if (arn.startsWith("arn:") && awsPublished(arn)) continue;
         if (configured.some((c) => c === arn || (c.startsWith("arn:") && arn.includes(c)))) continue;
         out.push({
           rule: "untraced",
