@@ -243,18 +243,22 @@ export const SINGLETON_TYPES: Record<Singleton, string> = {
   emrBlockPublicAccess: "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration",
 };
 
-/** The platform stacks of the repository with their resolved configuration (stack files `Pulumi.<stack>.yaml`). */
-export function platformStacks(root?: ProjectInfo): { stack: string; config: PlatformConfig }[] {
-  const project = root ?? discoverProjects().find((p) => p.name === PLATFORM_PROJECT)!;
+/** Stack names of a project: its `Pulumi.<stack>.yaml` files, sorted. */
+export function stackNames(project: ProjectInfo): string[] {
   return fs
     .readdirSync(project.dir)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
-    .sort()
-    .map((stack) => ({
-      stack,
-      config: resolvePlatformConfig(decodeRawConfig(stackConfig(project, stack)), stack),
-    }));
+    .sort();
+}
+
+/** The platform stacks of the repository with their resolved configuration (stack files `Pulumi.<stack>.yaml`). */
+export function platformStacks(root?: ProjectInfo): { stack: string; config: PlatformConfig }[] {
+  const project = root ?? discoverProjects().find((p) => p.name === PLATFORM_PROJECT)!;
+  return stackNames(project).map((stack) => ({
+    stack,
+    config: resolvePlatformConfig(decodeRawConfig(stackConfig(project, stack)), stack),
+  }));
 }
 
 /**

@@ -2,7 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluateProjects, type ProjectPlan } from "../harness/evaluate";
 import { discoverProjects, type ProjectInfo } from "../harness/projects";
-import { type Finding, formatFindings, freshAccountFindings, platformStacks } from "./freshAccount";
+import {
+  type Finding,
+  formatFindings,
+  freshAccountFindings,
+  platformStacks,
+  stackNames,
+} from "./freshAccount";
 
 export interface PlanOptions {
   readonly env: string;
@@ -50,7 +56,7 @@ export async function runPlan(opts: PlanOptions): Promise<{ plans: ProjectPlan[]
 
 /** Stacks `npm run plan -- --env <stack>` accepts: every `Pulumi.<stack>.yaml` of the platform project. */
 export function knownStacks(projects: ProjectInfo[] = discoverProjects()): string[] {
-  return platformStacks(projects[0]).map((s) => s.stack);
+  return stackNames(projects[0]);
 }
 
 /**

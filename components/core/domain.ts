@@ -18,9 +18,11 @@ export interface DomainContext<C> {
 }
 
 /**
- * Opens a domain stack: reads the domain's config against `schema` (which extends
- * `DomainConfigSchema`), reads the platform stack through the typed StackReference, and creates the
- * domain's providers in the platform's regions with the domain's default tags.
+ * Opens a domain stack with the platform's outputs as an `Output` only: reads the domain's config
+ * against `schema` (which extends `DomainConfigSchema`), reads the platform stack through the typed
+ * StackReference, and creates the domain's providers in the platform's regions with the domain's
+ * default tags. Programs that decide anything from the platform's values (environment, backup,
+ * settings, account) use `loadDomain`, which also restricts the providers to the platform's account.
  *
  * @example
  * const domain = openDomain(OrdersConfigSchema);
