@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readPlatformConfig } from "./config";
 import { DATA_CLASSIFICATIONS } from "./config/domain";
-import { DeployRole, GitHubRoles } from "./components/delivery";
+import { DeployRole, GitHubRoles, PULUMI_OIDC_ISSUER } from "./components/delivery";
 import { createProviders } from "./components/core/providers";
 import { platformTags } from "./components/core/tags";
 import { SparkCluster } from "./components/batch";
@@ -31,7 +31,14 @@ import { PLATFORM_CONTRACT_VERSION, PLATFORM_PROJECT, type PlatformOutputs } fro
 
 const cfg = readPlatformConfig();
 const tags = platformTags(cfg, PLATFORM_PROJECT);
-const providers = createProviders("platform", { region: cfg.region, drRegion: cfg.drRegion, tags });
+const providers = createProviders("platform", {
+  region: cfg.region,
+  drRegion: cfg.drRegion,
+  tags,
+  ...(cfg.accountId ? { accountId: cfg.accountId } : {}),
+});
+// Account-wide singletons: this stack creates only those `data-platform:singletons` gives it.
+const owns = (s: keyof typeof cfg.singletons) => cfg.singletons[s] === "create";
 
 // The role Pulumi Deployments assumes by OIDC to deploy this environment (no long-lived keys).
 const deployRole =
@@ -39,7 +46,14 @@ const deployRole =
     ? undefined
     : new DeployRole(
         "deploy",
-        { organization: pulumi.getOrganization(), stack: pulumi.getStack() },
+        {
+          organization: pulumi.getOrganization(),
+          stack: pulumi.getStack(),
+          // One OIDC provider per account and issuer: adopt the one another stack created.
+          ...(owns("pulumiOidcProvider")
+            ? {}
+            : { existingProviderArn: `arn:aws:iam::${cfg.accountId}:oidc-provider/${PULUMI_OIDC_ISSUER}` }),
+        },
         { provider: providers.primary },
       );
 
@@ -69,8 +83,9 @@ const security = new SecurityBaseline(
     multiRegionKeys: cfg.security.multiRegionKeys,
     drProvider: providers.dr,
     cloudTrail: cfg.security.cloudTrail,
-    awsConfig: cfg.security.awsConfig,
-    guardDuty: cfg.security.guardDuty,
+    awsConfig: cfg.security.awsConfig && owns("configRecorder"),
+    guardDuty: cfg.security.guardDuty && owns("guardDutyDetector"),
+    lakeFormationSettings: owns("lakeFormationSettings"),
     securityHub: cfg.security.securityHub,
     logRetentionDays: cfg.observability.logRetentionDays,
     auditLogRetentionDays: cfg.security.auditLogRetentionDays,
@@ -122,8 +137,9 @@ const catalog = new LakeCatalog(
     kmsKeyArn: keys.lake,
     zones: lake.zones,
     databasePrefix: `lake_${cfg.environment}`,
-    // `domain` and `classification` LF-tags belong to the security baseline; the catalog adds `zone`.
-    lfTags: { zone: ["raw", "processed", "curated"] },
+    // `domain` and `classification` LF-tags belong to the security baseline; the catalog adds `zone`
+    // (account-wide too: the stack that owns the Lake Formation settings creates it).
+    lfTags: owns("lakeFormationSettings") ? { zone: ["raw", "processed", "curated"] } : {},
   },
   { provider: providers.primary, dependsOn: [security.lakeFormation] },
 );
@@ -162,6 +178,7 @@ const spark = cfg.features.batch
         localDiskKmsKeyArn: keys.lake,
         logKmsKeyArn: keys.logs,
         scaling: { maxNodes: cfg.batch.emrMaxNodes },
+        manageBlockPublicAccess: owns("emrBlockPublicAccess"),
         ...(cfg.batch.emrTlsCertificatesS3Uri
           ? { tlsCertificatesS3Uri: cfg.batch.emrTlsCertificatesS3Uri }
           : {}),
@@ -320,6 +337,13 @@ const outputs: Exported<PlatformOutputs> = {
   environment: cfg.environment,
   region: cfg.region,
   drRegion: cfg.drRegion,
+  ...(cfg.accountId ? { accountId: cfg.accountId } : {}),
+  settings: {
+    streaming: cfg.streaming,
+    batch: { glueMaxDpu: cfg.batch.glueMaxDpu, emrMaxNodes: cfg.batch.emrMaxNodes },
+    alarms: cfg.alarms,
+    lake: { allowDestroyData: cfg.lake.allowDestroyData },
+  },
   tags,
   logRetentionDays: cfg.observability.logRetentionDays,
 

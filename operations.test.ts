@@ -246,7 +246,9 @@ describe.each(["dev", "prod"] as const)("operations in the %s plans", (stack) =>
     const tags = resourcesOf(platform, "aws:costexplorer/costAllocationTag:CostAllocationTag").map(
       (t) => t.inputs.tagKey,
     );
-    expect(tags).toEqual(expect.arrayContaining(["Environment", "Owner", "CostCenter"]));
+    // Activation is a second step (cost.activateTags, docs/bootstrap.md): AWS refuses keys billing has
+    // not seen and member accounts, so a first deploy that activated them would fail.
+    expect(tags).toEqual([]);
     const [sub] = resourcesOf(platform, "aws:costexplorer/anomalySubscription:AnomalySubscription");
     expect(sub.inputs.subscribers).toEqual([{ type: "SNS", address: topicArn }]);
   });

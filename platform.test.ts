@@ -149,6 +149,7 @@ describe("dev and prod", () => {
     expect([...changed].sort()).toEqual(
       [
         "pulumi:providers:aws.defaultTags", // Environment tag
+        "pulumi:providers:aws.allowedAccountIds", // accountId: each environment its own account
         "aws:cloudwatch/logGroup:LogGroup.retentionInDays", // flowLogRetentionDays, observability.logRetentionDays
         "aws:kms/key:Key.deletionWindowInDays", // security.kmsDeletionWindowDays
         "aws:kms/key:Key.multiRegion", // security.multiRegionKeys

@@ -208,7 +208,7 @@ describe("npm run check on real `pulumi preview --json` output", () => {
 });
 
 describe("npm run plan -- --check", () => {
-  it("checks the documents it wrote with the environment's policy config", async () => {
+  it("checks the documents it wrote with the environment's policy config and the fresh-account check", async () => {
     let result: { code: number; stdout: string; stderr: string };
     try {
       const { stdout, stderr } = await run(
@@ -220,10 +220,14 @@ describe("npm run plan -- --check", () => {
     } catch (e) {
       result = e as { code: number; stdout: string; stderr: string };
     }
-    expect(result.code).toBe(0);
     expect(result.stdout).toContain("Policy check (policies/prod.json):");
     expect(result.stdout).toMatch(
       /^0 mandatory, \d+ advisory violation\(s\), \d+ remediation\(s\) in \d+ document\(s\)$/m,
     );
+    // The committed prod stack files hold example values: the fresh-account check stops there
+    // (docs/bootstrap.md), naming each key; `--allow-placeholders` reports them without failing.
+    expect(result.stdout).toMatch(/^Fresh-account check: 5 problem\(s\) stop a first deployment:$/m);
+    expect(result.stdout).toContain('[placeholder] data-platform: data-platform:accountId = "222222222222"');
+    expect(result.code).toBe(1);
   });
 });

@@ -39,9 +39,11 @@ describe("npm run plan", () => {
     expect(result.stdout).toMatch(/outputs: .*contractVersion/);
   });
 
-  it("refuses an unknown environment with usage and exit code 2", async () => {
-    const result = await platform(["plan", "--env", "staging"]);
+  it("refuses a stack the platform project has no Pulumi.<stack>.yaml for, with usage and exit code 2", async () => {
+    const result = await platform(["plan", "--env", "no-such-stack"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--env must be one of local, dev, prod \(got staging\)/);
+    expect(result.stderr).toMatch(
+      /--env must be a stack of the platform project: one of dev, local, prod \(got no-such-stack;/,
+    );
   });
 });

@@ -1,7 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluateProjects, type ProjectPlan } from "../harness/evaluate";
-import type { ProjectInfo } from "../harness/projects";
+import { discoverProjects, type ProjectInfo } from "../harness/projects";
+import {
+  type Finding,
+  formatFindings,
+  freshAccountFindings,
+  platformStacks,
+  stackNames,
+} from "./freshAccount";
 
 export interface PlanOptions {
   readonly env: string;
@@ -45,4 +52,38 @@ export async function runPlan(opts: PlanOptions): Promise<{ plans: ProjectPlan[]
     return file;
   });
   return { plans, files };
+}
+
+/** Stacks `npm run plan -- --env <stack>` accepts: every `Pulumi.<stack>.yaml` of the platform project. */
+export function knownStacks(projects: ProjectInfo[] = discoverProjects()): string[] {
+  return stackNames(projects[0]);
+}
+
+/**
+ * The fresh-account part of `npm run plan -- --check`: findings over the plans just written and
+ * every platform stack's configuration. With `allowPlaceholders` (the example repository's own CI)
+ * placeholder findings are reported as warnings and do not fail.
+ */
+export function freshAccountCheck(
+  plans: ProjectPlan[],
+  stack: string,
+  opts: { allowPlaceholders?: boolean } = {},
+): { report: string; failing: Finding[] } {
+  const findings = freshAccountFindings(
+    plans.map((p) => ({ project: p.project.name, document: p.document })),
+    platformStacks(),
+    stack,
+  );
+  const failing = findings.filter((f) => !(opts.allowPlaceholders && f.rule === "placeholder"));
+  const warned = findings.filter((f) => !failing.includes(f));
+  const report = [
+    formatFindings(failing),
+    ...(warned.length
+      ? [
+          `Placeholders (allowed by --allow-placeholders; fill them in before deploying):`,
+          ...warned.map((f) => `  ${f.project}: ${f.message}`),
+        ]
+      : []),
+  ].join("\n");
+  return { report, failing };
 }

@@ -11,7 +11,7 @@ import { cost } from "./cost";
 import { local, replay, sample, start, UsageError } from "./local/commands";
 import { capacity } from "./local/capacity";
 import { graph } from "./local/graph";
-import { formatPlanTable, runPlan } from "./plan";
+import { formatPlanTable, freshAccountCheck, knownStacks, runPlan } from "./plan";
 
 // The AWS SDK warns on Node < 22 that its releases after January 2027 need Node 22, once per process
 // that creates a client. The platform supports Node ^20.19 || ^22.13 (package.json `engines`); the
@@ -19,9 +19,11 @@ import { formatPlanTable, runPlan } from "./plan";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const USAGE = `usage:
-  npm run plan -- --env <${ENVIRONMENTS.join("|")}> [--out <dir>] [--check]
-      evaluate every project offline, write <dir>/<project>.json; --check runs the policy pack
-      over what it wrote (policies/prod.json for prod, dev.json otherwise; exit 1 on mandatory violations)
+  npm run plan -- --env <stack> [--out <dir>] [--check [--allow-placeholders]]
+      evaluate every project offline for a stack (${ENVIRONMENTS.join(", ")}, or any Pulumi.<stack>.yaml of the
+      platform), write <dir>/<project>.json; --check runs the policy pack over what it wrote
+      (policies/prod.json for prod, dev.json otherwise) and the fresh-account check (placeholders,
+      allowedAccountIds, singletons, untraced ARNs); exit 1 on a mandatory violation or a finding
   npm start -- [--count <n>] [--keep]                    the whole platform locally on embedded emulators
   npm run local -- --domain <d> --file <f.ndjson> [--json]   exactly those records through the local platform
   npm run sample -- --domain <d> --count <n>             valid sample records, one JSON per line
@@ -38,6 +40,7 @@ async function plan(argv: string[], defaultEnv?: string): Promise<number> {
       env: { type: "string" },
       out: { type: "string" },
       check: { type: "boolean" },
+      "allow-placeholders": { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -46,8 +49,11 @@ async function plan(argv: string[], defaultEnv?: string): Promise<number> {
     return 0;
   }
   const env = values.env ?? defaultEnv;
-  if (!env || !(ENVIRONMENTS as readonly string[]).includes(env)) {
-    console.error(`--env must be one of ${ENVIRONMENTS.join(", ")} (got ${env ?? "nothing"})\n${USAGE}`);
+  const stacks = knownStacks();
+  if (!env || !stacks.includes(env)) {
+    console.error(
+      `--env must be a stack of the platform project: one of ${stacks.join(", ")} (got ${env ?? "nothing"}; a new stack needs Pulumi.<stack>.yaml in every project)\n${USAGE}`,
+    );
     return 2;
   }
   const out = path.resolve(values.out ?? path.join("out", "plan", env));
@@ -61,7 +67,9 @@ async function plan(argv: string[], defaultEnv?: string): Promise<number> {
   console.log(`\nPolicy check (policies/${policyEnv}.json):`);
   const violations = await checkFiles(files, policyEnv);
   console.log(formatViolations(violations, files));
-  return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+  const fresh = freshAccountCheck(plans, env, { allowPlaceholders: values["allow-placeholders"] });
+  console.log(`\n${fresh.report}`);
+  return violations.some((v) => v.enforcementLevel === "mandatory") || fresh.failing.length ? 1 : 0;
 }
 
 async function main(): Promise<number> {

@@ -12,6 +12,13 @@ export const DEFAULTS = {
     region: "us-east-1",
     drRegion: "us-west-2",
     tags: {},
+    singletons: {
+      guardDutyDetector: "create",
+      configRecorder: "create",
+      pulumiOidcProvider: "create",
+      lakeFormationSettings: "create",
+      emrBlockPublicAccess: "create",
+    },
     network: {
       vpcCidr: "10.0.0.0/16",
       azCount: 2,

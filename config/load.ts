@@ -14,6 +14,7 @@ const STRING_KEYS = new Set([
   "policyPackName",
   "awsRoleArn",
   "environment",
+  "accountId",
   "region",
   "drRegion",
   "owner",

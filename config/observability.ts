@@ -94,7 +94,12 @@ export const CostSchema = z.strictObject({
   anomalyThresholdUsd: z
     .number({ error: "a positive amount in USD" })
     .positive({ error: "a positive amount in USD" }),
-  /** Activate the platform's tag keys as cost allocation tags (account-wide). Default true outside local. */
+  /**
+   * Activate the platform's tag keys as cost allocation tags (account-wide). Default false: AWS
+   * refuses keys billing has not seen yet (up to 24 h after the first tagged resource) and refuses
+   * member accounts of an organization, so activation is a second step, in the management (payer)
+   * account, after the first deploy (docs/bootstrap.md, "Cost allocation tags").
+   */
   activateTags: z.boolean({ error: "true or false" }),
 });
 
@@ -160,7 +165,7 @@ export const OPERATIONS_DEFAULTS = {
       actualAlertPercents: [80, 100],
       forecastAlertPercents: [100],
       anomalyThresholdUsd: 50,
-      activateTags: true,
+      activateTags: false,
     },
   },
   prod: {
@@ -180,7 +185,7 @@ export const OPERATIONS_DEFAULTS = {
       actualAlertPercents: [80, 100],
       forecastAlertPercents: [100],
       anomalyThresholdUsd: 200,
-      activateTags: true,
+      activateTags: false,
     },
   },
 } as const;

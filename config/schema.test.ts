@@ -212,7 +212,9 @@ describe("bad platform configuration is refused with the key, the value and what
     expect(errorFor({ owner: "o", costCenter: "c" }, "prod")).toMatch(
       /data-platform:batch\.emrTlsCertificatesS3Uri = \(not set\): required: an EMR cluster encrypts in transit/,
     );
-    expect(() => resolvePlatformConfig({ owner: "o", costCenter: "c" }, "dev")).not.toThrow();
+    expect(() =>
+      resolvePlatformConfig({ owner: "o", costCenter: "c", accountId: "210987654321" }, "dev"),
+    ).not.toThrow();
   });
 
   it("refuses Redshift Serverless on fewer than three availability zones", () => {

@@ -172,9 +172,46 @@ export const FeaturesSchema = z.strictObject({
   warehouse: z.boolean({ error: "true or false" }),
 });
 
+/** Account- and region-wide resources a platform stack may create: at most one stack per account owns each. */
+export const SINGLETONS = {
+  guardDutyDetector: { what: "GuardDuty detector", scope: "region" },
+  configRecorder: { what: "AWS Config recorder, delivery channel and rules", scope: "region" },
+  pulumiOidcProvider: { what: "IAM OIDC provider for api.pulumi.com/oidc", scope: "account" },
+  lakeFormationSettings: { what: "Lake Formation data lake settings and LF-tags", scope: "region" },
+  emrBlockPublicAccess: { what: "EMR block public access configuration", scope: "region" },
+} as const;
+export type Singleton = keyof typeof SINGLETONS;
+
+const ownership = z.enum(["create", "existing"], {
+  error: '"create" (this stack owns it) or "existing" (another stack or the account owner created it)',
+});
+
+/**
+ * Who owns each singleton: `create` (this stack creates it; the default) or `existing` (adopt the
+ * one another stack of the same account created). Two stacks of one account both on `create` collide;
+ * the fresh-account check (`npm run plan -- --check`) refuses that.
+ */
+export const SingletonsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(SINGLETONS).map((k) => [k, ownership])) as Record<
+    Singleton,
+    typeof ownership
+  >,
+);
+
 const PlatformConfigObject = z.strictObject({
   /** `local`, `dev` or `prod`; selects the defaults below. Default: the stack name. */
   environment: z.enum(ENVIRONMENTS, { error: `one of ${ENVIRONMENTS.join(", ")}` }),
+  /**
+   * The 12-digit AWS account this environment deploys into. Every AWS provider of the platform and of
+   * the domains gets it as `allowedAccountIds`, so credentials for another account fail at once.
+   * Required outside `local`.
+   */
+  accountId: z
+    .string({ error: "a 12-digit AWS account id" })
+    .regex(/^\d{12}$/, { error: "a 12-digit AWS account id" })
+    .optional(),
+  /** Ownership of the account-wide singletons. Default: this stack creates each (`create`). */
+  singletons: SingletonsSchema,
   /** Primary region. Default us-east-1. */
   region,
   /** Disaster-recovery region; must differ from `region`. Default us-west-2. */
@@ -261,6 +298,13 @@ export const PlatformConfigSchema = PlatformConfigObject.superRefine((c, ctx) =>
       code: "custom",
       path: ["backup", "copyToDrRegion"],
       message: "false while security.multiRegionKeys = false (the DR vault encrypts with the replica key)",
+    });
+  }
+  if (c.environment !== "local" && !c.accountId) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["accountId"],
+      message: `the 12-digit AWS account the ${c.environment} environment deploys into (every provider's allowedAccountIds)`,
     });
   }
   if (c.environment === "prod") {

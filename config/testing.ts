@@ -4,6 +4,7 @@ import { ConfigError, resolvePlatformConfig } from ".";
 export const BASE_CONFIG = {
   owner: "data-team",
   costCenter: "cc-1",
+  accountId: "210987654321",
   batch: { emrTlsCertificatesS3Uri: "s3://pki-bucket/emr/certs.zip" },
 };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ENVIRONMENTS } from "../config/schema";
+import { AlarmsSchema } from "../config/observability";
+import { ENVIRONMENTS, StreamingSchema } from "../config/schema";
 import { LakeOutputsSchema } from "../components/lake/outputs";
 
 /** Bumped when an output is removed or changes meaning; consumers refuse a contract they do not know. */
@@ -45,6 +46,25 @@ export const PlatformOutputsSchema = z.object({
   drRegion: z.string().min(1),
   /** Tags every resource of the environment carries (provider default tags, without Domain). */
   tags: z.record(z.string(), z.string()),
+  /**
+   * The AWS account of the environment (absent on `local`): every provider of the platform and of
+   * the domains carries it as `allowedAccountIds`, so a stack never deploys into another account.
+   */
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  /**
+   * The platform's settings domains apply (`data-platform:streaming`, `batch`, `alarms`,
+   * `lake.allowDestroyData`): domains take them from here, never from per-environment defaults, so a
+   * platform config change reaches them and any stack name works.
+   */
+  settings: z.object({
+    streaming: StreamingSchema,
+    batch: z.object({ glueMaxDpu: z.number().int().positive(), emrMaxNodes: z.number().int().positive() }),
+    alarms: AlarmsSchema,
+    lake: z.object({ allowDestroyData: z.boolean() }),
+  }),
   /** Log retention in days for log groups domains create. */
   logRetentionDays: z.number().int().positive(),
   /** IAM role Pulumi Deployments assumes by OIDC for this environment (absent on `local`). */

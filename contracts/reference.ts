@@ -31,3 +31,35 @@ export function readPlatformStack(args: { override?: string; org?: string } = {}
   const outputs = ref.outputs.apply((o) => validateOutputs(PlatformOutputsSchema, o, name));
   return { name, outputs };
 }
+
+/**
+ * Reads the platform stack's outputs as plain values (awaited through the StackReference, as
+ * `pulumi preview` and `pulumi up` read a deployed stack's outputs) and validates them against the
+ * contract. Domain programs use these values for decisions that shape what they declare (the
+ * environment, backup on or off, streaming settings, the account), which an `Output` cannot drive.
+ *
+ * @example
+ * const { values } = await readPlatformStackValues({ override: cfg.platformStack });
+ * if (values.backup) ...
+ */
+export async function readPlatformStackValues(args: { override?: string; org?: string } = {}): Promise<{
+  name: string;
+  ref: pulumi.StackReference;
+  values: PlatformOutputs;
+}> {
+  const name = platformStackName({
+    org: args.org ?? pulumi.getOrganization(),
+    stack: pulumi.getStack(),
+    override: args.override,
+  });
+  const ref = new pulumi.StackReference("platform", { name });
+  const keys = Object.keys(PlatformOutputsSchema.shape);
+  const details = await Promise.all(keys.map((k) => ref.getOutputDetails(k)));
+  const raw: Record<string, unknown> = {};
+  keys.forEach((k, i) => {
+    const d = details[i];
+    const value = d.value !== undefined ? d.value : d.secretValue;
+    if (value !== undefined) raw[k] = value;
+  });
+  return { name, ref, values: validateOutputs(PlatformOutputsSchema, raw, name) };
+}

@@ -1,9 +1,18 @@
+import { resolvePlatformConfig } from "../config";
+import { BASE_CONFIG } from "../config/testing";
 import { DATA_CLASSES, PlatformOutputsSchema } from "./platform";
 import { platformStackName } from "./reference";
 import { ContractError, validateOutputs } from "./validate";
 
+const cfg = resolvePlatformConfig(BASE_CONFIG, "dev");
 const good = {
   contractVersion: 1,
+  settings: {
+    streaming: cfg.streaming,
+    batch: { glueMaxDpu: cfg.batch.glueMaxDpu, emrMaxNodes: cfg.batch.emrMaxNodes },
+    alarms: cfg.alarms,
+    lake: { allowDestroyData: cfg.lake.allowDestroyData },
+  },
   environment: "dev",
   region: "us-east-1",
   drRegion: "us-west-2",

@@ -209,7 +209,8 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     try {
       await pulumi.runtime.runInPulumiStack(async () => {
         const mod = require(req.main);
-        const entry = mod?.default;
+        // `export = async () => {...}` (what the CLI's cmd/run calls) or a default export.
+        const entry = typeof mod === "function" ? mod : mod?.default;
         if (typeof entry === "function") return await entry();
         return mod;
       });

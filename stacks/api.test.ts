@@ -2,15 +2,25 @@ import { discoverProjects } from "../harness/projects";
 import { evaluateProjects, type ProjectPlan } from "../harness/evaluate";
 import { planOf, resourcesOf } from "../harness/testing";
 import { deploymentLevels } from "../cli/deploy/order";
+import { ML_DEFAULTS } from "../components/ml/settings";
 
 const PROJECTS = ["data-platform", "clickstream", "orders", "api"];
-// One evaluation of the four projects: clickstream exports its ML layer's `inferenceEndpointName`,
-// orders has none, so both cases are read from real evaluated outputs.
+// One evaluation of the four projects: clickstream, with model versions 1 and 2 approved
+// (`clickstream:ml.variants[i].modelVersion`), exports its endpoint's `inferenceEndpointName`; orders
+// has none, so both cases are read from real evaluated outputs. (Without an approved version
+// clickstream has no endpoint either: stacks/platformSettings.test.ts.)
 let plans: Promise<ProjectPlan[]>;
 beforeAll(() => {
   plans = evaluateProjects({
     stack: "dev",
     projects: discoverProjects().filter((p) => PROJECTS.includes(p.name)),
+    configOverrides: {
+      clickstream: {
+        "clickstream:ml": JSON.stringify({
+          variants: ML_DEFAULTS.dev.variants.map((v, i) => ({ ...v, modelVersion: i + 1 })),
+        }),
+      },
+    },
   });
 });
 

@@ -44,13 +44,20 @@ export interface ProvidersArgs {
   readonly drRegion: pulumi.Input<string>;
   /** Default tags applied to every taggable resource. */
   readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * The only AWS account these providers may act in (`allowedAccountIds`): a deployment with
+   * credentials of any other account fails before it changes anything. Default: none (only `local`).
+   */
+  readonly accountId?: pulumi.Input<string>;
   /** Extra provider settings. Default: the stack's own `aws:` settings (`providerSettingsFromConfig`). */
   readonly settings?: Record<string, unknown>;
 }
 
 /**
  * The explicit AWS providers of a project: `primary` and `dr`. Explicit rather than default
- * providers so default tags come from typed config and the offline plan shows them.
+ * providers so default tags come from typed config and the offline plan shows them. With
+ * `accountId`, both carry `allowedAccountIds: [accountId]`: two environments in one account are a
+ * deliberate choice (both name it), never an accident of the credentials at hand.
  */
 export function createProviders(
   name: string,
@@ -59,6 +66,7 @@ export function createProviders(
   const make = (role: string, region: pulumi.Input<string>) =>
     new aws.Provider(`${name}-${role}`, {
       ...((args.settings ?? providerSettingsFromConfig()) as aws.ProviderArgs),
+      ...(args.accountId !== undefined ? { allowedAccountIds: [args.accountId] } : {}),
       region: region as pulumi.Input<aws.Region>,
       defaultTags: { tags: args.tags },
     });

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildFeatureSet } from "../../runtime/features";
-import type { DomainContext } from "../core/domain";
+import type { DomainStack } from "../core/domain";
 import type { Pipeline } from "../streaming/pipeline";
 import { FeatureGroup } from "./featureGroup";
 import { FeatureIngestion } from "./featureIngestion";
 import { InferenceEndpoint } from "./inferenceEndpoint";
 import { ModelRegistry } from "./modelRegistry";
-import { mlSettings, MlDomainConfigSchema } from "./settings";
+import { mlSettings, MlDomainConfigSchema, servedVariants } from "./settings";
 import { StudioDomain } from "./studioDomain";
 import { BUILT_IN_ALGORITHM, TrainingPipeline } from "./trainingPipeline";
 
@@ -16,7 +16,11 @@ export interface MlDataProduct {
   readonly ingestion: FeatureIngestion;
   readonly registry: ModelRegistry;
   readonly training: TrainingPipeline;
-  readonly endpoint: InferenceEndpoint;
+  /**
+   * The A/B endpoint; absent until a variant names an approved model version
+   * (`<domain>:ml.variants[i].modelVersion`): a fresh account has no approved version.
+   */
+  readonly endpoint?: InferenceEndpoint;
   readonly studio?: StudioDomain;
 }
 
@@ -33,10 +37,11 @@ export const MlConfigField = MlDomainConfigSchema.default({});
  */
 export function mlDataProduct(
   dataProduct: string,
-  domain: DomainContext<{ ml: Record<string, unknown> }>,
+  domain: DomainStack<{ ml: Record<string, unknown> }>,
   pipeline: Pipeline,
 ): MlDataProduct | undefined {
-  const cfg = mlSettings(domain.name, pulumi.getStack(), domain.config.ml);
+  const environment = domain.settings.environment;
+  const cfg = mlSettings(domain.name, environment, domain.config.ml);
   if (!cfg.enabled) return undefined;
   const p = domain.platform;
   const opts = { provider: domain.providers.primary };
@@ -112,39 +117,42 @@ export function mlDataProduct(
     },
     opts,
   );
-  const endpoint = new InferenceEndpoint(
-    `${dataProduct}-inference`,
-    {
-      variants: cfg.variants.map((v) => ({
-        name: v.name,
-        weight: v.weight,
-        modelPackageArn: registry.modelPackageArn(v.modelVersion),
-        instanceType: v.instanceType,
-        minInstances: v.minInstances,
-        maxInstances: v.maxInstances,
-      })),
-      minInstancesPerVariant: pulumi.getStack() === "prod" ? 2 : 1,
-      kmsKeyArn: mlKey,
-      network,
-      modelArtifacts: {
-        bucketArn: artifacts.bucketArn,
-        prefix: `${training.artifactsPrefix}models/`,
-        kmsKeyArn: artifacts.kmsKeyArn,
-      },
-      imageRepositoryArn: pulumi.interpolate`arn:aws:ecr:${p.apply((x) => x.region)}:${training.imageRegistryId}:repository/${BUILT_IN_ALGORITHM.repositoryName}`,
-      dataCapture: {
-        bucketName: lake.apply((l) => l.buckets.raw.name),
-        bucketArn: lake.apply((l) => l.buckets.raw.arn),
-        kmsKeyArn: lake.apply((l) => l.kmsKeyArn),
-        prefix: `ml/data-capture/${dataProduct}/`,
-        samplingPercent: cfg.dataCapturePercent,
-      },
-      invocationsPerInstance: cfg.invocationsPerInstance,
-      alarmThresholds: { modelLatencyMs: cfg.latencyAlarmMs },
-      alarmTopicArn: p.apply((x) => x.alarmTopicArn),
-    },
-    opts,
-  );
+  const served = servedVariants(cfg.variants);
+  const endpoint = served.length
+    ? new InferenceEndpoint(
+        `${dataProduct}-inference`,
+        {
+          variants: served.map((v) => ({
+            name: v.name,
+            weight: v.weight,
+            modelPackageArn: registry.modelPackageArn(v.modelVersion),
+            instanceType: v.instanceType,
+            minInstances: v.minInstances,
+            maxInstances: v.maxInstances,
+          })),
+          minInstancesPerVariant: environment === "prod" ? 2 : 1,
+          kmsKeyArn: mlKey,
+          network,
+          modelArtifacts: {
+            bucketArn: artifacts.bucketArn,
+            prefix: `${training.artifactsPrefix}models/`,
+            kmsKeyArn: artifacts.kmsKeyArn,
+          },
+          imageRepositoryArn: pulumi.interpolate`arn:aws:ecr:${p.apply((x) => x.region)}:${training.imageRegistryId}:repository/${BUILT_IN_ALGORITHM.repositoryName}`,
+          dataCapture: {
+            bucketName: lake.apply((l) => l.buckets.raw.name),
+            bucketArn: lake.apply((l) => l.buckets.raw.arn),
+            kmsKeyArn: lake.apply((l) => l.kmsKeyArn),
+            prefix: `ml/data-capture/${dataProduct}/`,
+            samplingPercent: cfg.dataCapturePercent,
+          },
+          invocationsPerInstance: cfg.invocationsPerInstance,
+          alarmThresholds: { modelLatencyMs: cfg.latencyAlarmMs },
+          alarmTopicArn: p.apply((x) => x.alarmTopicArn),
+        },
+        opts,
+      )
+    : undefined;
   const studio = cfg.studio
     ? new StudioDomain(
         `${dataProduct}-studio`,
@@ -166,8 +174,15 @@ export function mlDataProduct(
       )
     : undefined;
   registry.allow({
-    readerArns: [training.role.arn, endpoint.role.arn],
+    readerArns: [training.role.arn, ...(endpoint ? [endpoint.role.arn] : [])],
     approverArns: [...cfg.approverArns, ...(studio ? [studio.role.arn] : [])],
   });
-  return { featureGroup, ingestion, registry, training, endpoint, ...(studio ? { studio } : {}) };
+  return {
+    featureGroup,
+    ingestion,
+    registry,
+    training,
+    ...(endpoint ? { endpoint } : {}),
+    ...(studio ? { studio } : {}),
+  };
 }

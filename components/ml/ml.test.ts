@@ -2,6 +2,7 @@ import { discoverProjects } from "../../harness/projects";
 import type { ProjectPlan } from "../../harness/evaluate";
 import { planFor, planOf, policyOf, resourcesOf } from "../../harness/testing";
 import { clickstreamFeatureSpec } from "../../runtime/features";
+import { ML_DEFAULTS } from "./settings";
 
 /*
  * The ML layer as the clickstream domain deploys it, read from offline plans of the platform and
@@ -29,15 +30,24 @@ type Statement = {
   Principal?: unknown;
 };
 
+/**
+ * The environment's default variants once versions 1 and 2 are approved (`ml.variants[i].modelVersion`):
+ * a fresh account has none, so the defaults name no version and create no endpoint.
+ */
+const approved = (stack: string) => ({
+  variants: ML_DEFAULTS[stack as "dev" | "prod"].variants.map((v, i) => ({ ...v, modelVersion: i + 1 })),
+});
+
 const plans = new Map<string, Promise<{ plan: ProjectPlan; platform: Platform }>>();
-function load(stack: string, ml?: object) {
+function load(stack: string, override?: object) {
+  const ml = override ?? approved(stack);
   const key = `${stack}:${JSON.stringify(ml ?? null)}`;
   if (!plans.has(key)) {
     plans.set(
       key,
       planFor(stack, {
         projects: PROJECTS,
-        ...(ml ? { configOverrides: { clickstream: { "clickstream:ml": JSON.stringify(ml) } } } : {}),
+        configOverrides: { clickstream: { "clickstream:ml": JSON.stringify(ml) } },
       }).then((all) => ({
         plan: planOf(all, "clickstream"),
         platform: planOf(all, "data-platform").outputs as unknown as Platform,
@@ -267,15 +277,26 @@ describe.each(["dev", "prod"])("clickstream ML layer (%s)", (stack) => {
       captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
     });
     const group = one(plan, "aws:sagemaker/modelPackageGroup:ModelPackageGroup");
-    for (const model of resourcesOf(plan, "aws:sagemaker/model:Model")) {
+    const models = resourcesOf(plan, "aws:sagemaker/model:Model");
+    // A/B: each variant serves its own approved version (champion 1, challenger 2).
+    expect(
+      models.map((m) =>
+        String((m.inputs.primaryContainer as Json).modelPackageName)
+          .split("/")
+          .pop(),
+      ),
+    ).toEqual(["1", "2"]);
+    for (const model of models) {
       expect(model.inputs.enableNetworkIsolation).toBe(true);
       expect(model.inputs.vpcConfig).toEqual({
         subnets: platform.subnetIds.private,
         securityGroupIds: [platform.securityGroupIds.lambda],
       });
-      expect(model.inputs.primaryContainer).toEqual({
-        modelPackageName: `arn:aws:sagemaker:us-east-1:123456789012:model-package/${String(group.id).toLowerCase()}/1`,
-      });
+      expect(String((model.inputs.primaryContainer as Json).modelPackageName)).toMatch(
+        new RegExp(
+          `^arn:aws:sagemaker:us-east-1:123456789012:model-package/${String(group.id).toLowerCase()}/[12]$`,
+        ),
+      );
     }
   });
 
@@ -382,7 +403,7 @@ describe("changing the A/B weights", () => {
       await load("dev", {
         variants: [
           { name: "champion", weight: 50, modelVersion: 1, minInstances: 1, maxInstances: 2 },
-          { name: "challenger", weight: 50, modelVersion: 1, minInstances: 1, maxInstances: 2 },
+          { name: "challenger", weight: 50, modelVersion: 2, minInstances: 1, maxInstances: 2 },
         ],
       })
     ).plan;

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../config/errors";
 import { resolveVariants } from "./inferenceEndpoint";
-import { ML_DEFAULTS, mlSettings } from "./settings";
+import { ML_DEFAULTS, mlSettings, servedVariants } from "./settings";
 import { packagesArnOf, registryPolicy } from "./modelRegistry";
 import { trainingPipelineDefinition } from "./pipelineDefinition";
 
@@ -46,6 +46,51 @@ describe("ML settings (clickstream:ml)", () => {
         variants: [{ ...variant("a", 100), instanceType: "ml.g4dn.xlarge" }],
       }),
     ).toThrow(/clickstream:ml\.variants\[0\]\.instanceType = "ml\.g4dn\.xlarge"/);
+  });
+
+  it("names no model version by default: a fresh account has none approved, so no endpoint is planned", () => {
+    for (const env of Object.keys(ML_DEFAULTS)) {
+      expect(mlSettings("clickstream", env).variants.map((v) => v.modelVersion)).toEqual([
+        undefined,
+        undefined,
+      ]);
+      expect(servedVariants(mlSettings("clickstream", env).variants)).toEqual([]);
+    }
+  });
+
+  it("serves one variant with all the traffic until a second version is approved, then the configured split", () => {
+    const one = mlSettings("clickstream", "dev", {
+      variants: [
+        { ...variant("champion", 90), modelVersion: 1 },
+        { ...variant("challenger", 10), modelVersion: undefined },
+      ],
+    });
+    expect(servedVariants(one.variants).map((v) => [v.name, v.weight, v.modelVersion])).toEqual([
+      ["champion", 100, 1],
+    ]);
+    const two = mlSettings("clickstream", "dev", {
+      variants: [
+        { ...variant("champion", 90), modelVersion: 3 },
+        { ...variant("challenger", 10), modelVersion: 4 },
+      ],
+    });
+    expect(servedVariants(two.variants).map((v) => [v.name, v.weight, v.modelVersion])).toEqual([
+      ["champion", 90, 3],
+      ["challenger", 10, 4],
+    ]);
+  });
+
+  it("refuses an A/B test of one version against itself, naming the key", () => {
+    expect(() =>
+      mlSettings("clickstream", "dev", {
+        variants: [
+          { ...variant("champion", 90), modelVersion: 2 },
+          { ...variant("challenger", 10), modelVersion: 2 },
+        ],
+      }),
+    ).toThrow(
+      /clickstream:ml\.variants\[1\]\.modelVersion = 2: a version other than variant "champion"'s \(2\)/,
+    );
   });
 
   it("keeps every environment's defaults valid", () => {

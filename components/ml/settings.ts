@@ -13,8 +13,13 @@ const VariantSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, { error: "letters, digits and hyphens" }),
   /** Percent of traffic; all weights sum to 100. */
   weight: z.number().min(0).max(100, { error: "a percentage from 0 to 100" }),
-  /** Approved version of the model package group this variant serves. */
-  modelVersion: z.number().int().positive({ error: "a model package version (1, 2, ...)" }),
+  /**
+   * Approved version of the model package group this variant serves. Unset until an approved
+   * version exists (a fresh account has none: the first training run registers version 1, an
+   * approver approves it, then this is set). A variant without a version is not deployed; the
+   * endpoint exists once at least one variant has one (docs/ml.md, "First run").
+   */
+  modelVersion: z.number().int().positive({ error: "a model package version (1, 2, ...)" }).optional(),
   instanceType: INSTANCE_TYPE.default("ml.m5.large"),
   minInstances: z.number().int().min(1).max(100),
   maxInstances: z.number().int().min(1).max(100),
@@ -66,6 +71,19 @@ export function mlSettingsSchema(env: Environment) {
       if (new Set(names).size !== names.length) {
         ctx.addIssue({ code: "custom", path: ["variants"], message: "variant names must be unique" });
       }
+      const seen = new Map<number, string>();
+      s.variants.forEach((v, i) => {
+        if (v.modelVersion === undefined) return;
+        const other = seen.get(v.modelVersion);
+        if (other !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["variants", i, "modelVersion"],
+            message: `a version other than variant "${other}"'s (${v.modelVersion}): an A/B test compares two versions; leave it unset to serve one variant until a second version is approved`,
+          });
+        }
+        seen.set(v.modelVersion, v.name);
+      });
       s.variants.forEach((v, i) => {
         if (v.minInstances < minPerVariant) {
           ctx.addIssue({
@@ -90,10 +108,10 @@ export type MlSettings = z.infer<ReturnType<typeof mlSettingsSchema>>;
 /** What a stack may set under `<domain>:ml` (anything; validated after the defaults are merged). */
 export const MlDomainConfigSchema = z.record(z.string(), z.unknown());
 
+/** Default variants name no model version: nothing is approved in a fresh account. */
 const variant = (name: string, weight: number, minInstances: number, maxInstances: number) => ({
   name,
   weight,
-  modelVersion: 1,
   instanceType: "ml.m5.large",
   minInstances,
   maxInstances,
@@ -139,8 +157,29 @@ export const ML_DEFAULTS: Record<Environment, MlSettings> = {
   },
 };
 
+/** A variant that serves an approved version, with its share of traffic among the served ones. */
+export type ServedVariant = MlSettings["variants"][number] & { readonly modelVersion: number };
+
 /**
- * The ML settings of a domain stack: the environment's defaults merged with the stack's
+ * The variants the endpoint serves: those naming an approved model version, their weights scaled so
+ * they still sum to 100 (one variant until a second version is approved takes all traffic). Empty
+ * when no variant names a version: then no endpoint is created (a fresh account).
+ *
+ * @example
+ * servedVariants([{ name: "champion", weight: 90, modelVersion: 1, ... }, { name: "challenger", weight: 10, ... }]);
+ * // [{ name: "champion", weight: 100, modelVersion: 1, ... }]
+ */
+export function servedVariants(variants: MlSettings["variants"]): ServedVariant[] {
+  const served = variants.filter((v): v is ServedVariant => v.modelVersion !== undefined);
+  const total = served.reduce((n, v) => n + v.weight, 0);
+  if (served.length === 0) return [];
+  if (total === 0) return served.map((v) => ({ ...v, weight: WEIGHT_TOTAL / served.length }));
+  return served.map((v) => ({ ...v, weight: (v.weight * WEIGHT_TOTAL) / total }));
+}
+
+/**
+ * The ML settings of a domain stack: the defaults of its environment (the platform's, read from the
+ * platform stack) merged with the stack's
  * `<domain>:ml` config, validated (weights summing to 100, prod instance counts) with errors that
  * name the key, e.g. `clickstream:ml.variants = [...]: weights sum to 90: they must sum to 100`.
  *
@@ -149,18 +188,18 @@ export const ML_DEFAULTS: Record<Environment, MlSettings> = {
  */
 export function mlSettings(
   domain: string,
-  stack: string,
+  environment: string,
   overrides: Record<string, unknown> = {},
 ): MlSettings {
-  if (!(ENVIRONMENTS as readonly string[]).includes(stack)) {
-    throw new Error(`stack "${stack}" is not an environment (${ENVIRONMENTS.join(", ")})`);
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
+    throw new Error(`environment "${environment}" is not one of ${ENVIRONMENTS.join(", ")}`);
   }
-  const env = stack as Environment;
+  const env = environment as Environment;
   const merged = deepMerge({ ...ML_DEFAULTS[env] }, overrides);
   return parseConfig(
     z.object({ ml: mlSettingsSchema(env) }),
     { ml: merged },
     domain,
-    `stack "${stack}" of project "${domain}"`,
+    `the ${env} environment of project "${domain}"`,
   ).ml;
 }

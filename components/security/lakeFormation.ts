@@ -19,6 +19,12 @@ export interface LakeFormationGovernanceArgs {
   readonly domains: readonly string[];
   /** Values of the `classification` LF-tag. Default public, internal, confidential, restricted. */
   readonly classifications?: readonly string[];
+  /**
+   * Create the account's data lake settings and the LF-tags (one per account and region). False when
+   * another stack of the same account owns them (`data-platform:singletons.lakeFormationSettings:
+   * existing`): this stack then relies on that stack's settings and tags. Default true.
+   */
+  readonly manageAccountSettings?: boolean;
 }
 
 /**
@@ -28,8 +34,10 @@ export interface LakeFormationGovernanceArgs {
  * that tag-based grants use.
  */
 export class LakeFormationGovernance extends pulumi.ComponentResource {
-  readonly settings: aws.lakeformation.DataLakeSettings;
-  readonly tags: { domain: aws.lakeformation.LfTag; classification: aws.lakeformation.LfTag };
+  /** The account's settings; absent when another stack owns them (`manageAccountSettings: false`). */
+  readonly settings?: aws.lakeformation.DataLakeSettings;
+  /** The LF-tags; absent when another stack owns them. */
+  readonly tags?: { domain: aws.lakeformation.LfTag; classification: aws.lakeformation.LfTag };
   readonly admins: pulumi.Output<string[]>;
 
   constructor(name: string, args: LakeFormationGovernanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -44,17 +52,21 @@ export class LakeFormationGovernance extends pulumi.ComponentResource {
         : aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, parent).arn }, parent)
             .issuerArn;
     this.admins = deployer.apply((d) => lakeFormationAdmins(d, args.admins ?? []));
+    if (args.manageAccountSettings === false) {
+      this.registerOutputs({ admins: this.admins });
+      return;
+    }
 
-    this.settings = new aws.lakeformation.DataLakeSettings(
+    const settings = (this.settings = new aws.lakeformation.DataLakeSettings(
       `${name}-settings`,
       { admins: this.admins, createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [] },
       parent,
-    );
+    ));
     const tag = (key: string, values: readonly string[]) =>
       new aws.lakeformation.LfTag(
         `${name}-${key}`,
         { key, values: [...values] },
-        { ...parent, dependsOn: [this.settings] },
+        { ...parent, dependsOn: [settings] },
       );
     this.tags = {
       domain: tag(LF_TAG_KEYS.domain, args.domains),

@@ -34,6 +34,11 @@ export interface SecurityBaselineArgs {
   readonly lakeFormationAdmins?: readonly string[];
   /** Values of the `domain` LF-tag. Required. */
   readonly dataDomains: readonly string[];
+  /**
+   * Create the account's Lake Formation settings and LF-tags here. False when another stack of the
+   * account owns them (singletons). Default true.
+   */
+  readonly lakeFormationSettings?: boolean;
 }
 
 const DEFAULTS = {
@@ -104,7 +109,11 @@ export class SecurityBaseline extends pulumi.ComponentResource {
     if (d.securityHub) this.securityHub = new SecurityHub(`${name}-securityhub`, {}, parent);
     this.lakeFormation = new LakeFormationGovernance(
       `${name}-lakeformation`,
-      { admins: args.lakeFormationAdmins, domains: args.dataDomains },
+      {
+        admins: args.lakeFormationAdmins,
+        domains: args.dataDomains,
+        manageAccountSettings: args.lakeFormationSettings ?? true,
+      },
       parent,
     );
 

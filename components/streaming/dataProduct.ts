@@ -1,12 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DomainConfigSchema } from "../../config/domain";
-import { AlarmsSchema, BackupSchema } from "../../config/observability";
 import { backupSelection } from "../backup/backupPlan";
-import type { DomainContext } from "../core/domain";
+import type { DomainStack } from "../core/domain";
 import { AlarmSet } from "../observability/alarmSet";
 import { pipelineAlarmRules } from "../observability/alarmRules";
-import { DomainStreamingSchema, environmentDefaults, streamingSettings } from "./domainSettings";
+import { DomainStreamingSchema, streamingSettings } from "./domainSettings";
 import { rawEventsTable } from "./lakeTables";
 import { Pipeline } from "./pipeline";
 
@@ -49,22 +47,21 @@ export type StreamingDomainConfig = z.infer<ReturnType<typeof streamingDomainCon
 /**
  * One data product of a streaming domain, wired from the platform contract: a `Pipeline` (the
  * platform's keys, raw zone, private subnets and Lambda security group, alarm topic; the
- * environment's streaming settings; a global-table replica with the replica key when the
- * environment replicates) and the raw-events Glue table with partition projection; the
- * pipeline's remaining alarms (thresholds from the environment's `alarms` defaults) under one
- * composite "pipeline unhealthy" alarm; and, when the environment backs up, its tables in the
- * platform's AWS Backup plan.
+ * platform's streaming settings; a global-table replica with the replica key when the
+ * platform replicates) and the raw-events Glue table with partition projection; the
+ * pipeline's remaining alarms (thresholds from the platform's `alarms` settings) under one
+ * composite "pipeline unhealthy" alarm; and, when the platform exports a backup plan, its tables
+ * in that plan.
  */
 export function streamingDataProduct(
   dataProduct: string,
-  domain: DomainContext<StreamingDomainConfig>,
+  domain: DomainStack<StreamingDomainConfig>,
 ): { pipeline: Pipeline; lake: ReturnType<typeof rawEventsTable>; health: AlarmSet } {
   const cfg = domain.config;
   const platform = domain.platform;
-  const streaming = streamingSettings(pulumi.getStack(), cfg.streaming);
-  const envDefaults = environmentDefaults(pulumi.getStack());
-  const thresholds = AlarmsSchema.parse(envDefaults.alarms);
-  const backup = BackupSchema.parse(envDefaults.backup);
+  const streaming = streamingSettings(domain.settings.settings, cfg.streaming);
+  const thresholds = domain.settings.settings.alarms;
+  if (streaming.globalTables) replicaKey(domain.settings); // fails now, naming the keys to set
   const opts = { provider: domain.providers.primary };
   const pipeline = new Pipeline(
     dataProduct,
@@ -96,14 +93,7 @@ export function streamingDataProduct(
         ? [
             {
               region: platform.drRegion,
-              kmsKeyArn: platform.apply((p) => {
-                if (!p.kmsReplicaKeyArns) {
-                  throw new Error(
-                    "streaming.globalTables needs multi-region keys (security.multiRegionKeys)",
-                  );
-                }
-                return p.kmsReplicaKeyArns.streaming;
-              }),
+              kmsKeyArn: platform.apply(replicaKey),
             },
           ]
         : [],
@@ -128,11 +118,9 @@ export function streamingDataProduct(
     },
     opts,
   );
-  if (backup.enabled) {
-    const plan = platform.apply((p) => {
-      if (!p.backup) throw new Error("backup.enabled but the platform stack exports no backup plan");
-      return p.backup;
-    });
+  // Backup follows the platform: a platform with `backup.enabled: false` exports no plan.
+  if (domain.settings.backup) {
+    const plan = platform.apply((p) => p.backup!);
     backupSelection(
       `${dataProduct}-tables`,
       {
@@ -144,4 +132,14 @@ export function streamingDataProduct(
     );
   }
   return { pipeline, lake, health };
+}
+
+/** The streaming key's replica in the DR region, which global tables need. */
+function replicaKey(platform: DomainStack<unknown>["settings"]): string {
+  if (!platform.kmsReplicaKeyArns) {
+    throw new Error(
+      "streaming.globalTables needs multi-region keys: set data-platform:security.multiRegionKeys true, or streaming.globalTables false",
+    );
+  }
+  return platform.kmsReplicaKeyArns.streaming;
 }

@@ -5,94 +5,94 @@
  * and deployed after them.
  */
 import { ApiService } from "../../components/api";
-import { openDomain } from "../../components/core/domain";
+import { loadDomain } from "../../components/core/domain";
 import { Dashboard } from "../../components/observability";
 import { readDomainStack } from "../../contracts/domain";
 import { configSchema } from "./config";
 
-const api = openDomain(configSchema);
-const cfg = api.config;
-const platform = api.platform;
-const opts = { provider: api.providers.primary };
+export = async () => {
+  const api = await loadDomain(configSchema);
+  const cfg = api.config;
+  const platform = api.platform;
+  const opts = { provider: api.providers.primary };
 
-const domains = Object.fromEntries(
-  cfg.domains.map((domain) => {
-    const { outputs } = readDomainStack(domain, { override: cfg.domainStacks[domain] });
-    return [
-      domain,
-      {
-        streamName: outputs.streamName,
-        streamArn: outputs.streamArn,
-        tableName: outputs.servingTableName,
-        endpointName: outputs.inferenceEndpointName,
+  const domains = Object.fromEntries(
+    cfg.domains.map((domain) => {
+      const { outputs } = readDomainStack(domain, { override: cfg.domainStacks[domain] });
+      return [
+        domain,
+        {
+          streamName: outputs.streamName,
+          streamArn: outputs.streamArn,
+          tableName: outputs.servingTableName,
+          endpointName: outputs.inferenceEndpointName,
+        },
+      ];
+    }),
+  );
+
+  // The platform's Redis serving cache, when this stack uses it: a platform without one is a clear error.
+  if (cfg.cache && !api.settings.cache) {
+    throw new Error(
+      `api:cache = true: stack "${api.platformStack}" exports no cache: set data-platform:cache.enabled or api:cache false`,
+    );
+  }
+  const cache = cfg.cache ? platform.apply((p) => p.cache!) : undefined;
+
+  const service = new ApiService(
+    "api",
+    {
+      domains,
+      network: {
+        vpcId: platform.vpcId,
+        publicSubnetIds: platform.subnetIds.public,
+        privateSubnetIds: platform.subnetIds.private,
       },
-    ];
-  }),
-);
-
-// The platform's Redis serving cache, when this stack uses it: a platform without one is a clear error.
-const cache = cfg.cache
-  ? platform.apply((p) => {
-      if (!p.cache) {
-        throw new Error(
-          `api:cache = true: stack "${api.platformStack}" exports no cache: set data-platform:cache.enabled or api:cache false`,
-        );
-      }
-      return p.cache;
-    })
-  : undefined;
-
-const service = new ApiService(
-  "api",
-  {
-    domains,
-    network: {
-      vpcId: platform.vpcId,
-      publicSubnetIds: platform.subnetIds.public,
-      privateSubnetIds: platform.subnetIds.private,
+      allowedCidrs: cfg.allowedCidrs,
+      certificateArn: cfg.certificateArn,
+      auth: {
+        issuer: cfg.authIssuer,
+        audience: cfg.authAudience,
+        jwksUrl: cfg.authJwksUrl ?? `${cfg.authIssuer}/.well-known/jwks.json`,
+      },
+      keys: {
+        streaming: platform.kmsKeyArns.streaming,
+        logs: platform.kmsKeyArns.logs,
+        secrets: platform.kmsKeyArns.secrets,
+      },
+      ...(cache
+        ? {
+            cache: {
+              endpoint: cache.endpoint,
+              port: cache.port,
+              authTokenSecretArn: cache.authTokenSecretArn,
+              securityGroupId: cache.securityGroupId,
+            },
+          }
+        : {}),
+      image: cfg.image,
+      cpu: cfg.cpu,
+      memoryMb: cfg.memoryMb,
+      minTasks: cfg.minTasks,
+      maxTasks: cfg.maxTasks,
+      desiredCount: cfg.minTasks,
+      logRetentionDays: platform.logRetentionDays,
+      alarmTopicArn: platform.alarmTopicArn,
+      deletionProtection: cfg.deletionProtection,
     },
-    allowedCidrs: cfg.allowedCidrs,
-    certificateArn: cfg.certificateArn,
-    auth: {
-      issuer: cfg.authIssuer,
-      audience: cfg.authAudience,
-      jwksUrl: cfg.authJwksUrl ?? `${cfg.authIssuer}/.well-known/jwks.json`,
-    },
-    keys: {
-      streaming: platform.kmsKeyArns.streaming,
-      logs: platform.kmsKeyArns.logs,
-      secrets: platform.kmsKeyArns.secrets,
-    },
-    ...(cache
-      ? {
-          cache: {
-            endpoint: cache.endpoint,
-            port: cache.port,
-            authTokenSecretArn: cache.authTokenSecretArn,
-            securityGroupId: cache.securityGroupId,
-          },
-        }
-      : {}),
-    image: cfg.image,
-    cpu: cfg.cpu,
-    memoryMb: cfg.memoryMb,
-    minTasks: cfg.minTasks,
-    maxTasks: cfg.maxTasks,
-    desiredCount: cfg.minTasks,
-    logRetentionDays: platform.logRetentionDays,
-    alarmTopicArn: platform.alarmTopicArn,
-    deletionProtection: cfg.deletionProtection,
-  },
-  opts,
-);
+    opts,
+  );
 
-// The API's dashboard: requests, 5xx, p99 latency and unhealthy tasks (its keyMetrics).
-new Dashboard("api", { sections: { "ingestion, serving and inference API": service.keyMetrics } }, opts);
+  // The API's dashboard: requests, 5xx, p99 latency and unhealthy tasks (its keyMetrics).
+  new Dashboard("api", { sections: { "ingestion, serving and inference API": service.keyMetrics } }, opts);
 
-export const url = service.url;
-export const clusterName = service.cluster.name;
-export const serviceName = "api";
-export const logGroupName = service.logGroup.name;
-export const accessLogBucket = service.accessLogBucket.bucket;
-export const keyMetrics = service.keyMetrics;
-export const domainNames = cfg.domains;
+  return {
+    url: service.url,
+    clusterName: service.cluster.name,
+    serviceName: "api",
+    logGroupName: service.logGroup.name,
+    accessLogBucket: service.accessLogBucket.bucket,
+    keyMetrics: service.keyMetrics,
+    domainNames: cfg.domains,
+  };
+};
