@@ -4,7 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { buildDataProduct } from "../../runtime/schemas";
 import { VERSION_ATTRIBUTE } from "../../runtime/sinks/dynamodb";
 import { unmarshallItem } from "../../runtime/sinks/marshall";
-import { versionOf } from "../../runtime/processor/transform";
+import { eventVersion } from "../../runtime/processor/transform";
 import type { Clients } from "./apply";
 import { failurePrefix } from "./mappings";
 import type { ProductSpec } from "./model";
@@ -140,7 +140,7 @@ export async function summarize(
       if (!item) continue;
       const effective =
         product.writeMode === "latest"
-          ? String(item[VERSION_ATTRIBUTE]) >= versionOf(r.sequenceNumber, undefined)
+          ? String(item[VERSION_ATTRIBUTE]) >= eventVersion(product, parsed.data, r.sequenceNumber)
           : item._sequenceNumber === r.sequenceNumber ||
             item._idempotencyKey === product.idempotencyKey(parsed.data);
       if (effective) stored.add(r.sequenceNumber);

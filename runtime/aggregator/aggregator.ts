@@ -1,6 +1,6 @@
 import { RUNTIME_DEFAULTS, SINK_LIMITS } from "../constants";
 import { WindowFlushError, WindowStateTooLargeError } from "../errors";
-import { decodeBase64, shardIdOf } from "../processor/decode";
+import { decodeBase64, shardIdOf, utf8Text } from "../processor/decode";
 import { deaggregate, isAggregated } from "../processor/kpl";
 import type { DataProduct, JsonValue } from "../schemas/types";
 import { writeImmutable } from "../sinks/dynamodb";
@@ -135,9 +135,14 @@ export function createWindowAggregator(
       } else payloads = [buf];
       for (const bytes of payloads) {
         records++;
+        const text = utf8Text(bytes);
+        if (text === undefined) {
+          invalid++;
+          continue;
+        }
         let value: unknown;
         try {
-          value = JSON.parse(bytes.toString("utf8"));
+          value = JSON.parse(text);
         } catch {
           invalid++;
           continue;
@@ -168,7 +173,10 @@ export function createWindowAggregator(
     if (!event.isFinalInvokeForWindow) return { state, batchItemFailures: [] };
 
     // Final invoke: store the window, then emit it as metrics.
-    const budget: Budget = { remainingMs: () => context.getRemainingTimeInMillis() - margin };
+    const budget: Budget = {
+      remainingMs: () => context.getRemainingTimeInMillis() - margin,
+      signal: AbortSignal.timeout(Math.max(1, Math.floor(context.getRemainingTimeInMillis() - margin))),
+    };
     const items = windowItems({
       dataProduct: product.name,
       shardId,

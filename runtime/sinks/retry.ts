@@ -2,6 +2,8 @@
 export interface Budget {
   /** Milliseconds left before the safety margin is reached (negative when past it). */
   remainingMs(): number;
+  /** Aborts when the safety margin is reached; passed to every SDK call (`send(command, { abortSignal })`). */
+  readonly signal?: AbortSignal;
 }
 
 /** Randomness and sleeping, injectable so tests run fast and deterministic. */
