@@ -150,7 +150,7 @@ async function handLoop(event: KinesisStreamEvent): Promise<void> {
       failed.push(r.kinesis.sequenceNumber);
       continue;
     }
-    const out = prepare(parsed.data, origin(r.kinesis.sequenceNumber), text);
+    const out = prepare(parsed.data, origin(r.kinesis.sequenceNumber), value);
     if (isRefused(out)) failed.push(r.kinesis.sequenceNumber);
     else prepared.push(out);
   }
@@ -167,7 +167,7 @@ function powertools(parallel: boolean): (event: KinesisStreamEvent) => Promise<v
       const out = prepare(
         schema.parse(value) as ClickstreamEvent,
         origin(record.kinesis.sequenceNumber),
-        text,
+        value,
       );
       if (isRefused(out)) throw new Error(out.reason);
       prepared.push(out);

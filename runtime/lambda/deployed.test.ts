@@ -6,6 +6,7 @@ import { promisify } from "util";
 import { WINDOW_TABLE_KEY } from "../aggregator/aggregator";
 import { defineClickstream } from "../schemas";
 import type { DeadLetterDocument } from "../sinks/deadletter";
+import { LAMBDA_PACKAGED_DEPENDENCIES } from "./packaging";
 import { linkProvidedSdk, type BuiltPackage, type FactoryName } from "../testing/deployed";
 import {
   createStream,
@@ -106,12 +107,15 @@ async function invoke(
 }
 
 describe("inline closures as deployed", () => {
-  it("packages only zod next to the serialized stream processor and runs it on a real Kinesis event", async () => {
+  it("packages zod and Powertools (no SDK client) next to the serialized stream processor and runs it on a real Kinesis event", async () => {
     const pkg = await build("streamProcessor");
-    expect(pkg.packages).toEqual(["zod"]);
+    expect(pkg.packages).toEqual(expect.arrayContaining([...LAMBDA_PACKAGED_DEPENDENCIES]));
+    expect(pkg.packages.filter((p) => p.startsWith("@aws-sdk/client-"))).toEqual([]);
     expect(pkg.zipBytes).toBeLessThan(3 * 1024 * 1024);
     // Nothing outside the package resolves but the SDK (as in Lambda).
-    expect(fs.existsSync(path.join(pkg.dir, "node_modules", "@aws-sdk"))).toBe(false);
+    // (aws-xray-sdk-core, under the Powertools Tracer, brings `@aws-sdk/types` only.)
+    const sdk = path.join(pkg.dir, "node_modules", "@aws-sdk");
+    expect(fs.existsSync(sdk) ? fs.readdirSync(sdk).filter((d) => d.startsWith("client-")) : []).toEqual([]);
 
     const stream = { name: "deployed-clicks", arn: "" };
     const { arn, shardIds } = await createStream(emu.kinesis, stream.name);
@@ -166,7 +170,8 @@ describe("inline closures as deployed", () => {
 
   it("runs the serialized window aggregator and flushes the final window", async () => {
     const pkg = await build("windowAggregator");
-    expect(pkg.packages).toEqual(["zod"]);
+    expect(pkg.packages).toEqual(expect.arrayContaining([...LAMBDA_PACKAGED_DEPENDENCIES]));
+    expect(pkg.packages.filter((p) => p.startsWith("@aws-sdk/client-"))).toEqual([]);
     await createTable(emu.dynamodb, "deployed-windows", WINDOW_TABLE_KEY);
     const base: KinesisStreamEvent = {
       Records: Array.from({ length: 12 }, (_, i) => ({

@@ -6,7 +6,13 @@ import * as path from "path";
  * not provide. Everything else among the production dependencies is excluded from the package:
  * the AWS SDK v3 ships with the runtime, and the rest (Pulumi, ipaddr.js, ...) is deploy-time only.
  */
-export const LAMBDA_PACKAGED_DEPENDENCIES = ["zod"] as const;
+export const LAMBDA_PACKAGED_DEPENDENCIES = [
+  "zod",
+  // Telemetry (runtime/telemetry): logs, EMF metrics and X-Ray subsegments.
+  "@aws-lambda-powertools/logger",
+  "@aws-lambda-powertools/metrics",
+  "@aws-lambda-powertools/tracer",
+] as const;
 
 /**
  * `codePathOptions` for every `CallbackFunction` built on the runtime: excludes each production
