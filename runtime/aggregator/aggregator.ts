@@ -6,7 +6,7 @@ import type { DataProduct, JsonValue } from "../schemas/types";
 import { writeImmutable } from "../sinks/dynamodb";
 import { marshallItem } from "../sinks/marshall";
 import type { DynamoDbPort } from "../sinks/ports";
-import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
+import { deadlineSignal, systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
 import { emfDocument } from "../telemetry/emf";
 import type { Logger } from "../telemetry/log";
 import type { InvocationContext, KinesisWindowEvent } from "../types";
@@ -173,9 +173,10 @@ export function createWindowAggregator(
     if (!event.isFinalInvokeForWindow) return { state, batchItemFailures: [] };
 
     // Final invoke: store the window, then emit it as metrics.
+    const deadline = deadlineSignal(context.getRemainingTimeInMillis() - margin);
     const budget: Budget = {
       remainingMs: () => context.getRemainingTimeInMillis() - margin,
-      signal: AbortSignal.timeout(Math.max(1, Math.floor(context.getRemainingTimeInMillis() - margin))),
+      signal: deadline.signal,
     };
     const items = windowItems({
       dataProduct: product.name,
@@ -200,7 +201,7 @@ export function createWindowAggregator(
         log,
       },
       items,
-    );
+    ).finally(deadline.clear);
     if (outcome.failed.size > 0 || outcome.rejected.size > 0) {
       log("error", "final window not stored; failing the invoke so Lambda retries it", {
         failed: outcome.failed.size,

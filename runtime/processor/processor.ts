@@ -14,7 +14,7 @@ import type { FeatureSet } from "../features/types";
 import { putFeatureRecords } from "../sinks/featurestore";
 import { deliver, type DeliveryOutcome } from "../sinks/firehose";
 import type { DynamoDbPort, FeatureStorePort, FirehosePort, ObjectStorePort } from "../sinks/ports";
-import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
+import { deadlineSignal, systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
 import { emfWriter, type MetricUnit } from "../telemetry/emf";
 import type { Logger } from "../telemetry/log";
 import type { BatchResponse, InvocationContext, KinesisEventRecord, KinesisStreamEvent } from "../types";
@@ -157,12 +157,14 @@ export function createKinesisProcessor(
     const records = inShardOrder(event.Records ?? []);
     if (records.length === 0) return { batchItemFailures: [] };
     const startBudgetMs = context.getRemainingTimeInMillis() - margin;
+    // Every SDK call is aborted when the invocation reaches the safety margin (a hung call cannot
+    // outlive the invocation); the timers are cleared when the invocation returns.
+    const deadline = deadlineSignal(startBudgetMs);
     const budget: Budget = {
       remainingMs: () => context.getRemainingTimeInMillis() - margin,
-      // Every SDK call is aborted when the invocation reaches the safety margin (a hung call
-      // cannot outlive the invocation); the timer does not keep the process alive.
-      signal: AbortSignal.timeout(Math.max(1, Math.floor(startBudgetMs))),
+      signal: deadline.signal,
     };
+    let tableDeadline: { signal: AbortSignal; clear: () => void } | undefined;
     const shardId = shardIdOf(records[0].eventID);
     const eventSourceARN = records[0].eventSourceARN;
     const requestId = context.awsRequestId;
@@ -336,13 +338,10 @@ export function createKinesisProcessor(
         // lake its share of the time, so a slow table still lets both make progress.
         const lakeReserveMs =
           table && options.delivery ? Math.floor(startBudgetMs * RUNTIME_DEFAULTS.lakeTimeShare) : 0;
-        const tableBudget: Budget =
-          lakeReserveMs > 0
-            ? {
-                remainingMs: () => budget.remainingMs() - lakeReserveMs,
-                signal: AbortSignal.timeout(Math.max(1, Math.floor(startBudgetMs - lakeReserveMs))),
-              }
-            : budget;
+        if (lakeReserveMs > 0) tableDeadline = deadlineSignal(startBudgetMs - lakeReserveMs);
+        const tableBudget: Budget = tableDeadline
+          ? { remainingMs: () => budget.remainingMs() - lakeReserveMs, signal: tableDeadline.signal }
+          : budget;
         const writing = table
           ? (() => {
               const ctx: WriteContext = {
@@ -503,6 +502,9 @@ export function createKinesisProcessor(
         publish(stats);
         throw err;
       }
+    } finally {
+      deadline.clear();
+      tableDeadline?.clear();
     }
 
     stats.failed = records.length - firstFailed;
