@@ -7,7 +7,14 @@ describe("embedded metric format (Powertools Metrics)", () => {
   const timestamp = Date.now();
 
   it("publishes exactly the dimension sets dashboards and alarms select on, with no service dimension", () => {
-    const write = emfWriter({ namespace: "DataPlatform/Streaming", dimensions, dimensionSets, units });
+    const warned: string[] = [];
+    const write = emfWriter({
+      namespace: "DataPlatform/Streaming",
+      dimensions,
+      dimensionSets,
+      units,
+      warnings: { warn: (m) => warned.push(m) },
+    });
     for (let batch = 0; batch < 2; batch++) {
       const line = write(timestamp, { Records: 100 + batch, IteratorLag: 1234.5 }, { shardId: "s-1" });
       expect(line).not.toContain("\n");
@@ -32,6 +39,8 @@ describe("embedded metric format (Powertools Metrics)", () => {
         IteratorLag: 1234.5,
       });
     }
+    // No per-line Powertools warning (a dimension given in two sets would raise one per batch).
+    expect(warned).toEqual([]);
   });
 
   it("builds one document the same way, one dimension set by default", () => {

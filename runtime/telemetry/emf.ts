@@ -51,8 +51,13 @@ export function emfWriter(args: {
   warnings?: MetricsWarnings;
 }): (timestamp: number, values: Record<string, number>, properties?: Record<string, string>) => string {
   const metrics = powertoolsMetrics(args.namespace, args.warnings);
-  const sets = (args.dimensionSets ?? [Object.keys(args.dimensions)]).map((set) =>
-    Object.fromEntries(set.map((k) => [k, args.dimensions[k]])),
+  // Keys every set shares are Powertools default dimensions (set once); each set adds the rest. A
+  // key given in two sets would make Powertools check and warn about the collision on every line.
+  const keySets = args.dimensionSets ?? [Object.keys(args.dimensions)];
+  const shared = Object.keys(args.dimensions).filter((k) => keySets.every((set) => set.includes(k)));
+  metrics.setDefaultDimensions(Object.fromEntries(shared.map((k) => [k, args.dimensions[k]])));
+  const sets = keySets.map((set) =>
+    Object.fromEntries(set.filter((k) => !shared.includes(k)).map((k) => [k, args.dimensions[k]])),
   );
   const names = Object.keys(args.units);
   const reserved = new Set([...Object.keys(args.dimensions), ...names]);
