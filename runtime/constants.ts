@@ -31,6 +31,11 @@ export const RUNTIME_DEFAULTS = {
   retryMaxDelayMs: 2_000,
   /** Parallel conditional PutItem calls per invocation. */
   writeConcurrency: 16,
+  /**
+   * Share of an invocation's time kept for the lake delivery, which follows the serving-table
+   * writes (the lake receives only what the table accepted): the table stops that much earlier.
+   */
+  lakeTimeShare: 0.25,
   /** Parallel dead-letter PutObject calls per invocation. */
   deadLetterConcurrency: 8,
   /** CloudWatch namespace of the embedded metrics. */
@@ -56,6 +61,32 @@ export const POISON_REASONS = {
   itemTooLarge: "item-too-large",
   deliveryRecordTooLarge: "delivery-record-too-large",
   rejectedBySink: "rejected-by-sink",
+  /** The bytes are not valid UTF-8 (JSON text must be); kept as sent instead of stored with U+FFFD. */
+  notUtf8: "not-utf8",
+  /** The event time falls outside the years the lake table's partition projection covers. */
+  eventTimeOutOfRange: "event-time-out-of-range",
+} as const;
+
+/**
+ * Years the lake tables' Athena partition projection covers (`year=` from `first` to `last`,
+ * inclusive): `components/lake` projects this range by default and the stream processor
+ * dead-letters records whose event time falls outside it, since Athena could never see the
+ * partition they would land in. One constant, so the two cannot drift apart.
+ */
+export const LAKE_PROJECTION_YEARS = { first: 2025, last: 2099 } as const;
+
+/**
+ * SDK client settings of the deployed functions. The runtime's own retries (budget-aware, full
+ * jitter) are the main retry layer; the SDK retries once more for transient network errors.
+ * Every call is also aborted when the invocation's time minus the safety margin runs out.
+ */
+export const SDK_CLIENT_DEFAULTS = {
+  /** Attempts per SDK call (the first one included). */
+  maxAttempts: 2,
+  /** TCP connection timeout. */
+  connectionTimeoutMs: 1_000,
+  /** Socket idle timeout of one request. */
+  requestTimeoutMs: 5_000,
 } as const;
 
 export type PoisonReason = (typeof POISON_REASONS)[keyof typeof POISON_REASONS];

@@ -5,7 +5,7 @@ import { gunzipSync } from "node:zlib";
 import { buildDataProduct } from "../../runtime/schemas";
 import { VERSION_ATTRIBUTE } from "../../runtime/sinks/dynamodb";
 import { unmarshallItem } from "../../runtime/sinks/marshall";
-import { TTL_ATTRIBUTE, versionOf } from "../../runtime/processor/transform";
+import { TTL_ATTRIBUTE, eventVersion } from "../../runtime/processor/transform";
 import type { Clients } from "./apply";
 import { failurePrefix } from "./mappings";
 import type { ProductSpec } from "./model";
@@ -181,14 +181,14 @@ export async function summarize(
       if (!item) continue;
       const effective =
         product.writeMode === "latest"
-          ? String(item[VERSION_ATTRIBUTE]) >= versionOf(r.sequenceNumber, undefined)
+          ? String(item[VERSION_ATTRIBUTE]) >= eventVersion(product, parsed.data, r.sequenceNumber)
           : item._sequenceNumber === r.sequenceNumber ||
             item._idempotencyKey === product.idempotencyKey(parsed.data);
       if (!effective) continue;
       // Compare content where the item is this record's own write (not a newer version's).
       const own =
         product.writeMode === "latest"
-          ? String(item[VERSION_ATTRIBUTE]) === versionOf(r.sequenceNumber, undefined)
+          ? String(item[VERSION_ATTRIBUTE]) === eventVersion(product, parsed.data, r.sequenceNumber)
           : true;
       if (own) {
         const sentValue = sentJson(r.data);

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LAKE_PROJECTION_YEARS } from "../../runtime/constants";
 import type { BucketRef } from "./lakeBucket";
 import { catalogName } from "./naming";
 import {
@@ -20,8 +21,8 @@ export interface LakeColumn {
 export const TABLE_FORMATS = ["json", "parquet"] as const;
 export type TableFormat = (typeof TABLE_FORMATS)[number];
 
-/** Year the partition projection starts at unless told otherwise. */
-export const DEFAULT_FIRST_YEAR = 2025;
+/** Year the partition projection starts at unless told otherwise (the stream processor's range too). */
+export const DEFAULT_FIRST_YEAR: number = LAKE_PROJECTION_YEARS.first;
 
 export interface LakeTableArgs {
   /** Catalog database of the table. Required. */

@@ -5,6 +5,8 @@
  * is queryable the moment its first object lands, with no crawler and no `MSCK REPAIR`.
  */
 
+import { LAKE_PROJECTION_YEARS } from "../../runtime/constants";
+
 /** Partition columns, outermost first. */
 export const PARTITION_KEYS = ["year", "month", "day", "hour"] as const;
 export type PartitionKey = (typeof PARTITION_KEYS)[number];
@@ -19,8 +21,11 @@ const FIXED_RANGES: Record<Exclude<PartitionKey, "year">, [number, number]> = {
   hour: [0, 23],
 };
 
-/** Last year a table projects unless told otherwise. */
-export const DEFAULT_LAST_YEAR = 2099;
+/**
+ * Last year a table projects unless told otherwise. Shared with the stream processor, which
+ * dead-letters events outside the projected years (`LAKE_PROJECTION_YEARS`).
+ */
+export const DEFAULT_LAST_YEAR: number = LAKE_PROJECTION_YEARS.last;
 
 function pad(n: number, digits: number): string {
   return String(n).padStart(digits, "0");

@@ -276,6 +276,10 @@ describe("Pipeline refuses bad arguments with the field, the value and what is a
     ],
     [{ delivery: { bufferingMb: 16 } }, /delivery\.bufferingMb = 16: an integer from 64 to 128/],
     [{ windowSeconds: 1200 }, /windowSeconds = 1200: an integer from 1 to 900/],
+    [
+      { processor: { timeoutSeconds: 3 } },
+      /processor\.timeoutSeconds = 3: an integer from 4 to 900 \(seconds; must exceed the runtime's 3000 ms safety margin/,
+    ],
   ])("%j", async (overrides, message) => {
     await expect(
       planFor("dev", { "streaming-fixture:overrides": JSON.stringify(overrides) }),

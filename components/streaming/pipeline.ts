@@ -5,6 +5,7 @@ import { inlineFunction } from "../../runtime/lambda/packaging";
 import { WINDOW_TABLE_KEY } from "../../runtime/aggregator/aggregator";
 import { FIREHOSE_PARTITION_QUERY, TTL_ATTRIBUTE } from "../../runtime/processor/transform";
 import { LAKE_LINE_DELIMITER_BASE64 } from "../../runtime/sinks/firehose";
+import { RUNTIME_DEFAULTS } from "../../runtime/constants";
 import { buildDataProduct, dataProductNames } from "../../runtime/schemas";
 import {
   assumedBy,
@@ -202,6 +203,15 @@ export class Pipeline extends pulumi.ComponentResource {
       1,
       LIMITS.lambdaConcurrentExecutions,
       "Lambda account limit",
+    );
+    // The runtime stops work SAFETY_MARGIN_MS before the timeout: a timeout at or below it leaves none.
+    check(
+      this,
+      "processor.timeoutSeconds",
+      p.timeoutSeconds,
+      Math.floor(RUNTIME_DEFAULTS.safetyMarginMs / 1000) + 1,
+      900,
+      `seconds; must exceed the runtime's ${RUNTIME_DEFAULTS.safetyMarginMs} ms safety margin, Lambda allows 900`,
     );
     check(this, "delivery.bufferingSeconds", p.bufferingSeconds, 0, 900, "seconds");
     check(this, "delivery.bufferingMb", p.bufferingMb, 64, 128, "MB; dynamic partitioning needs at least 64");

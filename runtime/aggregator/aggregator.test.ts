@@ -54,6 +54,18 @@ async function setup(tableExists = true, stateLimitBytes?: number, product = def
 }
 
 describe("tumbling-window aggregator", () => {
+  it("counts a record whose bytes are not UTF-8 as invalid, not as a page view of U+FFFD text", async () => {
+    const s = await setup();
+    const json = JSON.stringify(clickstreamEvent(1, { page: "/p__" }));
+    const latin1 = Buffer.from(json.replace("__", "\u00e9\u00e9"), "latin1");
+    const r = await s.handler(
+      windowEvent(eventOf([latin1, clickstreamEvent(2)]), {}, false),
+      s.time.context(60_000),
+    );
+    expect(r.state).toMatchObject({ records: 2, invalid: 1 });
+    expect(Object.keys(r.state.groups)).toEqual([clickstreamEvent(2).page]);
+  });
+
   it("returns state on every invoke and writes page views by page only on the final invoke", async () => {
     const s = await setup();
     // page_view for i % 3 !== 0; pages cycle through 8 paths.

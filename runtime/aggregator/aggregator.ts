@@ -1,12 +1,12 @@
 import { RUNTIME_DEFAULTS, SINK_LIMITS } from "../constants";
 import { WindowFlushError, WindowStateTooLargeError } from "../errors";
-import { decodeBase64, shardIdOf } from "../processor/decode";
+import { decodeBase64, shardIdOf, utf8Text } from "../processor/decode";
 import { deaggregate, isAggregated } from "../processor/kpl";
 import type { DataProduct, JsonValue } from "../schemas/types";
 import { writeImmutable } from "../sinks/dynamodb";
 import { marshallItem } from "../sinks/marshall";
 import type { DynamoDbPort } from "../sinks/ports";
-import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
+import { deadlineSignal, systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
 import { emfDocument } from "../telemetry/emf";
 import type { Logger } from "../telemetry/log";
 import type { InvocationContext, KinesisWindowEvent } from "../types";
@@ -135,9 +135,14 @@ export function createWindowAggregator(
       } else payloads = [buf];
       for (const bytes of payloads) {
         records++;
+        const text = utf8Text(bytes);
+        if (text === undefined) {
+          invalid++;
+          continue;
+        }
         let value: unknown;
         try {
-          value = JSON.parse(bytes.toString("utf8"));
+          value = JSON.parse(text);
         } catch {
           invalid++;
           continue;
@@ -168,7 +173,11 @@ export function createWindowAggregator(
     if (!event.isFinalInvokeForWindow) return { state, batchItemFailures: [] };
 
     // Final invoke: store the window, then emit it as metrics.
-    const budget: Budget = { remainingMs: () => context.getRemainingTimeInMillis() - margin };
+    const deadline = deadlineSignal(context.getRemainingTimeInMillis() - margin);
+    const budget: Budget = {
+      remainingMs: () => context.getRemainingTimeInMillis() - margin,
+      signal: deadline.signal,
+    };
     const items = windowItems({
       dataProduct: product.name,
       shardId,
@@ -192,7 +201,7 @@ export function createWindowAggregator(
         log,
       },
       items,
-    );
+    ).finally(deadline.clear);
     if (outcome.failed.size > 0 || outcome.rejected.size > 0) {
       log("error", "final window not stored; failing the invoke so Lambda retries it", {
         failed: outcome.failed.size,

@@ -3,7 +3,8 @@ import { buildFeatureSet } from "../features";
 import { createKinesisProcessor } from "../processor/processor";
 import { buildDataProduct } from "../schemas";
 import { dynamoDbPort, featureStorePort, firehosePort, objectStorePort } from "../sinks/ports";
-import { jsonLogger } from "../telemetry/log";
+import { SDK_CLIENT_DEFAULTS } from "../constants";
+import { lambdaTelemetry } from "../telemetry/powertools";
 import type { BatchResponse, InvocationContext, KinesisStreamEvent, KinesisWindowEvent } from "../types";
 import { readAggregatorEnvironment, readProcessorEnvironment } from "./env";
 
@@ -13,7 +14,27 @@ import { readAggregatorEnvironment, readProcessorEnvironment } from "./env";
  * the bundle and calls one of them (see runtime/README.md, "The deployment package"). Lambda runs
  * a factory once per container: SDK clients and the compiled schema are built here, and every
  * setting comes from the environment.
+ *
+ * Telemetry is Powertools for AWS Lambda: Logger for the JSON logs, Metrics (in `telemetry/emf`)
+ * for the per-batch EMF line, Tracer around every SDK client (X-Ray subsegments per call).
  */
+
+/**
+ * Settings of every SDK client: explicit attempts and timeouts (`SDK_CLIENT_DEFAULTS`). Each call
+ * also gets the invocation's abort signal, so none outlives the safety margin.
+ */
+export function sdkClientConfig(): {
+  maxAttempts: number;
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
+} {
+  return {
+    maxAttempts: SDK_CLIENT_DEFAULTS.maxAttempts,
+    requestHandler: {
+      connectionTimeout: SDK_CLIENT_DEFAULTS.connectionTimeoutMs,
+      requestTimeout: SDK_CLIENT_DEFAULTS.requestTimeoutMs,
+    },
+  };
+}
 
 /**
  * Lambda factory of a stream processor (Kinesis event source mapping with
@@ -37,14 +58,20 @@ export function streamProcessorFactory(): (
   const { S3Client } = require("@aws-sdk/client-s3");
   const product = buildDataProduct(cfg.dataProduct);
   const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
-  const write = (line: string) => void process.stdout.write(line + "\n");
-  return createKinesisProcessor({
+  const telemetry = lambdaTelemetry({
+    serviceName: functionName ?? `${product.name}-processor`,
+    level: cfg.logLevel,
+    base: { dataProduct: product.name, ...(functionName ? { functionName } : {}) },
+  });
+  const client = <C>(c: C): C => telemetry.tracer.captureAWSv3Client(c as never) as C;
+  const sdk = sdkClientConfig();
+  const handler = createKinesisProcessor({
     product,
     ...(cfg.tableName === undefined
       ? {}
       : {
           table: {
-            port: dynamoDbPort(new DynamoDBClient({})),
+            port: dynamoDbPort(client(new DynamoDBClient(sdk))),
             tableName: cfg.tableName,
             ...(cfg.ttlDays === undefined ? {} : { ttlDays: cfg.ttlDays }),
           },
@@ -53,7 +80,7 @@ export function streamProcessorFactory(): (
       ? {}
       : {
           delivery: {
-            port: firehosePort(new FirehoseClient({})),
+            port: firehosePort(client(new FirehoseClient(sdk))),
             deliveryStreamName: cfg.deliveryStreamName,
           },
         }),
@@ -62,8 +89,10 @@ export function streamProcessorFactory(): (
       : {
           features: {
             port: featureStorePort(
-              new (require("@aws-sdk/client-sagemaker-featurestore-runtime").SageMakerFeatureStoreRuntimeClient)(
-                {},
+              client(
+                new (require("@aws-sdk/client-sagemaker-featurestore-runtime").SageMakerFeatureStoreRuntimeClient)(
+                  sdk,
+                ),
               ),
             ),
             featureGroupName: cfg.featureGroupName,
@@ -72,22 +101,22 @@ export function streamProcessorFactory(): (
           },
         }),
     deadLetter: {
-      port: objectStorePort(new S3Client({ forcePathStyle: cfg.s3ForcePathStyle })),
+      port: objectStorePort(client(new S3Client({ ...sdk, forcePathStyle: cfg.s3ForcePathStyle }))),
       bucket: cfg.deadLetterBucket,
       prefix: cfg.deadLetterPrefix,
     },
-    logger: jsonLogger({
-      base: { dataProduct: product.name, ...(functionName ? { functionName } : {}) },
-      level: cfg.logLevel,
-      write,
-    }),
-    writeMetrics: write,
+    logger: telemetry.logger,
+    writeMetrics: telemetry.writeMetrics,
     metricsNamespace: cfg.metricsNamespace,
     ...(functionName ? { functionName } : {}),
     safetyMarginMs: cfg.safetyMarginMs,
     writeConcurrency: cfg.writeConcurrency,
     retry: { baseDelayMs: cfg.retryBaseDelayMs, maxDelayMs: cfg.retryMaxDelayMs },
   });
+  return (event, context) => {
+    telemetry.addContext(context);
+    return handler(event, context);
+  };
 }
 
 /**
@@ -108,23 +137,27 @@ export function windowAggregatorFactory(): (
   const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");
   const product = buildDataProduct(cfg.dataProduct);
   const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
-  const write = (line: string) => void process.stdout.write(line + "\n");
-  return createWindowAggregator({
+  const telemetry = lambdaTelemetry({
+    serviceName: functionName ?? `${product.name}-aggregator`,
+    level: cfg.logLevel,
+    base: { dataProduct: product.name, ...(functionName ? { functionName } : {}) },
+  });
+  const handler = createWindowAggregator({
     product,
     table: {
-      port: dynamoDbPort(new DynamoDBClient({})),
+      port: dynamoDbPort(telemetry.tracer.captureAWSv3Client(new DynamoDBClient(sdkClientConfig()))),
       tableName: cfg.tableName,
       ...(cfg.ttlDays === undefined ? {} : { ttlDays: cfg.ttlDays }),
     },
-    logger: jsonLogger({
-      base: { dataProduct: product.name, ...(functionName ? { functionName } : {}) },
-      level: cfg.logLevel,
-      write,
-    }),
-    writeMetrics: write,
+    logger: telemetry.logger,
+    writeMetrics: telemetry.writeMetrics,
     metricsNamespace: cfg.metricsNamespace,
     metricTopKeys: cfg.metricTopKeys,
     safetyMarginMs: cfg.safetyMarginMs,
     retry: { baseDelayMs: cfg.retryBaseDelayMs, maxDelayMs: cfg.retryMaxDelayMs },
   });
+  return (event, context) => {
+    telemetry.addContext(context);
+    return handler(event, context);
+  };
 }

@@ -1,3 +1,5 @@
+import { isUtf8 } from "node:buffer";
+
 /**
  * Decodes Lambda's base64 record data once. Node's decoder skips characters outside the alphabet
  * instead of failing, so the decoded length is checked against the length the text implies: any
@@ -37,12 +39,18 @@ export function decodeBinary(data: string): string | undefined {
 /**
  * The text of a decoded record: the binary string itself when every byte is ASCII (then bytes and
  * UTF-8 characters coincide; `Buffer.byteLength` tells in one native call), otherwise its bytes
- * decoded as UTF-8.
+ * decoded as UTF-8. Returns undefined when the bytes are not valid UTF-8 (JSON text must be): decoding
+ * them would replace each bad sequence with U+FFFD and store altered data as if it were valid.
  */
-export function textOf(binary: string): string {
+export function textOf(binary: string): string | undefined {
   return Buffer.byteLength(binary, "utf8") === binary.length
     ? binary
-    : Buffer.from(binary, "latin1").toString("utf8");
+    : utf8Text(Buffer.from(binary, "latin1"));
+}
+
+/** The bytes as UTF-8 text, or undefined when they are not valid UTF-8 (checked natively, `isUtf8`). */
+export function utf8Text(bytes: Buffer): string | undefined {
+  return isUtf8(bytes) ? bytes.toString("utf8") : undefined;
 }
 
 /**

@@ -2,18 +2,27 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { POISON_REASONS, RUNTIME_DEFAULTS, type PoisonReason } from "../constants";
 import type { DataProduct } from "../schemas/types";
 import { deadLetter, type PoisonRecord } from "../sinks/deadletter";
-import { describe, writeImmutable, writeLatest, type TableWrite, type WriteContext } from "../sinks/dynamodb";
+import {
+  describe,
+  VERSION_ATTRIBUTE,
+  writeImmutable,
+  writeLatest,
+  type TableWrite,
+  type WriteContext,
+} from "../sinks/dynamodb";
 import type { FeatureSet } from "../features/types";
 import { putFeatureRecords } from "../sinks/featurestore";
-import { deliver } from "../sinks/firehose";
+import { deliver, type DeliveryOutcome } from "../sinks/firehose";
 import type { DynamoDbPort, FeatureStorePort, FirehosePort, ObjectStorePort } from "../sinks/ports";
-import { systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
+import { deadlineSignal, systemTiming, type Budget, type RetryPolicy, type Timing } from "../sinks/retry";
 import { emfWriter, type MetricUnit } from "../telemetry/emf";
 import type { Logger } from "../telemetry/log";
 import type { BatchResponse, InvocationContext, KinesisEventRecord, KinesisStreamEvent } from "../types";
-import { compareSequenceNumbers, decodeBinary, shardIdOf, textOf } from "./decode";
+import { compareSequenceNumbers, decodeBinary, shardIdOf, textOf, utf8Text } from "./decode";
 import { deaggregate, hasAggregateMagic, isAggregated, type UserRecord } from "./kpl";
 import { createTransformer, isRefused, type Prepared } from "./transform";
+
+const NOT_UTF8 = "record data is not valid UTF-8 (JSON text must be); kept as sent";
 
 /** Everything a stream processor needs; clients come in as ports so tests can inject faults. */
 export interface ProcessorOptions {
@@ -147,7 +156,15 @@ export function createKinesisProcessor(
   return async (event, context) => {
     const records = inShardOrder(event.Records ?? []);
     if (records.length === 0) return { batchItemFailures: [] };
-    const budget: Budget = { remainingMs: () => context.getRemainingTimeInMillis() - margin };
+    const startBudgetMs = context.getRemainingTimeInMillis() - margin;
+    // Every SDK call is aborted when the invocation reaches the safety margin (a hung call cannot
+    // outlive the invocation); the timers are cleared when the invocation returns.
+    const deadline = deadlineSignal(startBudgetMs);
+    const budget: Budget = {
+      remainingMs: () => context.getRemainingTimeInMillis() - margin,
+      signal: deadline.signal,
+    };
+    let tableDeadline: { signal: AbortSignal; clear: () => void } | undefined;
     const shardId = shardIdOf(records[0].eventID);
     const eventSourceARN = records[0].eventSourceARN;
     const requestId = context.awsRequestId;
@@ -170,6 +187,14 @@ export function createKinesisProcessor(
         now() - records[records.length - 1].kinesis.approximateArrivalTimestamp * 1000,
       ),
     };
+    const publish = (counts: BatchStats) =>
+      options.writeMetrics(
+        emf(
+          now(),
+          Object.fromEntries(metrics.map(([name, , value]) => [name, value(counts)])),
+          requestId === undefined ? { shardId } : { shardId, awsRequestId: requestId },
+        ),
+      );
     // The first record (position) that is not done; everything from there on is redelivered.
     let firstFailed = records.length;
     const fail = (position: number) => {
@@ -233,7 +258,7 @@ export function createKinesisProcessor(
           sub === undefined
             ? { sequenceNumber: r.kinesis.sequenceNumber, shardId }
             : { sequenceNumber: r.kinesis.sequenceNumber, subSequenceNumber: sub, shardId },
-          text,
+          value,
         );
         if (isRefused(out)) refuse(r, p, sub, rawData(r, kpl), out.reason, out.detail);
         else ready.push({ parent: p, sub, kpl, prepared: out, event });
@@ -264,12 +289,20 @@ export function createKinesisProcessor(
               }
               for (let sub = 0; sub < units.length; sub++) {
                 const bytes = units[sub].data;
-                handle(r, p, sub, bytes.toString("utf8"), bytes);
+                const text = utf8Text(bytes);
+                if (text === undefined) {
+                  stats.userRecords++;
+                  refuse(r, p, sub, bytes.toString("base64"), POISON_REASONS.notUtf8, NOT_UTF8);
+                } else handle(r, p, sub, text, bytes);
               }
               continue;
             }
           }
-          handle(r, p, undefined, textOf(binary));
+          const text = textOf(binary);
+          if (text === undefined) {
+            stats.userRecords++;
+            refuse(r, p, undefined, r.kinesis.data, POISON_REASONS.notUtf8, NOT_UTF8);
+          } else handle(r, p, undefined, text);
         }
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
@@ -301,13 +334,21 @@ export function createKinesisProcessor(
         const deadLettering = poison.length > 0 ? deadLetter(dlCtx, poison) : Promise.resolve(undefined);
         const table = options.table;
         const { writes, writeOf } = table ? dedupe(ready, product) : { writes: [], writeOf: [] };
+        // The lake is written after the table (below): the table stops early enough to leave the
+        // lake its share of the time, so a slow table still lets both make progress.
+        const lakeReserveMs =
+          table && options.delivery ? Math.floor(startBudgetMs * RUNTIME_DEFAULTS.lakeTimeShare) : 0;
+        if (lakeReserveMs > 0) tableDeadline = deadlineSignal(startBudgetMs - lakeReserveMs);
+        const tableBudget: Budget = tableDeadline
+          ? { remainingMs: () => budget.remainingMs() - lakeReserveMs, signal: tableDeadline.signal }
+          : budget;
         const writing = table
           ? (() => {
               const ctx: WriteContext = {
                 port: table.port,
                 tableName: table.tableName,
                 key: product.tableKey,
-                budget,
+                budget: tableBudget,
                 retry,
                 timing,
                 log,
@@ -317,20 +358,34 @@ export function createKinesisProcessor(
                 : writeImmutable(ctx, writes);
             })()
           : Promise.resolve(undefined);
+        // The lake gets what the table accepted: a record DynamoDB refuses (ValidationException)
+        // is dead-lettered, not also delivered as if valid; one whose write did not finish is
+        // redelivered, and delivered then. With a table, delivery therefore follows its writes.
         const delivery = options.delivery;
-        const delivering =
+        const delivering: Promise<
+          { lines: readonly number[] | undefined; out: DeliveryOutcome } | undefined
+        > =
           delivery && ready.length > 0
-            ? deliver(
-                {
-                  port: delivery.port,
-                  deliveryStreamName: delivery.deliveryStreamName,
-                  budget,
-                  retry,
-                  timing,
-                  log,
-                },
-                ready.map((x) => x.prepared),
-              )
+            ? writing.then(async (written) => {
+                const lines =
+                  written && (written.failed.size > 0 || written.rejected.size > 0)
+                    ? ready.flatMap((_, i) =>
+                        written.failed.has(writeOf[i]) || written.rejected.has(writeOf[i]) ? [] : [i],
+                      )
+                    : undefined;
+                const out = await deliver(
+                  {
+                    port: delivery.port,
+                    deliveryStreamName: delivery.deliveryStreamName,
+                    budget,
+                    retry,
+                    timing,
+                    log,
+                  },
+                  lines === undefined ? ready.map((x) => x.prepared) : lines.map((i) => ready[i].prepared),
+                );
+                return { lines, out };
+              })
             : Promise.resolve(undefined);
         const features = options.features;
         const featureRecords = features ? ready.map((x) => features.featureSet.toRecord(x.event)) : [];
@@ -350,12 +405,20 @@ export function createKinesisProcessor(
                 features.concurrency ?? RUNTIME_DEFAULTS.writeConcurrency,
               )
             : Promise.resolve(undefined);
-        const [dl, written, delivered, featured] = await Promise.all([
-          deadLettering,
-          writing,
-          delivering,
-          featuring,
-        ]);
+        const settled = await untilDeadline(
+          Promise.all([deadLettering, writing, delivering, featuring]),
+          budget.signal,
+          Math.min(1_000, margin / 2),
+        );
+        if (settled === undefined) {
+          // A port ignored the abort signal: the outcome of its calls is unknown, so nothing of the
+          // batch counts as done. Return before Lambda's timeout; Lambda redelivers from record 0.
+          log("error", "sink calls did not return before the safety margin; reporting the whole batch", {
+            safetyMarginMs: margin,
+          });
+          throw new BatchDeadlineError();
+        }
+        const [dl, written, delivered, featured] = settled;
 
         if (dl) {
           stats.retried += dl.retries;
@@ -363,11 +426,19 @@ export function createKinesisProcessor(
           dl.failed.forEach((i) => fail(poisonParents[i]));
         }
         if (delivered) {
-          stats.retried += delivered.retries;
-          ready.forEach((x, i) => {
-            if (delivered.failed.has(i)) fail(x.parent);
-            else stats.delivered++;
-          });
+          const { lines, out } = delivered;
+          stats.retried += out.retries;
+          if (lines === undefined) {
+            ready.forEach((x, i) => {
+              if (out.failed.has(i)) fail(x.parent);
+              else stats.delivered++;
+            });
+          } else {
+            lines.forEach((i, j) => {
+              if (out.failed.has(j)) fail(ready[i].parent);
+              else stats.delivered++;
+            });
+          }
         }
         // Records a sink refused as invalid (not retryable): poison, dead-letter them once.
         const rejected = new Map<number, string>();
@@ -417,10 +488,23 @@ export function createKinesisProcessor(
         }
       }
     } catch (err) {
-      // A bug or an unexpected SDK behaviour: never throw (Lambda would retry the whole batch
-      // without bisecting our own report); report the first record instead.
-      log("error", "unexpected error; reporting the whole batch as failed", { error: describe(err) });
-      fail(0);
+      if (err instanceof BatchDeadlineError) {
+        fail(0);
+      } else {
+        // A bug, not a record problem (record problems are dead-lettered, sink errors reported per
+        // record): throw, so Lambda retries and bisects the batch (`bisectBatchOnFunctionError`)
+        // down to the record that triggers it, and the on-failure destination receives it after the
+        // finite retries. Reporting record 0 instead would retry the same batch unchanged forever.
+        log("error", "unexpected error; failing the invocation so Lambda bisects the batch", {
+          error: describe(err),
+        });
+        stats.failed = records.length;
+        publish(stats);
+        throw err;
+      }
+    } finally {
+      deadline.clear();
+      tableDeadline?.clear();
     }
 
     stats.failed = records.length - firstFailed;
@@ -431,13 +515,7 @@ export function createKinesisProcessor(
       ...stats,
       ...(failures.length > 0 ? { failedSequenceNumber: failures[0].itemIdentifier } : {}),
     });
-    options.writeMetrics(
-      emf(
-        now(),
-        Object.fromEntries(metrics.map(([name, , value]) => [name, value(stats)])),
-        requestId === undefined ? { shardId } : { shardId, awsRequestId: requestId },
-      ),
-    );
+    publish(stats);
     return { batchItemFailures: failures };
   };
 }
@@ -480,8 +558,8 @@ export function inShardOrder(records: readonly KinesisEventRecord[]): readonly K
 }
 
 /**
- * One write per table key: BatchWriteItem refuses duplicate keys in a call, and a later event for
- * the same key supersedes an earlier one (the later one has the higher version).
+ * One write per table key: BatchWriteItem refuses duplicate keys in a call, and of several events
+ * for the same key the one with the highest version (event time, rank, position) is written.
  *
  * Keys are found through an open-addressing table of write indexes, hashed from the last
  * characters of the hash and range key texts, and compared in full on a hash match, so a
@@ -526,7 +604,11 @@ function dedupe(
       writeOf.push(writes.length);
       writes.push({ item, bytes: itemBytes });
     } else {
-      writes[existing] = { item, bytes: itemBytes };
+      // The event with the higher version wins (latest: the newer event, whatever the arrival
+      // order; immutable: the same event, the later copy).
+      if ((writes[existing].item[VERSION_ATTRIBUTE]?.S ?? "") <= (item[VERSION_ATTRIBUTE]?.S ?? "")) {
+        writes[existing] = { item, bytes: itemBytes };
+      }
       writeOf.push(existing);
     }
   }
@@ -539,4 +621,28 @@ function tailHash(s: string, seed: number): number {
   let h = Math.imul(seed ^ n, 0x01000193);
   for (let i = n > 12 ? n - 12 : 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+/** Thrown inside the handler when sink calls outlive the safety margin (ports that ignore the abort). */
+class BatchDeadlineError extends Error {}
+
+/**
+ * `work`'s result, or undefined when `signal` aborts and `work` has not settled `graceMs` later.
+ * The SDK rejects an aborted call at once, so the sinks normally return their outcome (the first
+ * unfinished record) well within the grace; the fallback covers ports that ignore the signal.
+ */
+function untilDeadline<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  graceMs: number,
+): Promise<T | undefined> {
+  if (!signal) return work;
+  return Promise.race([
+    work,
+    new Promise<undefined>((resolve) => {
+      const expire = () => setTimeout(() => resolve(undefined), graceMs).unref();
+      if (signal.aborted) expire();
+      else signal.addEventListener("abort", expire, { once: true });
+    }),
+  ]);
 }

@@ -1,5 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { POISON_REASONS, SINK_LIMITS, type PoisonReason } from "../constants";
+import { LAKE_PROJECTION_YEARS, POISON_REASONS, SINK_LIMITS, type PoisonReason } from "../constants";
 import type { DataProduct, Item } from "../schemas/types";
 import { VERSION_ATTRIBUTE } from "../sinks/dynamodb";
 import { marshallBounded } from "../sinks/marshall";
@@ -44,11 +44,38 @@ export const TTL_ATTRIBUTE = "expiresAt";
 export const FIREHOSE_PARTITION_QUERY =
   "{year: ._meta.partition.year, month: ._meta.partition.month, day: ._meta.partition.day, hour: ._meta.partition.hour}";
 
-/** Zero-padded version string: comparing two of them as strings compares the sequence numbers. */
-export function versionOf(sequenceNumber: string, subSequenceNumber: number | undefined): string {
+/**
+ * The version of a stored item: event time (UTC milliseconds), then the product's event rank, then
+ * the Kinesis position (sequence and subsequence number), each zero-padded so that comparing two
+ * versions as strings orders them by the event's own time first. An older event that arrives
+ * later (a higher sequence number) therefore still compares lower. Versions written before the
+ * event time was part of them (`<64-digit sequence>:<subsequence>`, 8 leading zeros) compare
+ * lower than every version of an event after 1970 (2 leading zeros), so the new scheme supersedes them.
+ */
+export function versionOf(
+  sequenceNumber: string,
+  subSequenceNumber: number | undefined,
+  eventTimeMs = 0,
+  rank = 0,
+): string {
   const sub =
     subSequenceNumber === undefined ? ":0000000000" : `:${String(subSequenceNumber).padStart(10, "0")}`;
-  return sequenceNumber.padStart(64, "0") + sub;
+  return `${String(eventTimeMs).padStart(15, "0")}:${String(rank).padStart(4, "0")}:${sequenceNumber.padStart(64, "0")}${sub}`;
+}
+
+/** The stored version of one event of `product` at a Kinesis position (see `versionOf`). */
+export function eventVersion<T>(
+  product: DataProduct<T>,
+  event: T,
+  sequenceNumber: string,
+  subSequenceNumber?: number,
+): string {
+  return versionOf(
+    sequenceNumber,
+    subSequenceNumber,
+    Date.parse(product.eventTime(event)),
+    product.eventRank ? product.eventRank(event) : 0,
+  );
 }
 
 function pad2(n: number): string {
@@ -79,33 +106,53 @@ function partitionJson(iso: string): string {
   return `{"year":"${p.year}","month":"${p.month}","day":"${p.day}","hour":"${p.hour}"}`;
 }
 
+/** First and last instant (UTC ms) of the years the lake's partition projection covers. */
+const PROJECTED_FROM_MS = Date.UTC(LAKE_PROJECTION_YEARS.first, 0, 1);
+const PROJECTED_UNTIL_MS = Date.UTC(LAKE_PROJECTION_YEARS.last + 1, 0, 1);
+
 /**
  * Builds the per-record transform of a data product: validated value → serving item and lake line.
  * Everything that does not depend on the record (the product, the TTL) is resolved here, once.
- * `raw` is the record as the producer sent it (decoded text, or its bytes): the lake line keeps it.
+ * `sent` is the record as the producer sent it, parsed (`JSON.parse` of its text; text or bytes are
+ * parsed here): the lake line is built from it, so fields the schema does not know are kept.
+ * Without it the lake line holds the validated value only.
+ *
+ * Refused (poison): an event time outside the projected years (`LAKE_PROJECTION_YEARS`), a serving
+ * item over 400 KB, a lake line over 1,000 KiB.
  *
  * @example
  * const prepare = createTransformer(defineOrders(), { ttlDays: 30 });
- * const out = prepare(value, { sequenceNumber: "4959...", shardId: "shardId-000000000000" });
+ * const out = prepare(value, { sequenceNumber: "4959...", shardId: "shardId-000000000000" }, JSON.parse(text));
  */
 export function createTransformer<T>(
   product: DataProduct<T>,
   options: { ttlDays?: number } = {},
-): (value: T, origin: RecordOrigin, raw?: Buffer | string) => Prepared | Refused {
+): (value: T, origin: RecordOrigin, sent?: unknown) => Prepared | Refused {
   const ttlSeconds = options.ttlDays === undefined ? undefined : options.ttlDays * 86_400;
+  const rankOf = product.eventRank;
   // A batch comes from one shard: its id is escaped once, not per record.
   let shardId = "";
   let shardJson = '""';
-  return (value, origin, raw) => {
+  return (value, origin, sent) => {
     const eventTime = product.eventTime(value);
+    const eventMs = Date.parse(eventTime);
+    if (!(eventMs >= PROJECTED_FROM_MS && eventMs < PROJECTED_UNTIL_MS)) {
+      return {
+        reason: POISON_REASONS.eventTimeOutOfRange,
+        detail:
+          `event time ${JSON.stringify(eventTime)} is outside the lake's projected years ` +
+          `${LAKE_PROJECTION_YEARS.first}-${LAKE_PROJECTION_YEARS.last}: Athena would never see its partition`,
+      };
+    }
     const idempotencyKey = product.idempotencyKey(value);
     const sub = origin.subSequenceNumber;
     const item: Item = product.toItem(value);
     item._idempotencyKey = idempotencyKey;
     item._sequenceNumber = origin.sequenceNumber;
     if (sub !== undefined) item._subSequenceNumber = sub;
-    item[VERSION_ATTRIBUTE] = versionOf(origin.sequenceNumber, sub);
-    if (ttlSeconds !== undefined) item[TTL_ATTRIBUTE] = Math.floor(Date.parse(eventTime) / 1000) + ttlSeconds;
+    item[VERSION_ATTRIBUTE] = versionOf(origin.sequenceNumber, sub, eventMs, rankOf ? rankOf(value) : 0);
+    // Positive: the event time is within the projected years (after 2025).
+    if (ttlSeconds !== undefined) item[TTL_ATTRIBUTE] = Math.floor(eventMs / 1000) + ttlSeconds;
     // Exact when it decides: an item near or over the limit is sized exactly.
     const { item: marshalled, bytes: itemBytes } = marshallBounded(item, SINK_LIMITS.dynamodbMaxItemBytes);
     if (itemBytes > SINK_LIMITS.dynamodbMaxItemBytes) {
@@ -123,11 +170,7 @@ export function createTransformer<T>(
       `"_meta":{"idempotencyKey":${JSON.stringify(idempotencyKey)},"sequenceNumber":"${origin.sequenceNumber}"` +
       (sub === undefined ? "" : `,"subSequenceNumber":${sub}`) +
       `,"shardId":${shardJson},"partition":${partitionJson(eventTime)}}}`;
-    const line = lakeLine(
-      value,
-      tail,
-      typeof raw === "string" || raw === undefined ? raw : raw.toString("utf8"),
-    );
+    const line = lakeLine(sent === undefined ? value : sent, tail);
     const lineBytes = Buffer.byteLength(line);
     if (lineBytes > SINK_LIMITS.firehoseMaxRecordBytes) {
       return {
@@ -140,21 +183,21 @@ export function createTransformer<T>(
 }
 
 /**
- * One NDJSON line for the raw zone: the record as the producer sent it (it passed validation) with
- * `_meta` spliced in before its closing brace, so the raw zone keeps the producer's text and the
- * record is not re-serialized. Records spanning lines (pretty-printed JSON) or without `raw` are
- * serialized from the validated value instead. Encoded to UTF-8 later, once per Firehose record.
+ * One NDJSON line for the raw zone: the record as the producer sent it, re-serialized from its
+ * parsed value, with `_meta` as its last key. Re-serializing (rather than splicing `_meta` into the
+ * producer's text) gives one line whatever the producer's whitespace, every field it sent (known to
+ * the schema or not), each key once (a key the producer repeated keeps the value `JSON.parse` and
+ * the validation saw: the last), and exactly one `_meta`: a `_meta` the producer sent is replaced.
+ * Encoded to UTF-8 later, once per Firehose record.
  */
-function lakeLine(value: unknown, tail: string, raw: string | undefined): string {
-  if (raw !== undefined && raw.indexOf("\n") === -1 && raw.indexOf("\r") === -1) {
-    const end = raw.lastIndexOf("}");
-    let prev = end - 1;
-    while (prev >= 0 && (raw.charCodeAt(prev) === 0x20 || raw.charCodeAt(prev) === 0x09)) prev--;
-    if (end > 0 && prev >= 0) {
-      return raw.slice(0, end) + (raw.charCodeAt(prev) === 0x7b ? tail : `,${tail}`);
-    }
-  }
-  const json = JSON.stringify(value);
+function lakeLine(sent: unknown, tail: string): string {
+  let record = sent;
+  if (typeof sent === "string") record = JSON.parse(sent);
+  else if (Buffer.isBuffer(sent)) record = JSON.parse(sent.toString("utf8"));
+  const fields = record as Record<string, unknown>;
+  // Undefined properties are left out by JSON.stringify (no `delete`, which would slow the object).
+  if (fields._meta !== undefined) fields._meta = undefined;
+  const json = JSON.stringify(fields);
   return `${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`;
 }
 

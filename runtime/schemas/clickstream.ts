@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { canonicalTime } from "./time";
 import type { DataProduct, Item } from "./types";
 
 /** Event types of the clickstream data product. */
@@ -36,7 +37,7 @@ export type ClickstreamEvent = z.infer<ReturnType<typeof clickstreamSchema>>;
 
 /**
  * High-volume web events. One immutable serving item per event, grouped by session
- * (`pk = SESSION#<sessionId>`, `sk = <occurredAt>#<eventId>`); the window aggregate counts page views
+ * (`pk = SESSION#<sessionId>`, `sk = <occurredAt in UTC, canonical>#<eventId>`); the window aggregate counts page views
  * by page.
  *
  * @example
@@ -52,14 +53,16 @@ export function defineClickstream(): DataProduct<ClickstreamEvent> {
     tableKey: { hashKey: "pk", rangeKey: "sk" },
     writeMode: "immutable",
     toItem: (e) => {
+      // One item per event: equivalent times (`…685Z`, `…685+00:00`) give the same key.
+      const occurredAt = canonicalTime(e.occurredAt);
       const item: Item = {
         pk: `SESSION#${e.sessionId}`,
-        sk: `${e.occurredAt}#${e.eventId}`,
+        sk: `${occurredAt}#${e.eventId}`,
         eventId: e.eventId,
         eventType: e.eventType,
         page: e.page,
         url: e.url,
-        occurredAt: e.occurredAt,
+        occurredAt,
       };
       if (e.userId !== undefined) item.userId = e.userId;
       if (e.referrer !== undefined) item.referrer = e.referrer;

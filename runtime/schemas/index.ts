@@ -33,6 +33,7 @@ export function buildDataProduct(name: string): DataProduct<unknown> {
 }
 
 export * from "./types";
+export { canonicalTime } from "./time";
 export { defineClickstream, clickstreamSchema, CLICKSTREAM_EVENT_TYPES } from "./clickstream";
 export type { ClickstreamEvent } from "./clickstream";
 export { defineOrders, ordersSchema, ORDER_STATUSES } from "./orders";

@@ -72,6 +72,8 @@ export function defineOrders(): DataProduct<OrderEvent> {
     }),
     eventTime: (e) => e.occurredAt,
     idempotencyKey: (e) => `${e.orderId}:${e.status}:${e.occurredAt}`,
+    // Two events of one order at the same instant: the later lifecycle state wins.
+    eventRank: (e) => ORDER_STATUSES.indexOf(e.status),
     aggregate: {
       description: "order totals by currency",
       key: (e) => (e.status === "created" ? e.currency : undefined),

@@ -49,5 +49,12 @@ export interface DataProduct<T> {
   eventTime(event: T): string;
   /** A key that identifies the event across producer retries and redeliveries. */
   idempotencyKey(event: T): string;
+  /**
+   * Orders events of the same entity that share an event time (`latest` products), e.g. an order's
+   * lifecycle rank: `created` before `paid`. The stored version is event time, then this rank, then
+   * the Kinesis sequence number, so an older event arriving later never overwrites newer state.
+   * Default: 0 for every event.
+   */
+  eventRank?(event: T): number;
   readonly aggregate?: Aggregate<T>;
 }

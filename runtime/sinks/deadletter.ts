@@ -84,12 +84,15 @@ export async function deadLetter(
         return;
       }
       try {
-        await ctx.port.putObject({
-          Bucket: ctx.bucket,
-          Key: key,
-          Body: body(p, attempt, attempt === 1 ? firstAttemptAt : new Date(ctx.now()).toISOString()),
-          ContentType: "application/json",
-        });
+        await ctx.port.putObject(
+          {
+            Bucket: ctx.bucket,
+            Key: key,
+            Body: body(p, attempt, attempt === 1 ? firstAttemptAt : new Date(ctx.now()).toISOString()),
+            ContentType: "application/json",
+          },
+          { abortSignal: ctx.budget.signal },
+        );
         return;
       } catch (err) {
         const delay = isRetryable(err) ? nextDelay(attempt, ctx.retry, ctx.budget, ctx.timing) : undefined;

@@ -72,9 +72,12 @@ export async function writeImmutable(
     while (pending.length > 0) {
       if (ctx.budget.remainingMs() <= 0) break;
       try {
-        const out = await ctx.port.batchWriteItem({
-          RequestItems: { [ctx.tableName]: pending.map((i) => ({ PutRequest: { Item: writes[i].item } })) },
-        });
+        const out = await ctx.port.batchWriteItem(
+          {
+            RequestItems: { [ctx.tableName]: pending.map((i) => ({ PutRequest: { Item: writes[i].item } })) },
+          },
+          { abortSignal: ctx.budget.signal },
+        );
         const left = out.UnprocessedItems?.[ctx.tableName] ?? [];
         if (left.length === 0) {
           pending = [];
@@ -166,12 +169,15 @@ async function writeEach(
         return;
       }
       try {
-        await ctx.port.putItem({
-          TableName: ctx.tableName,
-          Item: item,
-          ...condition,
-          ...(conditional ? { ExpressionAttributeValues: { ":v": item[VERSION_ATTRIBUTE] } } : {}),
-        });
+        await ctx.port.putItem(
+          {
+            TableName: ctx.tableName,
+            Item: item,
+            ...condition,
+            ...(conditional ? { ExpressionAttributeValues: { ":v": item[VERSION_ATTRIBUTE] } } : {}),
+          },
+          { abortSignal: ctx.budget.signal },
+        );
         return;
       } catch (err) {
         if (conditional && errorName(err) === "ConditionalCheckFailedException") {

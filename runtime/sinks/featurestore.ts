@@ -48,7 +48,10 @@ export async function putFeatureRecords(
         return;
       }
       try {
-        await ctx.port.putRecord({ FeatureGroupName: ctx.featureGroupName, Record: [...record] });
+        await ctx.port.putRecord(
+          { FeatureGroupName: ctx.featureGroupName, Record: [...record] },
+          { abortSignal: ctx.budget.signal },
+        );
         return;
       } catch (err) {
         if (!isRetryable(err)) {

@@ -104,10 +104,13 @@ async function deliverRecords(ctx: DeliveryContext, records: readonly Buffer[]):
     while (pending.length > 0) {
       if (ctx.budget.remainingMs() <= 0) break;
       try {
-        const out = await ctx.port.putRecordBatch({
-          DeliveryStreamName: ctx.deliveryStreamName,
-          Records: pending.map((i) => ({ Data: records[i] })),
-        });
+        const out = await ctx.port.putRecordBatch(
+          {
+            DeliveryStreamName: ctx.deliveryStreamName,
+            Records: pending.map((i) => ({ Data: records[i] })),
+          },
+          { abortSignal: ctx.budget.signal },
+        );
         if (!out.FailedPutCount) {
           pending = [];
           break;
