@@ -27,13 +27,15 @@ describe("platform DDL", () => {
   });
 
   it("loads from the processed zone with COPY through the lake role and maps the Glue catalog for Spectrum", () => {
-    expect(sql).toContain("'s3://processed-1/events/year='");
+    expect(sql).toContain("quote_literal('s3://processed-1/' || dataset || 'year='");
     expect(sql).toContain("' IAM_ROLE ' || quote_literal('arn:aws:iam::123456789012:role/warehouse-lake-1')");
     expect(sql).toContain("FORMAT AS PARQUET");
     expect(sql).toMatch(
       /CREATE EXTERNAL SCHEMA IF NOT EXISTS lake_processed\s+FROM DATA CATALOG\s+DATABASE 'processed'\s+IAM_ROLE 'arn:aws:iam::123456789012:role\/warehouse-lake-1'/,
     );
-    expect(sql).toContain("GRANT EXECUTE ON PROCEDURE platform.load_events_for_run(DATE) TO etl_loader");
+    expect(sql).toContain(
+      "GRANT EXECUTE ON PROCEDURE platform.load_events_for_run(DATE, VARCHAR) TO etl_loader",
+    );
     expect(sql).not.toMatch(/\{\{/);
   });
 

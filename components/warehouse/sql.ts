@@ -72,5 +72,8 @@ export function tableLayouts(sql: string): TableLayout[] {
   return out;
 }
 
-/** The statement the orchestrated load runs (Data API, `:run_date` bound from the execution's start date). */
-export const LOAD_EVENTS_STATEMENT = "CALL platform.load_events_for_run(:run_date)";
+/**
+ * The statement the orchestrated load runs (Data API): `:run_date` is bound from the execution's run
+ * date, `:dataset` to the processed-zone prefix the pipeline's Glue job writes (e.g. `orders/events/`).
+ */
+export const LOAD_EVENTS_STATEMENT = "CALL platform.load_events_for_run(:run_date, :dataset)";
