@@ -47,6 +47,21 @@ export function renderWarehouseSql(
   return template.replace(PLACEHOLDER, (_m, name: string) => values[name] as string);
 }
 
+/** Column names of `table` in its `CREATE TABLE IF NOT EXISTS` statement, in order (COPY from Parquet maps by position). */
+export function tableColumns(sql: string, table: string): string[] {
+  const noComments = sql.replace(/--.*$/gm, "");
+  const escaped = table.replace(/[.]/g, "\\.");
+  const m = new RegExp(`CREATE TABLE IF NOT EXISTS\\s+${escaped}\\s*\\(([\\s\\S]*?)\\n\\)`, "i").exec(
+    noComments,
+  );
+  if (!m) throw new Error(`warehouse SQL: no CREATE TABLE for ${table}`);
+  return m[1]
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(PRIMARY|FOREIGN|UNIQUE)\s/i.test(l))
+    .map((l) => l.split(/\s+/)[0]);
+}
+
 /** A table definition found in DDL: its name and its distribution and sort clauses. */
 export interface TableLayout {
   readonly table: string;
