@@ -9,7 +9,7 @@ import { DATA_CLASSIFICATIONS } from "./config/domain";
 import { DeployRole } from "./components/delivery";
 import { createProviders } from "./components/core/providers";
 import { platformTags } from "./components/core/tags";
-import { SparkCluster } from "./components/batch";
+import { SparkCluster, SPARK_SCRIPTS_PREFIX } from "./components/batch";
 import { AirflowEnvironment } from "./components/orchestration";
 import { DataLake, LakeCatalog, lakeOutputs, QueryWorkgroup } from "./components/lake";
 import { Network } from "./components/network";
@@ -144,6 +144,7 @@ const spark = cfg.features.batch
         localDiskKmsKeyArn: keys.lake,
         logKmsKeyArn: keys.logs,
         scaling: { maxNodes: cfg.batch.emrMaxNodes },
+        scriptsS3Uri: pulumi.interpolate`s3://${lake.artifacts.bucketName}/${SPARK_SCRIPTS_PREFIX}`,
         ...(cfg.batch.emrTlsCertificatesS3Uri
           ? { tlsCertificatesS3Uri: cfg.batch.emrTlsCertificatesS3Uri }
           : {}),
@@ -151,6 +152,12 @@ const spark = cfg.features.batch
       { provider: providers.primary },
     )
   : undefined;
+
+// The Spark job role reads the processed zone and writes the curated zone (domains' nightly roll-ups).
+if (spark) {
+  lake.zones.processed.grantRead(spark.jobRole);
+  lake.zones.curated.grantWrite(spark.jobRole, { allowDelete: true });
+}
 
 // Managed Airflow (batch.mwaa, off by default): private web server, two private subnets.
 if (cfg.batch.mwaa) {
@@ -332,6 +339,9 @@ const outputs: Exported<PlatformOutputs> = {
     ? pulumi.output({
         kind: cfg.batch.emrServerless ? ("emr-serverless" as const) : ("emr" as const),
         id: (spark.applicationId ?? spark.clusterId)!,
+        arn: (spark.applicationArn ?? spark.clusterArn)!,
+        jobRoleArn: spark.jobRole.arn,
+        scriptsUri: pulumi.interpolate`s3://${lake.artifacts.bucketName}/${SPARK_SCRIPTS_PREFIX}`,
       })
     : undefined,
   warehouse: warehouse

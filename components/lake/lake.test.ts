@@ -390,7 +390,7 @@ describe("catalog, tables, jobs and queries", () => {
     ["dev", "G.1X", 2],
     ["prod", "G.2X", 5],
   ])(
-    "runs the ETL job in %s on %s x %d with bookmarks, metrics, logging and the security configuration",
+    "runs the ETL job in %s on %s x %d per run date without bookmarks, with metrics, logging and the security configuration",
     async (stack, type, workers) => {
       const plan = await planOf(stack);
       const job = one(plan, "aws:glue/job:Job", "orders-to-parquet-job").inputs;
@@ -407,7 +407,7 @@ describe("catalog, tables, jobs and queries", () => {
         executionProperty: { maxConcurrentRuns: 1 },
         command: { name: "glueetl", scriptLocation: `s3://${script.bucket}/${script.key}` },
         defaultArguments: {
-          "--job-bookmark-option": "job-bookmark-enable",
+          "--job-bookmark-option": "job-bookmark-disable",
           "--enable-metrics": "true",
           "--custom-logGroup-prefix": `/aws-glue/jobs/${job.name}`,
         },

@@ -6,9 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { openDomain } from "../../components/core/domain";
-import { GlueEtlJob, lakeBucketRef } from "../../components/lake";
 import { AlarmSet, Dashboard, glueJobAlarmRules, workflowAlarmRules } from "../../components/observability";
-import { BatchWorkflow } from "../../components/orchestration";
+import { batchDataProduct } from "../../components/orchestration";
 import { streamingDataProduct } from "../../components/streaming/dataProduct";
 import { environmentDefaults } from "../../components/streaming/domainSettings";
 import { configSchema } from "./config";
@@ -18,31 +17,18 @@ const platform = domain.platform;
 const opts = { provider: domain.providers.primary };
 const { pipeline: orders, lake } = streamingDataProduct("orders", domain);
 
-// Batch layer: a nightly Glue job turns the raw JSON events into Parquet in the processed zone,
-// orchestrated by Step Functions (retries, failure notification, logging, tracing) on a schedule.
+// Batch layer (components/orchestration/dataProduct.ts): the nightly workflow runs the Glue job
+// (raw → processed Parquet, de-duplicated), the Spark roll-up on the platform's `batch` compute and the
+// Redshift load into the platform's `warehouse`, both read from the platform's outputs.
 const defaults = environmentDefaults(pulumi.getStack());
-const etl = new GlueEtlJob(
-  "orders-to-parquet",
+const { etl, workflow: nightly } = batchDataProduct(
+  "orders",
   {
-    artifacts: lakeBucketRef(platform.lake, "artifacts"),
-    source: { bucket: lakeBucketRef(platform.lake, "raw"), prefix: "orders/" },
-    target: { bucket: lakeBucketRef(platform.lake, "processed"), prefix: "orders/" },
-    securityConfiguration: {
-      name: platform.lake.securityConfigurationName,
-      kmsKeyArn: platform.lake.kmsKeyArn,
-    },
+    platform,
     timestampField: "occurredAt",
+    entityField: "orderId",
+    eventTypeField: "status",
     maxDpu: defaults.batch.glueMaxDpu as number,
-    logRetentionDays: defaults.observability.logRetentionDays as number,
-  },
-  opts,
-);
-const nightly = new BatchWorkflow(
-  "orders-nightly",
-  {
-    glueJob: { name: etl.jobName, arn: etl.job.arn },
-    failureTopicArn: platform.alarmTopicArn,
-    logKmsKeyArn: platform.kmsKeyArns.logs,
     logRetentionDays: defaults.observability.logRetentionDays as number,
     schedule: "cron(15 1 * * ? *)",
   },
