@@ -11,7 +11,14 @@ import { createProviders } from "./components/core/providers";
 import { platformTags } from "./components/core/tags";
 import { SparkCluster, SPARK_SCRIPTS_PREFIX } from "./components/batch";
 import { AirflowEnvironment } from "./components/orchestration";
-import { DataLake, LakeCatalog, lakeOutputs, QueryWorkgroup } from "./components/lake";
+import {
+  DataLake,
+  LAKE_ZONES,
+  LakeAccess,
+  LakeCatalog,
+  lakeOutputs,
+  QueryWorkgroup,
+} from "./components/lake";
 import { Network } from "./components/network";
 import { BackupPlan } from "./components/backup";
 import { RedisCache } from "./components/cache";
@@ -210,6 +217,25 @@ const warehouse = cfg.features.warehouse
       { provider: providers.primary },
     )
   : undefined;
+
+// Lake Formation grants by LF-tag (domain, classification, zone): analysts in the workgroup, the
+// Redshift Spectrum role and the Spark job role read and write every domain's tables as they appear.
+new LakeAccess(
+  "lake-access",
+  {
+    knownTags: {
+      [LF_TAG_KEYS.domain]: [...cfg.security.dataDomains],
+      [LF_TAG_KEYS.classification]: [...DATA_CLASSIFICATIONS],
+      zone: [...LAKE_ZONES],
+    },
+    tagResources: [security.lakeFormation, catalog],
+    workgroup,
+    analystDatabaseNames: [catalog.databases.processed.databaseName, catalog.databases.curated.databaseName],
+    ...(warehouse?.lakeRole ? { spectrumRole: warehouse.lakeRole } : {}),
+    ...(spark ? { sparkJobRole: spark.jobRole } : {}),
+  },
+  { provider: providers.primary },
+);
 
 // Serving cache: Redis in the database tier for the API's read-through cache (TLS, AUTH, KMS).
 const cache = cfg.cache.enabled

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformOutputs } from "../../contracts/platform";
-import { GlueEtlJob, LakeDatabase, LakeTable, lakeBucketRef } from "../lake";
+import { GlueEtlJob, grantLakeAccess, LakeDatabase, LakeTable, lakeBucketRef } from "../lake";
 import type { LakeColumn } from "../lake/lakeTable";
 import { LOAD_EVENTS_STATEMENT } from "../warehouse/sql";
 import { BatchWorkflow, type LoadTargetValue, type SparkTarget } from "./batchWorkflow";
@@ -36,6 +36,10 @@ export function batchPrefixes(product: string) {
 export interface BatchDataProductArgs {
   /** The platform's contract (lake buckets and catalog, `batch`, `warehouse`, alarm topic, keys). Required. */
   readonly platform: pulumi.Output<PlatformOutputs>;
+  /** The domain (LF-tag `domain` of its databases and tables; a value of the platform's `security.dataDomains`). Required. */
+  readonly domain: string;
+  /** The domain's data classification (LF-tag `classification`). Required. */
+  readonly classification: string;
   /** Record field of the event time. Required. */
   readonly timestampField: string;
   /** Record field of the entity an event is about (e.g. `orderId`). Required. */
@@ -74,10 +78,16 @@ export function batchDataProduct(
   const { platform } = args;
   const prefixes = batchPrefixes(product);
   const processed = lakeBucketRef(platform.lake, "processed");
+  const lfTags = { domain: args.domain, classification: args.classification, zone: "processed" };
 
   const processedDatabase = new LakeDatabase(
     `${product}-processed`,
-    { bucket: processed, prefix: `${product}/`, description: `${product}: processed events (Parquet)` },
+    {
+      bucket: processed,
+      prefix: `${product}/`,
+      description: `${product}: processed events (Parquet)`,
+      lfTags,
+    },
     opts,
   );
   const eventsTable = new LakeTable(
@@ -90,6 +100,7 @@ export function batchDataProduct(
       columns: PROCESSED_EVENT_COLUMNS,
       format: "parquet",
       description: `${product} events, one row per idempotency key, partitioned by event time`,
+      lfTags,
     },
     opts,
   );
@@ -109,6 +120,22 @@ export function batchDataProduct(
       eventTypeField: args.eventTypeField,
       ...(args.maxDpu !== undefined ? { maxDpu: args.maxDpu } : {}),
       ...(args.logRetentionDays !== undefined ? { logRetentionDays: args.logRetentionDays } : {}),
+    },
+    opts,
+  );
+
+  // Lake Formation: the job reads the domain's raw tables and writes its processed ones.
+  grantLakeAccess(
+    `${product}-to-parquet`,
+    {
+      role: etl.role,
+      rules: [
+        { expression: { domain: [args.domain], zone: ["raw"] }, permissions: ["SELECT", "DESCRIBE"] },
+        {
+          expression: { domain: [args.domain], zone: ["processed"] },
+          permissions: ["SELECT", "DESCRIBE", "INSERT", "DELETE", "ALTER"],
+        },
+      ],
     },
     opts,
   );

@@ -25,6 +25,8 @@ const { etl, workflow: nightly } = batchDataProduct(
   "orders",
   {
     platform,
+    domain: domain.name,
+    classification: domain.config.dataClassification,
     timestampField: "occurredAt",
     entityField: "orderId",
     eventTypeField: "status",
