@@ -50,6 +50,13 @@ const deployRole =
         { provider: providers.primary },
       );
 
+// The trail records S3 data events of the lake's zones; the zone buckets are created below (they use
+// the keys the baseline creates), so their ARNs reach the trail through a promise resolved then.
+let lakeZoneArnsFor: (arns: pulumi.Output<string[]>) => void = () => undefined;
+const lakeZoneArns = pulumi.output(
+  new Promise<pulumi.Output<string[]>>((resolve) => (lakeZoneArnsFor = resolve)),
+) as pulumi.Output<string[]>;
+
 const security = new SecurityBaseline(
   "platform",
   {
@@ -58,6 +65,7 @@ const security = new SecurityBaseline(
     multiRegionKeys: cfg.security.multiRegionKeys,
     drProvider: providers.dr,
     cloudTrail: cfg.security.cloudTrail,
+    trailDataEventBucketArns: lakeZoneArns,
     awsConfig: cfg.security.awsConfig,
     guardDuty: cfg.security.guardDuty,
     securityHub: cfg.security.securityHub,
@@ -105,6 +113,7 @@ const lake = new DataLake(
   },
   { provider: providers.primary },
 );
+lakeZoneArnsFor(pulumi.all(LAKE_ZONES.map((zone) => lake.zones[zone].bucketArn)));
 const catalog = new LakeCatalog(
   "catalog",
   {
