@@ -164,8 +164,6 @@ describe("dev and prod", () => {
         "aws:iam/rolePolicy:RolePolicy.role",
         // the Spark job role LF grants name: EMR Serverless job role in dev, EMR instance role in prod
         "aws:lakeformation/permissions:Permissions.principal",
-        // the platform SQL runs as the admin user: its Redshift-managed secret is per cluster
-        "aws:redshiftdata/statement:Statement.secretArn",
         "aws:redshift/cluster:Cluster.automatedSnapshotRetentionPeriod", // warehouse.snapshotRetentionDays
         "aws:redshift/cluster:Cluster.availabilityZoneRelocationEnabled", // warehouse.multiAz
         "aws:redshift/cluster:Cluster.multiAz",

@@ -235,10 +235,9 @@ describe.each(["dev", "prod"] as const)("platform SQL applied at creation (%s)",
     statements.forEach((st, i) => {
       expect(st.inputs).toMatchObject({
         database: "analytics",
-        secretArn: p.outputs.warehouseAdminSecretArn,
         ...(stack === "prod"
-          ? { clusterIdentifier: p.outputs.warehouseLoadTarget }
-          : { workgroupName: p.outputs.warehouseLoadTarget }),
+          ? { clusterIdentifier: p.outputs.warehouseLoadTarget, dbUser: "platform_admin" }
+          : { workgroupName: p.outputs.warehouseLoadTarget, secretArn: p.outputs.warehouseAdminSecretArn }),
       });
       expect(st.urn.endsWith(`::warehouse-sql-${expected[i].key}`)).toBe(true);
       // Each waits for the previous one: CREATE SCHEMA before the tables, the tables before the grants.

@@ -74,7 +74,8 @@ export interface WarehouseArgs {
   readonly lake?: WarehouseLakeAccess;
   /**
    * Apply `sql/platform.sql` (tables, load user, COPY procedure, Spectrum schema) through the Data API
-   * as the admin user when the warehouse is created, one `aws.redshiftdata.Statement` per statement,
+   * as the admin user (cluster: its temporary credentials; serverless: its secret) when the warehouse
+   * is created, one `aws.redshiftdata.Statement` per statement,
    * each keyed by its content (an edited statement runs again, the others do not). Needs `lake` (the
    * role COPY and Spectrum use). Default true when `lake` is given.
    */
@@ -566,7 +567,7 @@ export class Warehouse extends pulumi.ComponentResource {
     });
   }
 
-  /** The platform DDL, statement by statement, as the admin user (its Redshift-managed secret). */
+  /** The platform DDL, statement by statement, as the admin user. */
   private applySql(
     name: string,
     args: WarehouseArgs,
@@ -596,7 +597,11 @@ export class Warehouse extends pulumi.ComponentResource {
         {
           ...target,
           database: settings.databaseName,
-          secretArn: this.adminSecretArn,
+          // A cluster: temporary credentials of the admin user (GetClusterCredentials), so the deployer
+          // needs no decrypt right on the secrets key. Serverless: the admin secret.
+          ...("clusterIdentifier" in target
+            ? { dbUser: settings.adminUsername }
+            : { secretArn: this.adminSecretArn }),
           sql: rendered.apply((sql) => splitStatements(sql)[i].sql),
           statementName: `${name}-platform-sql-${i + 1}`,
         },
