@@ -9,9 +9,16 @@ import { DATA_CLASSIFICATIONS } from "./config/domain";
 import { DeployRole, GitHubRoles, PULUMI_OIDC_ISSUER } from "./components/delivery";
 import { createProviders } from "./components/core/providers";
 import { platformTags } from "./components/core/tags";
-import { SparkCluster } from "./components/batch";
+import { SparkCluster, SPARK_SCRIPTS_PREFIX } from "./components/batch";
 import { AirflowEnvironment } from "./components/orchestration";
-import { DataLake, LakeCatalog, lakeOutputs, QueryWorkgroup } from "./components/lake";
+import {
+  DataLake,
+  LAKE_ZONES,
+  LakeAccess,
+  LakeCatalog,
+  lakeOutputs,
+  QueryWorkgroup,
+} from "./components/lake";
 import { Network } from "./components/network";
 import { BackupPlan } from "./components/backup";
 import { RedisCache } from "./components/cache";
@@ -75,6 +82,13 @@ const githubRoles =
         { provider: providers.primary },
       );
 
+// The trail records S3 data events of the lake's zones; the zone buckets are created below (they use
+// the keys the baseline creates), so their ARNs reach the trail through a promise resolved then.
+let lakeZoneArnsFor: (arns: pulumi.Output<string[]>) => void = () => undefined;
+const lakeZoneArns = pulumi.output(
+  new Promise<pulumi.Output<string[]>>((resolve) => (lakeZoneArnsFor = resolve)),
+) as pulumi.Output<string[]>;
+
 const security = new SecurityBaseline(
   "platform",
   {
@@ -83,6 +97,7 @@ const security = new SecurityBaseline(
     multiRegionKeys: cfg.security.multiRegionKeys,
     drProvider: providers.dr,
     cloudTrail: cfg.security.cloudTrail,
+    trailDataEventBucketArns: lakeZoneArns,
     awsConfig: cfg.security.awsConfig && owns("configRecorder"),
     guardDuty: cfg.security.guardDuty && owns("guardDutyDetector"),
     lakeFormationSettings: owns("lakeFormationSettings"),
@@ -131,6 +146,7 @@ const lake = new DataLake(
   },
   { provider: providers.primary },
 );
+lakeZoneArnsFor(pulumi.all(LAKE_ZONES.map((zone) => lake.zones[zone].bucketArn)));
 const catalog = new LakeCatalog(
   "catalog",
   {
@@ -179,6 +195,7 @@ const spark = cfg.features.batch
         logKmsKeyArn: keys.logs,
         scaling: { maxNodes: cfg.batch.emrMaxNodes },
         manageBlockPublicAccess: owns("emrBlockPublicAccess"),
+        scriptsS3Uri: pulumi.interpolate`s3://${lake.artifacts.bucketName}/${SPARK_SCRIPTS_PREFIX}`,
         ...(cfg.batch.emrTlsCertificatesS3Uri
           ? { tlsCertificatesS3Uri: cfg.batch.emrTlsCertificatesS3Uri }
           : {}),
@@ -186,6 +203,12 @@ const spark = cfg.features.batch
       { provider: providers.primary },
     )
   : undefined;
+
+// The Spark job role reads the processed zone and writes the curated zone (domains' nightly roll-ups).
+if (spark) {
+  lake.zones.processed.grantRead(spark.jobRole);
+  lake.zones.curated.grantWrite(spark.jobRole, { allowDelete: true });
+}
 
 // Managed Airflow (batch.mwaa, off by default): private web server, two private subnets.
 if (cfg.batch.mwaa) {
@@ -238,6 +261,25 @@ const warehouse = cfg.features.warehouse
       { provider: providers.primary },
     )
   : undefined;
+
+// Lake Formation grants by LF-tag (domain, classification, zone): analysts in the workgroup, the
+// Redshift Spectrum role and the Spark job role read and write every domain's tables as they appear.
+new LakeAccess(
+  "lake-access",
+  {
+    knownTags: {
+      [LF_TAG_KEYS.domain]: [...cfg.security.dataDomains],
+      [LF_TAG_KEYS.classification]: [...DATA_CLASSIFICATIONS],
+      zone: [...LAKE_ZONES],
+    },
+    tagResources: [security.lakeFormation, catalog],
+    workgroup,
+    analystDatabaseNames: [catalog.databases.processed.databaseName, catalog.databases.curated.databaseName],
+    ...(warehouse?.lakeRole ? { spectrumRole: warehouse.lakeRole } : {}),
+    ...(spark ? { sparkJobRole: spark.jobRole } : {}),
+  },
+  { provider: providers.primary },
+);
 
 // Serving cache: Redis in the database tier for the API's read-through cache (TLS, AUTH, KMS).
 const cache = cfg.cache.enabled
@@ -376,6 +418,9 @@ const outputs: Exported<PlatformOutputs> = {
     ? pulumi.output({
         kind: cfg.batch.emrServerless ? ("emr-serverless" as const) : ("emr" as const),
         id: (spark.applicationId ?? spark.clusterId)!,
+        arn: (spark.applicationArn ?? spark.clusterArn)!,
+        jobRoleArn: spark.jobRole.arn,
+        scriptsUri: pulumi.interpolate`s3://${lake.artifacts.bucketName}/${SPARK_SCRIPTS_PREFIX}`,
       })
     : undefined,
   warehouse: warehouse

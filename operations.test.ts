@@ -126,11 +126,16 @@ describe.each(["dev", "prod"] as const)("operations in the %s plans", (stack) =>
     const sparkNamespace = stack === "prod" ? "AWS/ElasticMapReduce" : "AWS/EMRServerless";
     expect(alarms.filter((a) => a.inputs.namespace === sparkNamespace).length).toBeGreaterThan(0);
     for (const r of resourcesOf(platform, T.redis)) {
-      const node = `${String(r.id)}-001`;
-      expect(metricsOf(alarms, "AWS/ElastiCache", "CacheClusterId", node)).toEqual([
-        "DatabaseMemoryUsagePercentage",
-        "EngineCPUUtilization",
-      ]);
+      // Every node (`<group>-001` … `-00N`): after a failover any of them is the primary.
+      const nodes = Number(r.inputs.numCacheClusters);
+      expect(nodes).toBeGreaterThanOrEqual(1);
+      for (let n = 1; n <= nodes; n++) {
+        const node = `${String(r.id)}-${String(n).padStart(3, "0")}`;
+        expect(metricsOf(alarms, "AWS/ElastiCache", "CacheClusterId", node)).toEqual([
+          "DatabaseMemoryUsagePercentage",
+          "EngineCPUUtilization",
+        ]);
+      }
     }
   });
 

@@ -96,9 +96,11 @@ describe("dev and prod", () => {
       "aws:s3/bucketReplicationConfig:BucketReplicationConfig": [0, 2],
       // lake.replication's role, and batch.emrServerless: true -> false (EMR service and instance roles);
       // both have the backup role (its key policy and two AWS Backup service-role attachments) and the
-      // GitHub Actions preview and deploy roles with their policies
-      "aws:iam/role:Role": [10, 13],
-      "aws:iam/rolePolicy:RolePolicy": [12, 15],
+      // GitHub Actions preview and deploy roles with their policies; the lake analyst role (query +
+      // Lake Formation credentials; LF credentials for Spectrum and Spark, Spark's S3 grants on the
+      // processed and curated zones)
+      "aws:iam/role:Role": [11, 14],
+      "aws:iam/rolePolicy:RolePolicy": [18, 21],
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [3, 4],
       "aws:iam/instanceProfile:InstanceProfile": [0, 1],
       "aws:emrserverless/application:Application": [1, 0],
@@ -112,8 +114,9 @@ describe("dev and prod", () => {
       "aws:redshift/snapshotCopy:SnapshotCopy": [0, 1],
       "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant": [0, 1],
       // platform alarms: EMR Serverless has one (failed jobs), an EMR cluster three; lake.replication
-      // adds failure and latency alarms for the raw and curated zones
-      "aws:cloudwatch/metricAlarm:MetricAlarm": [6, 12],
+      // adds failure and latency alarms for the raw and curated zones; cache.nodes 1 -> 2 adds CPU and
+      // memory alarms of the second Redis node
+      "aws:cloudwatch/metricAlarm:MetricAlarm": [6, 14],
     });
 
     // Among resources both have, only the configured inputs differ. Ids and physical names differ
@@ -161,6 +164,8 @@ describe("dev and prod", () => {
         "aws:iam/role:Role.description",
         "aws:iam/rolePolicy:RolePolicy.policy", // batch.emrServerless: the Spark job role's grants follow the engine
         "aws:iam/rolePolicy:RolePolicy.role",
+        // the Spark job role LF grants name: EMR Serverless job role in dev, EMR instance role in prod
+        "aws:lakeformation/permissions:Permissions.principal",
         "aws:redshift/cluster:Cluster.automatedSnapshotRetentionPeriod", // warehouse.snapshotRetentionDays
         "aws:redshift/cluster:Cluster.availabilityZoneRelocationEnabled", // warehouse.multiAz
         "aws:redshift/cluster:Cluster.multiAz",

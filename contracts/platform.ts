@@ -78,7 +78,19 @@ export const PlatformOutputsSchema = z.object({
   /** SNS topic every alarm of the environment notifies. */
   alarmTopicArn: arn,
   /** Spark compute of the batch layer, when the batch feature is on. */
-  batch: z.object({ kind: z.enum(["emr", "emr-serverless"]), id }).optional(),
+  batch: z
+    .object({
+      kind: z.enum(["emr", "emr-serverless"]),
+      /** Cluster id (`j-...`) or application id. */
+      id,
+      /** Cluster or application ARN (what a workflow may submit to). */
+      arn,
+      /** Role Spark jobs run as (EMR Serverless execution role, or the cluster's instance role). */
+      jobRoleArn: arn,
+      /** `s3://` prefix of the artifacts bucket the job role may read scripts from. */
+      scriptsUri: z.string().regex(/^s3:\/\/[^/]+\/.+\/$/),
+    })
+    .optional(),
   /** The warehouse, when the warehouse feature is on. */
   warehouse: z
     .object({

@@ -114,7 +114,10 @@ describe.each(["dev", "prod"])("domain stacks (%s)", (stack) => {
 
     it("catalogs the raw events with partition projection and the schema's columns", async () => {
       const { plan, platform } = await load();
-      const [table] = resourcesOf(plan, "aws:glue/catalogTable:CatalogTable");
+      // The raw table (orders also catalogues its processed events: components/orchestration/dataProduct.ts).
+      const table = resourcesOf(plan, "aws:glue/catalogTable:CatalogTable").find((t) =>
+        t.urn.endsWith(`::${domain}-raw-events-table`),
+      )!;
       const params = table.inputs.parameters as Record<string, string>;
       expect(params["projection.enabled"]).toBe("true");
       expect(params["storage.location.template"]).toBe(

@@ -1,5 +1,6 @@
 export {
   SparkCluster,
+  SPARK_SCRIPTS_PREFIX,
   type SparkClusterArgs,
   type SparkScaling,
   type ResolvedScaling,

@@ -226,10 +226,12 @@ describe("EMR cluster in a prod-like stack", () => {
     ]);
   });
 
-  it("terminates when idle, logs to S3 encrypted with the logs key and uses an emr-7 release", async () => {
+  it("stays up between runs (no idle termination), logs to S3 encrypted with the logs key and uses an emr-7 release", async () => {
     const p = await plan();
     const c = inputsOf(p, "aws:emr/cluster:Cluster");
-    expect(c.autoTerminationPolicy).toEqual({ idleTimeout: 3600 });
+    // Persistent: no idle auto-termination, so the cluster never drifts out of the stack.
+    expect(c.autoTerminationPolicy).toBeUndefined();
+    expect(c.keepJobFlowAliveWhenNoSteps).toBe(true);
     expect(c.logUri).toMatch(/^s3:\/\/logs-[0-9a-f]+\/emr\/spark\/$/);
     expect(c.logEncryptionKmsKeyId).toBe(keysOf(p).logs);
     expect(c.releaseLabel).toMatch(/^emr-7\./);

@@ -28,6 +28,9 @@ export interface SparkScaling {
   readonly maxCoreNodes?: number;
 }
 
+/** Key prefix of the artifacts bucket holding Spark job scripts (the job role may read it). */
+export const SPARK_SCRIPTS_PREFIX = "spark/";
+
 export interface SparkClusterArgs {
   /** Private subnets (at least one). EMR picks one for a cluster; EMR Serverless spreads over all. Tag them `for-use-with-amazon-emr-managed-policies=true`. */
   readonly subnetIds: pulumi.Input<string>[];
@@ -69,8 +72,17 @@ export interface SparkClusterArgs {
   readonly ebsVolumeGb?: number;
   /** Minutes to wait for spot capacity before launching on-demand instead. Default 10. */
   readonly spotTimeoutMinutes?: number;
-  /** Idle seconds before the cluster terminates itself (60-604800). Default 3600. */
+  /**
+   * Idle seconds before an EMR Serverless application stops, or before a cluster terminates itself
+   * when `autoTerminateWhenIdle` (60-604800). Default 3600.
+   */
   readonly idleTimeoutSeconds?: number;
+  /**
+   * Let the persistent cluster terminate itself after `idleTimeoutSeconds`. Off by default: a cluster
+   * that terminates between nightly runs is gone from the stack, so every deploy would recreate it
+   * (drift) and the workflow's step would find no cluster. Default false.
+   */
+  readonly autoTerminateWhenIdle?: boolean;
   /** EMR Serverless maximum capacity. Default 4 vCPU and 16 GB per `scaling.maxNodes`. */
   readonly serverlessMaximumCapacity?: { readonly cpu: string; readonly memory: string };
   /**
@@ -607,7 +619,7 @@ export class SparkCluster extends pulumi.ComponentResource {
         securityConfiguration: securityConfiguration.name,
         logUri: args.logUri,
         logEncryptionKmsKeyId: logKmsKeyArn,
-        autoTerminationPolicy: { idleTimeout: idleTimeoutSeconds },
+        ...(args.autoTerminateWhenIdle ? { autoTerminationPolicy: { idleTimeout: idleTimeoutSeconds } } : {}),
         keepJobFlowAliveWhenNoSteps: true,
         terminationProtection: false,
         unhealthyNodeReplacement: true,

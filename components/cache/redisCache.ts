@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type KeyMetrics, redisMetrics } from "../observability/metrics";
+import { type KeyMetrics, redisNodeMetrics } from "../observability/metrics";
 import { AUTH_TOKEN_KEY_ACTIONS, AUTH_TOKEN_READ_ACTIONS } from "./perms";
 
 /** The port clients connect to (TLS). */
@@ -184,8 +184,8 @@ export class RedisCache extends pulumi.ComponentResource {
     this.authTokenSecretArn = secret.arn;
     this.securityGroupId = group.id;
     this.replicationGroupId = replicationGroup.id;
-    // Node ids are `<replication group id>-00N`; the first is the initial primary.
-    this.keyMetrics = redisMetrics(pulumi.interpolate`${replicationGroup.id}-001`);
+    // Node ids are `<replication group id>-00N`; any of them can be the primary after a failover.
+    this.keyMetrics = redisNodeMetrics(replicationGroup.id, a.nodes);
     this.registerOutputs({
       endpoint: this.endpoint,
       port: this.port,

@@ -30,6 +30,7 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "airflow:*",
   "redshift:*",
   "redshift-serverless:*",
+  "redshift-data:*",
   "s3:*",
   "sagemaker:*",
   "secretsmanager:*",

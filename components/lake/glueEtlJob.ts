@@ -14,7 +14,7 @@ import {
 } from "./perms";
 import { doc, type PolicyStatement, readPolicy, serviceTrustPolicy, writePolicy } from "./policies";
 
-/** The PySpark job shipped in the repository: raw JSON lines → Parquet partitioned by the convention. */
+/** The PySpark job shipped in the repository: one day of raw JSON lines → canonical Parquet events partitioned by the convention. */
 export const RAW_TO_PARQUET_SCRIPT = path.resolve(__dirname, "../../runtime/jobs/glue/raw_to_parquet.py");
 
 /** Glue versions the platform runs (both supported by AWS; 5.0 is the default). */
@@ -56,6 +56,10 @@ export interface GlueEtlJobArgs {
   readonly maxRetries?: number;
   /** Record field holding the event time (ISO-8601 or epoch milliseconds) that selects the partition. Default "event_time". */
   readonly timestampField?: string;
+  /** Record field identifying the entity an event is about (the output's `entity_id`). Default "entity_id". */
+  readonly entityField?: string;
+  /** Record field naming the kind of event (the output's `event_type`). Default "event_type". */
+  readonly eventTypeField?: string;
   /** Retention of the job's log groups in days. Default 30. */
   readonly logRetentionDays?: number;
   /** Glue job name. Default `<project>-<stack>-<name>`. */
@@ -71,6 +75,8 @@ const DEFAULTS = {
   timeoutMinutes: 60,
   maxRetries: 1,
   timestampField: "event_time",
+  entityField: "entity_id",
+  eventTypeField: "event_type",
   logRetentionDays: 30,
 };
 
@@ -112,26 +118,32 @@ export function glueJobProblems(args: Partial<GlueEtlJobArgs>): string[] {
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(a.logRetentionDays)) {
     problems.push(`logRetentionDays = ${a.logRetentionDays}: one of ${LOG_RETENTION_DAYS.join(", ")}`);
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(a.timestampField)) {
-    problems.push(
-      `timestampField = ${JSON.stringify(a.timestampField)}: a field name (letters, digits, "_", ".")`,
-    );
+  for (const field of ["timestampField", "entityField", "eventTypeField"] as const) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(a[field])) {
+      problems.push(`${field} = ${JSON.stringify(a[field])}: a field name (letters, digits, "_", ".")`);
+    }
   }
   if (!fs.existsSync(a.scriptPath)) problems.push(`scriptPath = "${a.scriptPath}": no such file`);
   return problems;
 }
 
-/** The job's default arguments: bookmarks, metrics, logging into its own log groups, and the script's inputs. */
+/**
+ * The job's default arguments: metrics, logging into its own log groups, and the script's inputs.
+ * Bookmarks are off: each run processes the day its `--run_date` names (passed by the workflow) and
+ * rewrites that day's output, so a re-run reprocesses the day instead of finding nothing new.
+ */
 export function glueJobArguments(a: {
   glueVersion: GlueVersion;
   logGroupPrefix: string;
   sourcePath: string;
   targetPath: string;
   timestampField: string;
+  entityField?: string;
+  eventTypeField?: string;
 }): Record<string, string> {
   return {
     "--job-language": "python",
-    "--job-bookmark-option": "job-bookmark-enable",
+    "--job-bookmark-option": "job-bookmark-disable",
     "--enable-metrics": "true",
     "--enable-observability-metrics": "true",
     ...(a.glueVersion === "4.0"
@@ -143,6 +155,8 @@ export function glueJobArguments(a: {
     "--source_path": a.sourcePath,
     "--target_path": a.targetPath,
     "--timestamp_field": a.timestampField,
+    "--entity_field": a.entityField ?? DEFAULTS.entityField,
+    "--event_type_field": a.eventTypeField ?? DEFAULTS.eventTypeField,
   };
 }
 
@@ -153,7 +167,7 @@ export function glueLogGroups(glueVersion: GlueVersion, prefix: string): string[
 
 /**
  * A Glue Spark ETL job running a script shipped in the repository (uploaded to the artifacts bucket),
- * with job bookmarks, metrics, logs in KMS-encrypted log groups with retention, the lake's security
+ * run per day (`--run_date`, no bookmarks), metrics, logs in KMS-encrypted log groups with retention, the lake's security
  * configuration, a size checked against the DPU limit, and a role that can read only its source
  * prefix, write only its target prefix and use only the keys involved.
  *
@@ -289,6 +303,8 @@ export class GlueEtlJob extends pulumi.ComponentResource {
                     bucketArn: dstArn,
                     prefix: targetPrefix,
                     region: r,
+                    // A re-run purges the day's output before rewriting it.
+                    allowDelete: true,
                     ...(dstKey ? { keyArn: dstKey } : {}),
                   }).Statement,
                 ),
@@ -310,12 +326,6 @@ export class GlueEtlJob extends pulumi.ComponentResource {
                   Action: [...GLUE_METRIC_ACTIONS],
                   Resource: "*",
                   Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } },
-                },
-                {
-                  Sid: "OwnBookmark",
-                  Effect: "Allow",
-                  Action: ["glue:GetJobBookmark"],
-                  Resource: `arn:${part}:glue:${r}:${acct}:job/${jobName}`,
                 },
               ];
               return JSON.stringify(doc(...statements));
@@ -349,6 +359,8 @@ export class GlueEtlJob extends pulumi.ComponentResource {
               sourcePath: `s3://${src}/${sourcePrefix}`,
               targetPath: `s3://${dst}/${targetPrefix}`,
               timestampField: a.timestampField,
+              entityField: a.entityField,
+              eventTypeField: a.eventTypeField,
             }),
           ),
       },

@@ -71,3 +71,4 @@ export {
   type LakeBucketName,
   type LakeOutputs,
 } from "./outputs";
+export { grantLakeAccess, LakeAccess, type LakeAccessArgs, type LakeAccessRule } from "./lakeAccess";

@@ -43,6 +43,12 @@ export interface LakeTableArgs {
   readonly lastYear?: number;
   /** Description shown in the catalog. Default none. */
   readonly description?: string;
+  /**
+   * LF-tags to attach to the table (key → value), e.g. `{ domain, classification, zone }`; the tags
+   * must exist. A table inherits its database's tags, but tag-based grants and audits read the
+   * table's own, so domains attach them to both. Default none.
+   */
+  readonly lfTags?: Readonly<Record<string, string>>;
 }
 
 const PRIMITIVE =
@@ -175,6 +181,17 @@ export class LakeTable extends pulumi.ComponentResource {
     );
     this.tableName = this.table.name;
     this.databaseName = this.table.databaseName;
+    const tags = Object.entries(args.lfTags ?? {});
+    if (tags.length) {
+      new aws.lakeformation.ResourceLfTags(
+        `${name}-lf-tags`,
+        {
+          table: { databaseName: this.table.databaseName, name: this.table.name },
+          lfTags: tags.map(([key, value]) => ({ key, value })),
+        },
+        { parent: this, dependsOn: opts.dependsOn },
+      );
+    }
     this.registerOutputs({ tableName: this.tableName, location: this.location });
   }
 }

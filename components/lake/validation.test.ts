@@ -49,7 +49,7 @@ describe("Glue job sizing", () => {
     expect(glueJobProblems({ scriptPath: RAW_TO_PARQUET_SCRIPT })).toEqual([]);
   });
 
-  it("turns on bookmarks, metrics and logging into the job's own groups for each Glue version", () => {
+  it("turns bookmarks off (runs are per run date) and metrics and logging on into the job's own groups for each Glue version", () => {
     const base = {
       logGroupPrefix: "/aws-glue/jobs/j",
       sourcePath: "s3://a/x/",
@@ -58,7 +58,7 @@ describe("Glue job sizing", () => {
     };
     const v5 = glueJobArguments({ ...base, glueVersion: "5.0" });
     expect(v5).toMatchObject({
-      "--job-bookmark-option": "job-bookmark-enable",
+      "--job-bookmark-option": "job-bookmark-disable",
       "--enable-metrics": "true",
       "--custom-logGroup-prefix": "/aws-glue/jobs/j",
     });

@@ -166,6 +166,19 @@ export class FeatureGroup extends pulumi.ComponentResource {
           parent,
         ),
       );
+      // The offline store's bucket is a location registered with Lake Formation: creating a table
+      // there takes DATA_LOCATION_ACCESS on it besides CREATE_TABLE on the database.
+      dependsOn.push(
+        new aws.lakeformation.Permissions(
+          `${name}-offline-location`,
+          {
+            principal: this.role.arn,
+            permissions: ["DATA_LOCATION_ACCESS"],
+            dataLocation: { arn: args.offlineStore.bucketArn },
+          },
+          parent,
+        ),
+      );
     }
 
     this.featureGroup = new aws.sagemaker.FeatureGroup(

@@ -107,9 +107,16 @@ describe.each(["dev", "prod"])("clickstream ML layer (%s)", (stack) => {
     expect(list(s.find((x) => x.Sid === "RegisterOfflineTable")!.Resource)).toContain(
       `arn:aws:glue:us-east-1:123456789012:table/${platform.lake.databases.processed}/clickstream_visitor_${stack}`,
     );
-    const lf = one(plan, "aws:lakeformation/permissions:Permissions").inputs as Json;
+    const lf = one(plan, "aws:lakeformation/permissions:Permissions", "offline-lf").inputs as Json;
     expect(lf.permissions).toEqual(["CREATE_TABLE", "DESCRIBE"]);
     expect(lf.database).toEqual({ name: platform.lake.databases.processed });
+    // The bucket is a registered location: the store's role also needs DATA_LOCATION_ACCESS on it.
+    const location = one(plan, "aws:lakeformation/permissions:Permissions", "offline-location")
+      .inputs as Json;
+    expect(location).toMatchObject({
+      permissions: ["DATA_LOCATION_ACCESS"],
+      dataLocation: { arn: platform.lake.buckets.processed.arn },
+    });
   });
 
   it("ingests features from the clickstream stream with a role that can PutRecord into this group only", async () => {

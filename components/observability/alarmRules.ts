@@ -147,25 +147,36 @@ export function sparkAlarmRules(
   };
 }
 
-/** The serving cache's alarms: engine CPU and memory. */
+/**
+ * The serving cache's alarms: engine CPU and memory of every node (`redisNodeMetrics` keys
+ * `engineCpuPercentNode001`…), so a replica or a promoted primary is watched too.
+ */
 export function cacheAlarmRules(
   m: KeyMetrics,
   t: Pick<AlarmThresholds, "cacheCpuPercent" | "cacheMemoryPercent">,
 ): Record<string, AlarmRule> {
-  return {
-    "cache-cpu": {
-      metric: need(m, "engineCpuPercent", "the cache"),
+  const rules: Record<string, AlarmRule> = {};
+  for (const key of Object.keys(m)) {
+    const node = /^engineCpuPercentNode(\d{3})$/.exec(key)?.[1];
+    if (!node) continue;
+    rules[`cache-cpu-${node}`] = {
+      metric: m[key],
       threshold: t.cacheCpuPercent,
       evaluationPeriods: 3,
-      description: `cache: Redis engine CPU above ${t.cacheCpuPercent}% for 15 minutes`,
-    },
-    "cache-memory": {
-      metric: need(m, "memoryPercent", "the cache"),
+      description: `cache: Redis engine CPU of node ${node} above ${t.cacheCpuPercent}% for 15 minutes`,
+    };
+    rules[`cache-memory-${node}`] = {
+      metric: need(m, `memoryPercentNode${node}`, "the cache"),
       threshold: t.cacheMemoryPercent,
       evaluationPeriods: 3,
-      description: `cache: Redis memory above ${t.cacheMemoryPercent}% (evictions follow)`,
-    },
-  };
+      description: `cache: Redis memory of node ${node} above ${t.cacheMemoryPercent}% (evictions follow)`,
+    };
+  }
+  if (!Object.keys(rules).length)
+    throw new Error(
+      `the cache exposes no per-node metric "engineCpuPercentNode001" (has ${Object.keys(m).join(", ")})`,
+    );
+  return rules;
 }
 
 /**

@@ -47,8 +47,17 @@ export function lambdaMetrics(functionName: pulumi.Input<string>) {
   };
 }
 
-/** Throttles and write latency of a DynamoDB table (the processor writes with BatchWriteItem). */
-export function dynamodbTableMetrics(tableName: pulumi.Input<string>) {
+/** DynamoDB operations a writer uses: conditional `PutItem` (latest-state tables) or `BatchWriteItem`. */
+export type DynamoWriteOperation = "PutItem" | "BatchWriteItem";
+
+/**
+ * Throttles and write latency of a DynamoDB table. `SuccessfulRequestLatency` is published per
+ * operation: `writeOperation` must be the one the writer calls, or the latency alarm never sees data.
+ */
+export function dynamodbTableMetrics(
+  tableName: pulumi.Input<string>,
+  writeOperation: DynamoWriteOperation = "BatchWriteItem",
+) {
   const d = { TableName: tableName };
   return {
     writeThrottles: spec("AWS/DynamoDB", "WriteThrottleEvents", d, "Sum", 60),
@@ -56,7 +65,7 @@ export function dynamodbTableMetrics(tableName: pulumi.Input<string>) {
     writeLatencyMs: spec(
       "AWS/DynamoDB",
       "SuccessfulRequestLatency",
-      { ...d, Operation: "BatchWriteItem" },
+      { ...d, Operation: writeOperation },
       "Average",
       60,
     ),
@@ -122,7 +131,7 @@ export function emrServerlessMetrics(applicationId: pulumi.Input<string>) {
   };
 }
 
-/** CPU, memory and cache hits of a Redis replication group (per primary node). */
+/** CPU, memory and cache hits of one Redis node (`CacheClusterId` is the node's member cluster id). */
 export function redisMetrics(cacheClusterId: pulumi.Input<string>) {
   const d = { CacheClusterId: cacheClusterId };
   return {
@@ -130,6 +139,25 @@ export function redisMetrics(cacheClusterId: pulumi.Input<string>) {
     memoryPercent: spec("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", d, "Maximum"),
     cacheHitRate: spec("AWS/ElastiCache", "CacheHitRate", d, "Average"),
   };
+}
+
+/** Member cluster ids of a cluster-mode-disabled replication group: `<id>-001` … `<id>-00N`. */
+export function redisNodeIds(replicationGroupId: string, nodes: number): string[] {
+  return Array.from({ length: nodes }, (_, i) => `${replicationGroupId}-${String(i + 1).padStart(3, "0")}`);
+}
+
+/**
+ * `redisMetrics` of every node of a replication group, keyed `<metric>Node<NNN>` (`engineCpuPercentNode001`…):
+ * after a failover any node can be the primary, and a replica can run out of memory on its own.
+ */
+export function redisNodeMetrics(replicationGroupId: pulumi.Output<string>, nodes: number): KeyMetrics {
+  const out: Record<string, MetricSpec> = {};
+  for (let n = 1; n <= nodes; n++) {
+    const id = replicationGroupId.apply((rg) => redisNodeIds(rg, nodes)[n - 1]);
+    for (const [key, spec] of Object.entries(redisMetrics(id)))
+      out[`${key}Node${String(n).padStart(3, "0")}`] = spec;
+  }
+  return out;
 }
 
 /** Bytes and packets a NAT gateway drops or moves (cost and health of egress). */

@@ -3,6 +3,7 @@ import { overBroadStatements, type PolicyDocument, type PolicyStatement } from "
 import { scheduleProblems, stateMachineMetric, workflowPolicy } from "./batchWorkflow";
 import {
   definitionProblems,
+  intrinsicString,
   msckStatement,
   pipelineDefinition,
   STATE,
@@ -110,6 +111,107 @@ describe("pipeline definition", () => {
   });
 });
 
+describe("Spark step", () => {
+  const base = {
+    pipeline: "orders-nightly",
+    glueJob: { jobName: "j" },
+    partitions: { kind: "athena" as const, workgroup: "analytics", database: "processed", table: "events" },
+    load: {
+      kind: "serverless" as const,
+      workgroupName: "wh",
+      database: "analytics",
+      sql: "CALL platform.load_events_for_run(:run_date, :dataset)",
+      parameters: { dataset: "orders/events/" },
+    },
+    failureTopicArn: TOPIC,
+  };
+
+  it("runs between the partitions and the load, as an EMR step on the persistent cluster", () => {
+    const d = pipelineDefinition({
+      ...base,
+      spark: {
+        kind: "emr",
+        clusterId: "j-ABC",
+        scriptUri: "s3://artifacts/spark/daily_event_rollup.py",
+        arguments: ["--source", "s3://processed/orders/events/"],
+      },
+    });
+    expect(task(d, STATE.athena).Next).toBe(STATE.spark);
+    const spark = task(d, STATE.spark);
+    expect(spark).toMatchObject({
+      Resource: "arn:aws:states:::elasticmapreduce:addStep.sync",
+      Parameters: {
+        ClusterId: "j-ABC",
+        Step: { ActionOnFailure: "CONTINUE", HadoopJarStep: { Jar: "command-runner.jar" } },
+      },
+      Next: STATE.load,
+    });
+    expect((spark.Parameters.Step as { HadoopJarStep: Record<string, string> }).HadoopJarStep["Args.$"]).toBe(
+      "States.Array('spark-submit', '--deploy-mode', 'cluster', 's3://artifacts/spark/daily_event_rollup.py', " +
+        "'--source', 's3://processed/orders/events/', '--run_date', $.run.runDate)",
+    );
+    expect(spark.Catch).toContainEqual({
+      ErrorEquals: ["States.ALL"],
+      ResultPath: "$.error",
+      Next: STATE.notify,
+    });
+    expect(spark.Retry.length).toBeGreaterThan(0);
+    expect(definitionProblems(d)).toEqual([]);
+  });
+
+  it("runs as an EMR Serverless job run with the job role, and binds the dataset to the load", () => {
+    const d = pipelineDefinition({
+      ...base,
+      spark: {
+        kind: "emr-serverless",
+        applicationId: "00abc",
+        executionRoleArn: "arn:aws:iam::1:role/spark-job",
+        scriptUri: "s3://artifacts/spark/rollup.py",
+      },
+    });
+    expect(task(d, STATE.spark)).toMatchObject({
+      Resource: "arn:aws:states:::emr-serverless:startJobRun.sync",
+      Parameters: {
+        ApplicationId: "00abc",
+        ExecutionRoleArn: "arn:aws:iam::1:role/spark-job",
+        JobDriver: {
+          SparkSubmit: {
+            EntryPoint: "s3://artifacts/spark/rollup.py",
+            "EntryPointArguments.$": "States.Array('--run_date', $.run.runDate)",
+          },
+        },
+      },
+      Next: STATE.load,
+    });
+    expect(task(d, STATE.load).Parameters.Parameters).toEqual([
+      { Name: "run_date", "Value.$": "$.run.runDate" },
+      { Name: "dataset", Value: "orders/events/" },
+    ]);
+    expect(definitionProblems(d)).toEqual([]);
+  });
+
+  it("escapes quotes and braces of literal arguments inside the intrinsic function", () => {
+    expect(intrinsicString("it's {x}\\")).toBe("'it\\'s \\{x\\}\\\\'");
+  });
+});
+
+describe("run date", () => {
+  it("reprocesses the day an execution's input names, else takes the execution's start date", () => {
+    const d = full();
+    expect(d.States[STATE.prepare]).toMatchObject({
+      Type: "Choice",
+      Choices: [{ Variable: "$.runDate", IsPresent: true, Next: STATE.givenDate }],
+      Default: STATE.startDate,
+    });
+    expect(d.States[STATE.givenDate]).toMatchObject({
+      Parameters: { "runDate.$": "$.runDate" },
+      ResultPath: "$.run",
+      Next: STATE.glue,
+    });
+    expect(d.States[STATE.startDate]).toMatchObject({ ResultPath: "$.run", Next: STATE.glue });
+  });
+});
+
 describe("pipeline metrics", () => {
   it("counts failures as a 5-minute sum per state machine and durations as a maximum", () => {
     expect(stateMachineMetric("arn:sm", "ExecutionsFailed")).toEqual({
@@ -170,6 +272,51 @@ describe("state machine role", () => {
   it("uses no wildcard action and only unscopable actions on *", () => {
     expect(overBroadStatements(doc)).toEqual([]);
     for (const s of doc.Statement.filter(onStar)) for (const a of s.Action) expect(UNSCOPABLE).toContain(a);
+  });
+});
+
+describe("state machine role with a Spark step", () => {
+  const policy = (spark: Parameters<typeof workflowPolicy>[0]["spark"]) =>
+    workflowPolicy({
+      region: "us-east-1",
+      accountId: "1",
+      glueJobArn: "arn:aws:glue:us-east-1:1:job/j",
+      spark,
+      failureTopicArn: TOPIC,
+    });
+  it("adds steps to exactly the platform's cluster and follows them through Step Functions' managed rule", () => {
+    const doc = policy({ kind: "emr", id: "j-1", arn: "arn:aws:elasticmapreduce:us-east-1:1:cluster/j-1" });
+    expect(doc.Statement.find((s) => s.Sid === "RunSparkStep")).toMatchObject({
+      Action: [
+        "elasticmapreduce:AddJobFlowSteps",
+        "elasticmapreduce:DescribeStep",
+        "elasticmapreduce:CancelSteps",
+      ],
+      Resource: "arn:aws:elasticmapreduce:us-east-1:1:cluster/j-1",
+    });
+    expect(doc.Statement.find((s) => s.Sid === "FollowSparkJob")!.Resource).toBe(
+      "arn:aws:events:us-east-1:1:rule/StepFunctionsGetEventsForEMRAddJobFlowStepsRule",
+    );
+    expect(doc.Statement.find((s) => s.Sid === "PassSparkJobRole")).toBeUndefined();
+    expect(overBroadStatements(doc)).toEqual([]);
+  });
+  it("runs jobs on exactly the application and passes the job role to EMR Serverless only", () => {
+    const app = "arn:aws:emr-serverless:us-east-1:1:/applications/00a";
+    const doc = policy({
+      kind: "emr-serverless",
+      id: "00a",
+      arn: app,
+      jobRoleArn: "arn:aws:iam::1:role/job",
+    });
+    expect(doc.Statement.find((s) => s.Sid === "RunSparkJob")!.Resource).toEqual([app, `${app}/jobruns/*`]);
+    expect(doc.Statement.find((s) => s.Sid === "PassSparkJobRole")).toMatchObject({
+      Action: ["iam:PassRole"],
+      Resource: "arn:aws:iam::1:role/job",
+      Condition: { StringEquals: { "iam:PassedToService": "emr-serverless.amazonaws.com" } },
+    });
+    expect(doc.Statement.find((s) => s.Sid === "FollowSparkJob")!.Resource).toBe(
+      "arn:aws:events:us-east-1:1:rule/StepFunctionsGetEventsForEMRServerlessJobRule",
+    );
   });
 });
 

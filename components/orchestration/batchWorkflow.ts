@@ -14,7 +14,13 @@ import { LOAD_EVENTS_STATEMENT } from "../warehouse/sql";
 
 export type { MetricSpec } from "../observability/metrics";
 import type { WarehouseLoadTarget } from "../warehouse/warehouse";
-import { type LoadStep, type PartitionStep, pipelineDefinition, type RetryPolicy } from "./definition";
+import {
+  type LoadStep,
+  type PartitionStep,
+  pipelineDefinition,
+  type RetryPolicy,
+  type SparkStep,
+} from "./definition";
 import * as perms from "./perms";
 
 /** Partition update after the Glue job. */
@@ -40,6 +46,25 @@ export type WorkflowPartitions =
       readonly kmsKeyArns: pulumi.Input<string>[];
     };
 
+/** Where the Spark step runs: a persistent EMR cluster or an EMR Serverless application (the platform's `batch` output). */
+export type SparkTarget =
+  | { readonly kind: "emr"; readonly id: string; readonly arn: string }
+  | {
+      readonly kind: "emr-serverless";
+      readonly id: string;
+      readonly arn: string;
+      readonly jobRoleArn: string;
+    };
+
+/** A warehouse to load, as plain values (the platform's `warehouse` output). */
+export interface LoadTargetValue {
+  readonly kind: "cluster" | "serverless";
+  readonly name: string;
+  readonly arn: string;
+  readonly database: string;
+  readonly dbUser?: string;
+}
+
 export interface BatchWorkflowArgs {
   /** The Glue ETL job (name and ARN) the pipeline runs first. */
   readonly glueJob: {
@@ -52,11 +77,28 @@ export interface BatchWorkflowArgs {
   };
   /** Partition update after the job. Default none (partition projection makes new hours visible). */
   readonly partitions?: WorkflowPartitions;
-  /** Warehouse load after the partitions: a `Warehouse`'s `loadTarget` and the SQL. Default none. */
+  /**
+   * Spark job after the partitions: the target (resolved at deploy time; `undefined` skips the step,
+   * e.g. when the platform's batch feature is off), the script and its arguments (`--run_date` is
+   * appended). Default none.
+   */
+  readonly spark?: {
+    readonly target: pulumi.Input<SparkTarget | undefined>;
+    readonly scriptUri: pulumi.Input<string>;
+    readonly arguments?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Seconds before the job counts as timed out. Default 7200. */
+    readonly timeoutSeconds?: number;
+  };
+  /**
+   * Warehouse load after the Spark job: a `Warehouse`'s `loadTarget` or the platform's `warehouse`
+   * output (`undefined` at deploy time skips the step), and the SQL. Default none.
+   */
   readonly load?: {
-    readonly target: WarehouseLoadTarget;
-    /** Statement run through the Data API; may use `:run_date`. Default `CALL platform.load_events_for_run(:run_date)`. */
+    readonly target: WarehouseLoadTarget | pulumi.Input<LoadTargetValue | undefined>;
+    /** Statement run through the Data API; may use `:run_date`. Default `LOAD_EVENTS_STATEMENT`. */
     readonly sql?: string;
+    /** Named parameters bound besides `run_date`, e.g. `{ dataset: "orders/events/" }`. Default none. */
+    readonly parameters?: Readonly<Record<string, string>>;
   };
   /** SNS topic of the failure notification. */
   readonly failureTopicArn: pulumi.Input<string>;
@@ -141,6 +183,7 @@ export interface WorkflowPolicyArgs {
     readonly tableBucketArn: string;
     readonly kmsKeyArns: readonly string[];
   };
+  readonly spark?: SparkTarget;
   readonly load?: {
     readonly kind: "cluster" | "serverless";
     readonly arn: string;
@@ -162,6 +205,8 @@ export function workflowPolicy(a: WorkflowPolicyArgs): PolicyDocument {
   const glue = (r: string) => `arn:${partition}:glue:${a.region}:${a.accountId}:${r}`;
   const s3 = (bucketArn: string, key = "") => `arn:${partition}:s3:::${bucketNameOf(bucketArn)}${key}`;
   const load = a.load;
+  const spark = a.spark;
+  const eventsRule = (rule: string) => `arn:${partition}:events:${a.region}:${a.accountId}:rule/${rule}`;
   return policyDocument([
     { Sid: "RunGlueJob", Effect: "Allow", Action: [...perms.GLUE_JOB_RUN_ACTIONS], Resource: a.glueJobArn },
     a.crawlerArn === undefined
@@ -211,6 +256,37 @@ export function workflowPolicy(a: WorkflowPolicyArgs): PolicyDocument {
       Effect: "Allow",
       Action: [...perms.KMS_USE_ACTIONS],
       Resource: [...new Set(a.athena.kmsKeyArns)],
+    },
+    spark?.kind === "emr"
+      ? {
+          Sid: "RunSparkStep",
+          Effect: "Allow",
+          Action: [...perms.EMR_STEP_SYNC_ACTIONS],
+          Resource: spark.arn,
+        }
+      : undefined,
+    spark?.kind === "emr-serverless"
+      ? {
+          Sid: "RunSparkJob",
+          Effect: "Allow",
+          Action: [...perms.EMR_SERVERLESS_SYNC_ACTIONS],
+          Resource: [spark.arn, `${spark.arn}/jobruns/*`],
+        }
+      : undefined,
+    spark?.kind === "emr-serverless"
+      ? {
+          Sid: "PassSparkJobRole",
+          Effect: "Allow",
+          Action: ["iam:PassRole"],
+          Resource: spark.jobRoleArn,
+          Condition: { StringEquals: { "iam:PassedToService": "emr-serverless.amazonaws.com" } },
+        }
+      : undefined,
+    spark && {
+      Sid: "FollowSparkJob",
+      Effect: "Allow",
+      Action: [...perms.SYNC_RULE_ACTIONS],
+      Resource: eventsRule(spark.kind === "emr" ? perms.EMR_STEP_SYNC_RULE : perms.EMR_SERVERLESS_SYNC_RULE),
     },
     load && {
       Sid: "ExecuteLoad",
@@ -327,6 +403,16 @@ export class BatchWorkflow extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, { parent: this });
     const p = args.partitions;
     const load = args.load;
+    // Spark and warehouse targets may be stack outputs of the platform: resolved at deploy time, a
+    // missing one (feature off) drops its step from the definition and its statements from the policy.
+    const sparkTarget: pulumi.Output<SparkTarget | undefined> = args.spark
+      ? pulumi.output(args.spark.target as pulumi.Input<SparkTarget | undefined>)
+      : pulumi.output<SparkTarget | undefined>(undefined);
+    const loadTarget: pulumi.Output<LoadTargetValue | undefined> = load
+      ? (pulumi.output(load.target as pulumi.Input<LoadTargetValue | undefined>) as pulumi.Output<
+          LoadTargetValue | undefined
+        >)
+      : pulumi.output<LoadTargetValue | undefined>(undefined);
 
     const role = new aws.iam.Role(
       `${name}-role`,
@@ -342,61 +428,69 @@ export class BatchWorkflow extends pulumi.ComponentResource {
       `${name}-role`,
       {
         role: role.id,
-        policy: pulumi
-          .all([
-            region.region,
-            identity.accountId,
-            args.glueJob.arn,
-            optional(p?.kind === "crawler" ? p.crawlerArn : undefined),
-            p?.kind === "athena"
-              ? pulumi.all([p.workgroupArn, p.resultsBucketArn, p.tableBucketArn, pulumi.all(p.kmsKeyArns)])
-              : pulumi.output(undefined),
-            optional(load?.target.arn),
-            args.failureTopicArn,
-            optional(args.failureTopicKmsKeyArn),
-          ])
-          .apply(
-            ([
-              r,
-              accountId,
-              glueJobArn,
-              crawlerArn,
-              athena,
-              loadArn,
-              failureTopicArn,
-              failureTopicKmsKeyArn,
-            ]) =>
-              JSON.stringify(
-                workflowPolicy({
-                  region: r,
-                  accountId,
-                  glueJobArn,
-                  crawlerArn,
-                  athena:
-                    p?.kind === "athena" && athena
-                      ? {
-                          workgroupArn: athena[0],
-                          database: p.database,
-                          table: p.table,
-                          resultsBucketArn: athena[1],
-                          tableBucketArn: athena[2],
-                          kmsKeyArns: athena[3],
-                        }
-                      : undefined,
-                  load:
-                    load && loadArn
-                      ? {
-                          kind: load.target.kind,
-                          arn: loadArn,
-                          database: load.target.database,
-                          dbUser: load.target.dbUser,
-                        }
-                      : undefined,
-                  failureTopicArn,
-                  failureTopicKmsKeyArn,
-                }),
-              ),
-          ),
+        policy: (
+          pulumi.output({
+            r: region.region,
+            accountId: identity.accountId,
+            glueJobArn: args.glueJob.arn,
+            crawlerArn: optional(p?.kind === "crawler" ? p.crawlerArn : undefined),
+            athena:
+              p?.kind === "athena"
+                ? pulumi.all([p.workgroupArn, p.resultsBucketArn, p.tableBucketArn, pulumi.all(p.kmsKeyArns)])
+                : pulumi.output(undefined),
+            spark: sparkTarget,
+            target: loadTarget,
+            failureTopicArn: args.failureTopicArn,
+            failureTopicKmsKeyArn: optional(args.failureTopicKmsKeyArn),
+          }) as unknown as pulumi.Output<{
+            r: string;
+            accountId: string;
+            glueJobArn: string;
+            crawlerArn?: string;
+            athena?: [string, string, string, string[]];
+            spark?: SparkTarget;
+            target?: LoadTargetValue;
+            failureTopicArn: string;
+            failureTopicKmsKeyArn?: string;
+          }>
+        ).apply(
+          ({
+            r,
+            accountId,
+            glueJobArn,
+            crawlerArn,
+            athena,
+            spark,
+            target,
+            failureTopicArn,
+            failureTopicKmsKeyArn,
+          }) =>
+            JSON.stringify(
+              workflowPolicy({
+                region: r,
+                accountId,
+                glueJobArn,
+                crawlerArn,
+                athena:
+                  p?.kind === "athena" && athena
+                    ? {
+                        workgroupArn: athena[0],
+                        database: p.database,
+                        table: p.table,
+                        resultsBucketArn: athena[1],
+                        tableBucketArn: athena[2],
+                        kmsKeyArns: athena[3],
+                      }
+                    : undefined,
+                spark,
+                load: target
+                  ? { kind: target.kind, arn: target.arn, database: target.database, dbUser: target.dbUser }
+                  : undefined,
+                failureTopicArn,
+                failureTopicKmsKeyArn,
+              }),
+            ),
+        ),
       },
       { parent: this },
     );
@@ -411,50 +505,84 @@ export class BatchWorkflow extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const definition = pulumi
-      .all([
-        args.glueJob.name,
-        optional(p?.kind === "crawler" ? p.crawlerName : p?.kind === "athena" ? p.workgroupName : undefined),
-        optional(load?.target.name),
-        args.failureTopicArn,
-      ])
-      .apply(([jobName, partitionResource, loadName, failureTopicArn]) => {
-        const v = { jobName, partitionResource, loadName, failureTopicArn };
-        const partitions: PartitionStep | undefined =
-          p?.kind === "crawler"
-            ? { kind: "crawler", crawlerName: v.partitionResource! }
-            : p?.kind === "athena"
-              ? { kind: "athena", workgroup: v.partitionResource!, database: p.database, table: p.table }
-              : undefined;
-        const sql = load?.sql ?? LOAD_EVENTS_STATEMENT;
-        const loadStep: LoadStep | undefined = !load
-          ? undefined
-          : load.target.kind === "cluster"
+    const definition = (
+      pulumi.output({
+        jobName: args.glueJob.name,
+        partitionResource: optional(
+          p?.kind === "crawler" ? p.crawlerName : p?.kind === "athena" ? p.workgroupName : undefined,
+        ),
+        spark: sparkTarget,
+        scriptUri: optional(args.spark?.scriptUri),
+        sparkArguments: pulumi.output(args.spark?.arguments ?? []),
+        target: loadTarget,
+        failureTopicArn: args.failureTopicArn,
+      }) as unknown as pulumi.Output<{
+        jobName: string;
+        partitionResource?: string;
+        spark?: SparkTarget;
+        scriptUri?: string;
+        sparkArguments: string[];
+        target?: LoadTargetValue;
+        failureTopicArn: string;
+      }>
+    ).apply(({ jobName, partitionResource, spark, scriptUri, sparkArguments, target, failureTopicArn }) => {
+      const partitions: PartitionStep | undefined =
+        p?.kind === "crawler"
+          ? { kind: "crawler", crawlerName: partitionResource! }
+          : p?.kind === "athena"
+            ? { kind: "athena", workgroup: partitionResource!, database: p.database, table: p.table }
+            : undefined;
+      const sparkStep: SparkStep | undefined =
+        spark && scriptUri
+          ? spark.kind === "emr"
             ? {
-                kind: "cluster",
-                clusterIdentifier: v.loadName!,
-                database: load.target.database,
-                dbUser: load.target.dbUser!,
-                sql,
+                kind: "emr",
+                clusterId: spark.id,
+                scriptUri,
+                arguments: sparkArguments,
+                timeoutSeconds: args.spark?.timeoutSeconds,
               }
-            : { kind: "serverless", workgroupName: v.loadName!, database: load.target.database, sql };
-        return JSON.stringify(
-          pipelineDefinition({
-            pipeline: name,
-            glueJob: {
-              jobName: v.jobName,
-              arguments: args.glueJob.arguments,
-              timeoutSeconds: args.glueJob.timeoutSeconds,
-            },
-            partitions,
-            load: loadStep,
-            failureTopicArn: v.failureTopicArn,
-            retry: args.retry,
-            loadPollSeconds: args.loadPollSeconds,
-            timeoutSeconds: args.timeoutSeconds,
-          }),
-        );
-      });
+            : {
+                kind: "emr-serverless",
+                applicationId: spark.id,
+                executionRoleArn: spark.jobRoleArn,
+                scriptUri,
+                arguments: sparkArguments,
+                timeoutSeconds: args.spark?.timeoutSeconds,
+              }
+          : undefined;
+      const sql = load?.sql ?? LOAD_EVENTS_STATEMENT;
+      const parameters = load?.parameters;
+      const loadStep: LoadStep | undefined = !target
+        ? undefined
+        : target.kind === "cluster"
+          ? {
+              kind: "cluster",
+              clusterIdentifier: target.name,
+              database: target.database,
+              dbUser: target.dbUser!,
+              sql,
+              parameters,
+            }
+          : { kind: "serverless", workgroupName: target.name, database: target.database, sql, parameters };
+      return JSON.stringify(
+        pipelineDefinition({
+          pipeline: name,
+          glueJob: {
+            jobName,
+            arguments: args.glueJob.arguments,
+            timeoutSeconds: args.glueJob.timeoutSeconds,
+          },
+          partitions,
+          spark: sparkStep,
+          load: loadStep,
+          failureTopicArn,
+          retry: args.retry,
+          loadPollSeconds: args.loadPollSeconds,
+          timeoutSeconds: args.timeoutSeconds,
+        }),
+      );
+    });
 
     // Execution state is encrypted with a customer managed key; the execution role and the
     // schedule's role use it (Step Functions acts with the caller's permissions on the key).

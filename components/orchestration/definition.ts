@@ -46,6 +46,7 @@ export type State =
   | { Type: "Wait"; Seconds: number; Next: string }
   | {
       Type: "Choice";
+      Comment?: string;
       Choices: readonly Record<string, unknown>[];
       Default: string;
     }
@@ -80,8 +81,26 @@ export type PartitionStep =
       readonly table: string;
     };
 
-/** The Redshift load. */
-export type LoadStep =
+/**
+ * The Spark job after the partitions: a step on a persistent EMR cluster (`addStep.sync`, run through
+ * `command-runner.jar spark-submit`) or a job run on an EMR Serverless application
+ * (`startJobRun.sync`, run as `executionRoleArn`). `--run_date <run date>` is appended to the
+ * arguments.
+ */
+export type SparkStep = {
+  /** `s3://` location of the PySpark script. */
+  readonly scriptUri: string;
+  /** Script arguments before `--run_date`. Default none. */
+  readonly arguments?: readonly string[];
+  /** Seconds before the job counts as timed out. Default 7200. */
+  readonly timeoutSeconds?: number;
+} & (
+  | { readonly kind: "emr"; readonly clusterId: string }
+  | { readonly kind: "emr-serverless"; readonly applicationId: string; readonly executionRoleArn: string }
+);
+
+/** The Redshift load. `parameters` are bound besides `run_date` (Data API named parameters). */
+export type LoadStep = { readonly parameters?: Readonly<Record<string, string>> } & (
   | {
       readonly kind: "cluster";
       readonly clusterIdentifier: string;
@@ -94,7 +113,8 @@ export type LoadStep =
       readonly workgroupName: string;
       readonly database: string;
       readonly sql: string;
-    };
+    }
+);
 
 /** Retry policy of every task. */
 export interface RetryPolicy {
@@ -112,6 +132,8 @@ export interface PipelineDefinitionArgs {
   readonly glueJob: GlueJobStep;
   /** Partition update. Default none (tables use partition projection). */
   readonly partitions?: PartitionStep;
+  /** Spark job after the partitions. Default none. */
+  readonly spark?: SparkStep;
   /** Warehouse load. Default none. */
   readonly load?: LoadStep;
   /** SNS topic of the failure notification. */
@@ -126,6 +148,9 @@ export interface PipelineDefinitionArgs {
 /** State names, so tests and alarms refer to them by name. */
 export const STATE = {
   prepare: "PrepareRun",
+  givenDate: "UseGivenRunDate",
+  startDate: "UseStartDate",
+  spark: "RunSparkJob",
   glue: "RunGlueJob",
   crawler: "StartCrawler",
   athena: "RepairPartitions",
@@ -139,8 +164,18 @@ export const STATE = {
   succeeded: "PipelineSucceeded",
 } as const;
 
-/** Run date (YYYY-MM-DD) of the execution, from its start time: idempotent re-runs reuse it. */
+/** Run date (YYYY-MM-DD) of the execution, from its start time, when the input names none. */
 export const RUN_DATE_EXPRESSION = "States.ArrayGetItem(States.StringSplit($$.Execution.StartTime, 'T'), 0)";
+
+/** A string literal inside an ASL intrinsic function (`'`, `{`, `}` and `\` escaped). */
+export function intrinsicString(v: string): string {
+  return `'${v.replace(/[\\'{}]/g, (c) => `\\${c}`)}'`;
+}
+
+/** `States.Array(...)` of literal arguments followed by `--run_date` and the run date. */
+function argumentsWithRunDate(literals: readonly string[]): string {
+  return `States.Array(${[...literals, "--run_date"].map(intrinsicString).join(", ")}, $.run.runDate)`;
+}
 
 /** `MSCK REPAIR TABLE` for a table, with identifiers quoted for Athena. */
 export function msckStatement(database: string, table: string): string {
@@ -171,15 +206,28 @@ export function pipelineDefinition(args: PipelineDefinitionArgs): StateMachineDe
   const states: Record<string, State> = {};
 
   const afterLoad = args.load ? STATE.load : STATE.succeeded;
+  const afterPartitions = args.spark ? STATE.spark : afterLoad;
   const afterGlue = args.partitions
     ? args.partitions.kind === "crawler"
       ? STATE.crawler
       : STATE.athena
-    : afterLoad;
+    : afterPartitions;
 
   states[STATE.prepare] = {
+    Type: "Choice",
+    Comment: 'Reprocess a given day with input {"runDate": "YYYY-MM-DD"}; else the execution\'s date',
+    Choices: [{ Variable: "$.runDate", IsPresent: true, Next: STATE.givenDate }],
+    Default: STATE.startDate,
+  };
+  states[STATE.givenDate] = {
     Type: "Pass",
-    Comment: "Fix the run date once so every step (and a re-run) uses the same day",
+    Parameters: { "runDate.$": "$.runDate" },
+    ResultPath: "$.run",
+    Next: STATE.glue,
+  };
+  states[STATE.startDate] = {
+    Type: "Pass",
+    Comment: "Fix the run date once so every step (and a retry) uses the same day",
     Parameters: { "runDate.$": RUN_DATE_EXPRESSION },
     ResultPath: "$.run",
     Next: STATE.glue,
@@ -211,10 +259,10 @@ export function pipelineDefinition(args: PipelineDefinitionArgs): StateMachineDe
       ResultPath: null,
       Retry: [retrier(["Glue.ThrottlingException"]), ...retry],
       Catch: [
-        { ErrorEquals: ["Glue.CrawlerRunningException"], ResultPath: "$.crawler", Next: afterLoad },
+        { ErrorEquals: ["Glue.CrawlerRunningException"], ResultPath: "$.crawler", Next: afterPartitions },
         ...catchAll,
       ],
-      Next: afterLoad,
+      Next: afterPartitions,
     };
   } else if (args.partitions?.kind === "athena") {
     states[STATE.athena] = {
@@ -230,8 +278,60 @@ export function pipelineDefinition(args: PipelineDefinitionArgs): StateMachineDe
       TimeoutSeconds: 1800,
       Retry: [retrier(["Athena.TooManyRequestsException"]), ...retry],
       Catch: catchAll,
-      Next: afterLoad,
+      Next: afterPartitions,
     };
+  }
+
+  if (args.spark) {
+    const sp = args.spark;
+    const jobArgs = argumentsWithRunDate(sp.arguments ?? []);
+    states[STATE.spark] =
+      sp.kind === "emr"
+        ? {
+            Type: "Task",
+            Comment: "Spark step on the persistent cluster; a failed step leaves the cluster running",
+            Resource: "arn:aws:states:::elasticmapreduce:addStep.sync",
+            Parameters: {
+              ClusterId: sp.clusterId,
+              Step: {
+                Name: `${args.pipeline}-spark`,
+                ActionOnFailure: "CONTINUE",
+                HadoopJarStep: {
+                  Jar: "command-runner.jar",
+                  "Args.$": argumentsWithRunDate([
+                    "spark-submit",
+                    "--deploy-mode",
+                    "cluster",
+                    sp.scriptUri,
+                    ...(sp.arguments ?? []),
+                  ]),
+                },
+              },
+            },
+            ResultSelector: { "StepId.$": "$.Step.Id", "State.$": "$.Step.Status.State" },
+            ResultPath: "$.spark",
+            TimeoutSeconds: sp.timeoutSeconds ?? 7200,
+            Retry: retry,
+            Catch: catchAll,
+            Next: afterLoad,
+          }
+        : {
+            Type: "Task",
+            Resource: "arn:aws:states:::emr-serverless:startJobRun.sync",
+            Parameters: {
+              ApplicationId: sp.applicationId,
+              ExecutionRoleArn: sp.executionRoleArn,
+              Name: `${args.pipeline}-spark`,
+              "ClientToken.$": "States.UUID()",
+              JobDriver: { SparkSubmit: { EntryPoint: sp.scriptUri, "EntryPointArguments.$": jobArgs } },
+            },
+            ResultSelector: { "JobRunId.$": "$.JobRunId" },
+            ResultPath: "$.spark",
+            TimeoutSeconds: sp.timeoutSeconds ?? 7200,
+            Retry: retry,
+            Catch: catchAll,
+            Next: afterLoad,
+          };
   }
 
   if (args.load) {
@@ -246,7 +346,10 @@ export function pipelineDefinition(args: PipelineDefinitionArgs): StateMachineDe
         ...target,
         Database: args.load.database,
         Sql: args.load.sql,
-        Parameters: [{ Name: "run_date", "Value.$": "$.run.runDate" }],
+        Parameters: [
+          { Name: "run_date", "Value.$": "$.run.runDate" },
+          ...Object.entries(args.load.parameters ?? {}).map(([Name, Value]) => ({ Name, Value })),
+        ],
         StatementName: `${args.pipeline}-load`,
       },
       ResultSelector: { "Id.$": "$.Id" },
@@ -310,7 +413,7 @@ export function pipelineDefinition(args: PipelineDefinitionArgs): StateMachineDe
   states[STATE.succeeded] = { Type: "Succeed" };
 
   return {
-    Comment: `Batch pipeline ${args.pipeline}: Glue job, partitions, warehouse load`,
+    Comment: `Batch pipeline ${args.pipeline}: Glue job, partitions, Spark job, warehouse load`,
     StartAt: STATE.prepare,
     TimeoutSeconds: args.timeoutSeconds ?? 21_600,
     States: states,

@@ -1,6 +1,8 @@
 export {
   BatchWorkflow,
   type BatchWorkflowArgs,
+  type SparkTarget,
+  type LoadTargetValue,
   type WorkflowPartitions,
   type WorkflowPolicyArgs,
   scheduleProblems,
@@ -34,3 +36,10 @@ export {
   type Catcher,
 } from "./definition";
 export * as orchestrationPerms from "./perms";
+export {
+  batchDataProduct,
+  batchPrefixes,
+  type BatchDataProductArgs,
+  DAILY_ROLLUP_SCRIPT,
+  PROCESSED_EVENT_COLUMNS,
+} from "./dataProduct";

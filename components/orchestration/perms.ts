@@ -47,6 +47,25 @@ export const S3_READ_ACTIONS = ["s3:GetObject"] as const;
 /** Using a KMS key for lake data and results. */
 export const KMS_USE_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
 
+/** `elasticmapreduce:addStep.sync` on one cluster: add the step, follow it, cancel it on timeout. */
+export const EMR_STEP_SYNC_ACTIONS = [
+  "elasticmapreduce:AddJobFlowSteps",
+  "elasticmapreduce:DescribeStep",
+  "elasticmapreduce:CancelSteps",
+] as const;
+
+/** `emr-serverless:startJobRun.sync` on one application: start, follow and cancel its job runs. */
+export const EMR_SERVERLESS_SYNC_ACTIONS = [
+  "emr-serverless:StartJobRun",
+  "emr-serverless:GetJobRun",
+  "emr-serverless:CancelJobRun",
+] as const;
+
+/** The managed EventBridge rules Step Functions `.sync` integrations create to follow EMR work. */
+export const SYNC_RULE_ACTIONS = ["events:PutTargets", "events:PutRule", "events:DescribeRule"] as const;
+export const EMR_STEP_SYNC_RULE = "StepFunctionsGetEventsForEMRAddJobFlowStepsRule";
+export const EMR_SERVERLESS_SYNC_RULE = "StepFunctionsGetEventsForEMRServerlessJobRule";
+
 /** Redshift Data API statement on one cluster or workgroup. */
 export const REDSHIFT_DATA_EXECUTE_ACTIONS = ["redshift-data:ExecuteStatement"] as const;
 

@@ -158,8 +158,11 @@ describe.each([
     expect(statements(role.inputs.assumeRolePolicy)[0].Principal).toEqual({
       Service: "cloudtrail.amazonaws.com",
     });
-    // Management events only until the lake's buckets are passed in.
-    expect(trail.inputs.advancedEventSelectors).toEqual(trailEventSelectors([]));
+    // Management events, and S3 data events of the lake's raw, processed and curated zones.
+    const buckets = (p.outputs.lake as { buckets: Record<string, { arn: string }> }).buckets;
+    expect(trail.inputs.advancedEventSelectors).toEqual(
+      trailEventSelectors([buckets.raw.arn, buckets.processed.arn, buckets.curated.arn]),
+    );
   });
 
   it("keeps every log group encrypted with a key and a retention", async () => {

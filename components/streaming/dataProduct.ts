@@ -108,7 +108,11 @@ export function streamingDataProduct(
     },
     opts,
   );
-  const lake = rawEventsTable(dataProduct, { dataProduct, domain: domain.name, lake: platform.lake }, opts);
+  const lake = rawEventsTable(
+    dataProduct,
+    { dataProduct, domain: domain.name, lake: platform.lake, classification: cfg.dataClassification },
+    opts,
+  );
   const health = new AlarmSet(
     `${dataProduct}-health`,
     {

@@ -75,13 +75,27 @@ export function rawColumns(dataProduct: string): { name: string; type: string; c
  */
 export function rawEventsTable(
   name: string,
-  args: { dataProduct: string; domain: string; lake: pulumi.Output<LakeOutputs> },
+  args: {
+    dataProduct: string;
+    domain: string;
+    lake: pulumi.Output<LakeOutputs>;
+    /** LF-tag `classification` of the domain's data. Default none (no LF-tags attached). */
+    classification?: string;
+  },
   opts: pulumi.ComponentResourceOptions,
 ): { database: LakeDatabase; table: LakeTable } {
   const bucket = { bucketName: args.lake.apply((l) => l.buckets.raw.name) };
+  const lfTags = args.classification
+    ? { domain: args.domain, classification: args.classification, zone: "raw" }
+    : undefined;
   const database = new LakeDatabase(
     `${name}-raw`,
-    { bucket, prefix: rawPrefixes(args.dataProduct).records, description: `${args.domain}: raw events` },
+    {
+      bucket,
+      prefix: rawPrefixes(args.dataProduct).records,
+      description: `${args.domain}: raw events`,
+      ...(lfTags ? { lfTags } : {}),
+    },
     opts,
   );
   const table = new LakeTable(
@@ -93,6 +107,7 @@ export function rawEventsTable(
       columns: rawColumns(args.dataProduct),
       format: "json",
       description: `${args.dataProduct} events as received, partitioned by event time`,
+      ...(lfTags ? { lfTags } : {}),
     },
     opts,
   );

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   dynamodbTableMetrics,
+  type DynamoWriteOperation,
   firehoseMetrics,
   type KeyMetrics,
   kinesisStreamMetrics,
@@ -14,6 +15,8 @@ export interface PipelineMetricNames {
   readonly processorName: pulumi.Input<string>;
   readonly tableName: pulumi.Input<string>;
   readonly deliveryStreamName: pulumi.Input<string>;
+  /** The processor's serving-table write: conditional `PutItem` (latest state) or `BatchWriteItem`. Default BatchWriteItem. */
+  readonly writeOperation?: DynamoWriteOperation;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface PipelineMetricNames {
 export function pipelineMetrics(n: PipelineMetricNames): KeyMetrics {
   const stream = kinesisStreamMetrics(n.streamName);
   const processor = lambdaMetrics(n.processorName);
-  const table = dynamodbTableMetrics(n.tableName);
+  const table = dynamodbTableMetrics(n.tableName, n.writeOperation);
   const delivery = firehoseMetrics(n.deliveryStreamName);
   return {
     incomingRecords: stream.incomingRecords,

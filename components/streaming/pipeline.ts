@@ -458,6 +458,7 @@ export class Pipeline extends pulumi.ComponentResource {
       processorName: this.processor.name,
       tableName: this.table.name,
       deliveryStreamName: this.deliveryStream.name,
+      writeOperation: writeMode === "latest" ? "PutItem" : "BatchWriteItem",
     });
     this.createAlarms(
       name,

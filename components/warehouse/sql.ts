@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -47,6 +48,21 @@ export function renderWarehouseSql(
   return template.replace(PLACEHOLDER, (_m, name: string) => values[name] as string);
 }
 
+/** Column names of `table` in its `CREATE TABLE IF NOT EXISTS` statement, in order (COPY from Parquet maps by position). */
+export function tableColumns(sql: string, table: string): string[] {
+  const noComments = sql.replace(/--.*$/gm, "");
+  const escaped = table.replace(/[.]/g, "\\.");
+  const m = new RegExp(`CREATE TABLE IF NOT EXISTS\\s+${escaped}\\s*\\(([\\s\\S]*?)\\n\\)`, "i").exec(
+    noComments,
+  );
+  if (!m) throw new Error(`warehouse SQL: no CREATE TABLE for ${table}`);
+  return m[1]
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(PRIMARY|FOREIGN|UNIQUE)\s/i.test(l))
+    .map((l) => l.split(/\s+/)[0]);
+}
+
 /** A table definition found in DDL: its name and its distribution and sort clauses. */
 export interface TableLayout {
   readonly table: string;
@@ -72,5 +88,36 @@ export function tableLayouts(sql: string): TableLayout[] {
   return out;
 }
 
-/** The statement the orchestrated load runs (Data API, `:run_date` bound from the execution's start date). */
-export const LOAD_EVENTS_STATEMENT = "CALL platform.load_events_for_run(:run_date)";
+/**
+ * The statement the orchestrated load runs (Data API): `:run_date` is bound from the execution's run
+ * date, `:dataset` to the processed-zone prefix the pipeline's Glue job writes (e.g. `orders/events/`).
+ */
+export const LOAD_EVENTS_STATEMENT = "CALL platform.load_events_for_run(:run_date, :dataset)";
+
+/**
+ * The statements of a SQL script, one per Data API call (ExecuteStatement runs one statement):
+ * comments dropped, split on `;` at the end of a line outside `$$` bodies. Each comes with a short
+ * content hash, a stable key for the resource that runs it (a changed statement runs again, the
+ * others do not, so `CREATE USER` is never repeated).
+ */
+export function splitStatements(sql: string): { key: string; sql: string }[] {
+  const out: { key: string; sql: string }[] = [];
+  let current: string[] = [];
+  let inBody = false;
+  for (const line of sql.split("\n")) {
+    const text = inBody ? line : line.replace(/--.*$/, "");
+    if (!inBody && !text.trim() && !current.length) continue;
+    current.push(text);
+    if ((text.match(/\$\$/g) ?? []).length % 2 === 1) inBody = !inBody;
+    if (!inBody && /;\s*$/.test(text)) {
+      const statement = current.join("\n").trim().replace(/;\s*$/, "");
+      out.push({
+        key: crypto.createHash("sha256").update(statement).digest("hex").slice(0, 8),
+        sql: statement,
+      });
+      current = [];
+    }
+  }
+  if (current.join("").trim()) throw new Error("warehouse SQL: the last statement does not end with ;");
+  return out;
+}

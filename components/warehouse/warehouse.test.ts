@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import { PLATFORM_SQL_FILE, splitStatements } from "./sql";
 import { LIMITS } from "../../config/limits";
 import { allOf, batchPlan, idOf, inputsOf, keysOf } from "../../harness/fixtures/batch/plan";
 import { overBroadStatements, type PolicyDocument } from "../batch/iam";
@@ -217,5 +219,33 @@ describe("Redshift Serverless in a dev-like stack", () => {
   it("names the namespace after project, stack and component so two instances never collide", async () => {
     const ns = inputsOf(await batchPlan("dev"), "aws:redshiftserverless/namespace:Namespace");
     expect(ns.namespaceName).toMatch(/^batch-fixture-dev-warehouse-[0-9a-f]{6}$/);
+  });
+});
+
+describe.each(["dev", "prod"] as const)("platform SQL applied at creation (%s)", (stack) => {
+  it("runs every statement of platform.sql in order, as the admin user, with the lake role filled in", async () => {
+    const p = await batchPlan(stack);
+    const statements = p.document.steps
+      .filter((s) => s.newState.type === "aws:redshiftdata/statement:Statement")
+      .map((s) => s.newState);
+    const expected = splitStatements(fs.readFileSync(PLATFORM_SQL_FILE, "utf8"));
+    expect(statements).toHaveLength(expected.length);
+    const lakeRole = allOf(p, "aws:iam/role:Role").find((r) => r.urn.endsWith("::warehouse-lake"))!;
+    const lakeRoleArn = `arn:aws:iam::123456789012:role/${p.document.steps.find((s) => s.urn === lakeRole.urn)!.newState.id}`;
+    statements.forEach((st, i) => {
+      expect(st.inputs).toMatchObject({
+        database: "analytics",
+        ...(stack === "prod"
+          ? { clusterIdentifier: p.outputs.warehouseLoadTarget, dbUser: "platform_admin" }
+          : { workgroupName: p.outputs.warehouseLoadTarget, secretArn: p.outputs.warehouseAdminSecretArn }),
+      });
+      expect(st.urn.endsWith(`::warehouse-sql-${expected[i].key}`)).toBe(true);
+      // Each waits for the previous one: CREATE SCHEMA before the tables, the tables before the grants.
+      if (i > 0) expect(st.dependencies).toContain(statements[i - 1].urn);
+    });
+    expect(String(statements[0].inputs.sql)).toBe("CREATE SCHEMA IF NOT EXISTS platform");
+    const spectrum = statements.find((s) => String(s.inputs.sql).startsWith("CREATE EXTERNAL SCHEMA"))!;
+    expect(String(spectrum.inputs.sql)).toContain(`IAM_ROLE '${lakeRoleArn}'`);
+    expect(statements.map((s) => String(s.inputs.sql)).join("\n")).not.toMatch(/\{\{/);
   });
 });

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LIMITS } from "../../config/limits";
@@ -11,6 +12,7 @@ import {
   type PolicyDocument,
 } from "../batch/iam";
 import { physicalName } from "../batch/names";
+import { PLATFORM_SQL_FILE, renderWarehouseSql, splitStatements } from "./sql";
 import { type KeyMetrics, redshiftClusterMetrics, redshiftServerlessMetrics } from "../observability/metrics";
 import {
   GLUE_CATALOG_READ_ACTIONS,
@@ -70,6 +72,14 @@ export interface WarehouseArgs {
   readonly serverlessMaxCapacity?: number;
   /** Lake access for COPY and Spectrum: creates the Redshift role. Default none (no role). */
   readonly lake?: WarehouseLakeAccess;
+  /**
+   * Apply `sql/platform.sql` (tables, load user, COPY procedure, Spectrum schema) through the Data API
+   * as the admin user (cluster: its temporary credentials; serverless: its secret) when the warehouse
+   * is created, one `aws.redshiftdata.Statement` per statement,
+   * each keyed by its content (an edited statement runs again, the others do not). Needs `lake` (the
+   * role COPY and Spectrum use). Default true when `lake` is given.
+   */
+  readonly applyPlatformSql?: boolean;
   /** Let `pulumi destroy` delete the cluster or namespace (a final snapshot is still taken). Default false: retained. */
   readonly allowDestroyData?: boolean;
   /**
@@ -458,6 +468,7 @@ export class Warehouse extends pulumi.ComponentResource {
       this.adminSecretArn = namespace.adminPasswordSecretArn;
       this.endpoint = workgroup.endpoints.apply((e) => (e?.[0] ? `${e[0].address}:${e[0].port}` : ""));
       this.keyMetrics = redshiftServerlessMetrics(workgroup.workgroupName, settings.databaseName);
+      this.applySql(name, args, settings, { workgroupName: workgroup.workgroupName }, [workgroup]);
       this.registerOutputs({
         namespaceName: namespace.namespaceName,
         workgroupName: workgroup.workgroupName,
@@ -529,6 +540,7 @@ export class Warehouse extends pulumi.ComponentResource {
     this.adminSecretArn = cluster.masterPasswordSecretArn;
     this.endpoint = cluster.endpoint;
     this.keyMetrics = redshiftClusterMetrics(cluster.clusterIdentifier);
+    this.applySql(name, args, settings, { clusterIdentifier: cluster.clusterIdentifier }, [cluster]);
     if (args.drSnapshotCopy) {
       const dr = args.drSnapshotCopy;
       const grant = new aws.redshift.SnapshotCopyGrant(
@@ -552,6 +564,50 @@ export class Warehouse extends pulumi.ComponentResource {
       clusterArn: cluster.arn,
       adminSecretArn: this.adminSecretArn,
       lakeRoleArn: this.lakeRole?.arn,
+    });
+  }
+
+  /** The platform DDL, statement by statement, as the admin user. */
+  private applySql(
+    name: string,
+    args: WarehouseArgs,
+    settings: WarehouseSettings,
+    target: { clusterIdentifier: pulumi.Input<string> } | { workgroupName: pulumi.Input<string> },
+    after: pulumi.Resource[],
+  ): void {
+    if (!args.lake || !this.lakeRole || args.applyPlatformSql === false) return;
+    const lake = args.lake;
+    const rendered = pulumi
+      .all([this.lakeRole.arn, lake.bucketArn, pulumi.all(lake.glueDatabaseNames ?? [])])
+      .apply(([roleArn, bucketArn, dbs]) =>
+        renderWarehouseSql({
+          load_user: settings.loadUser,
+          lake_role_arn: roleArn,
+          processed_uri: `s3://${bucketNameOf(bucketArn)}/${lake.prefix ?? ""}`,
+          glue_database: dbs[0] ?? "",
+        }),
+      );
+    // The statements are known before deployment (only the role ARN, bucket and database vary), so
+    // the resources can be declared from the template; their text comes from the rendered script.
+    const template = splitStatements(fs.readFileSync(PLATFORM_SQL_FILE, "utf8"));
+    let previous: pulumi.Resource[] = after;
+    template.forEach((t, i) => {
+      const statement = new aws.redshiftdata.Statement(
+        `${name}-sql-${t.key}`,
+        {
+          ...target,
+          database: settings.databaseName,
+          // A cluster: temporary credentials of the admin user (GetClusterCredentials), so the deployer
+          // needs no decrypt right on the secrets key. Serverless: the admin secret.
+          ...("clusterIdentifier" in target
+            ? { dbUser: settings.adminUsername }
+            : { secretArn: this.adminSecretArn }),
+          sql: rendered.apply((sql) => splitStatements(sql)[i].sql),
+          statementName: `${name}-platform-sql-${i + 1}`,
+        },
+        { parent: this, dependsOn: previous },
+      );
+      previous = [statement];
     });
   }
 }

@@ -5,9 +5,8 @@
  * partition projection so Athena sees new hours without a crawler.
  */
 import { loadDomain } from "../../components/core/domain";
-import { GLUE_WORKER_DPU, GlueEtlJob, lakeBucketRef } from "../../components/lake";
 import { AlarmSet, Dashboard, glueJobAlarmRules, workflowAlarmRules } from "../../components/observability";
-import { BatchWorkflow } from "../../components/orchestration";
+import { batchDataProduct } from "../../components/orchestration";
 import { streamingDataProduct } from "../../components/streaming/dataProduct";
 import { configSchema } from "./config";
 
@@ -18,33 +17,20 @@ export = async () => {
   const opts = { provider: domain.providers.primary };
   const { pipeline: orders, lake } = streamingDataProduct("orders", domain);
 
-  // Batch layer: a nightly Glue job turns the raw JSON events into Parquet in the processed zone,
-  // orchestrated by Step Functions (retries, failure notification, logging, tracing) on a schedule.
-  const etl = new GlueEtlJob(
-    "orders-to-parquet",
+  // Batch layer (components/orchestration/dataProduct.ts): the nightly workflow runs the Glue job
+  // (raw → processed Parquet, de-duplicated), the Spark roll-up on the platform's `batch` compute and
+  // the Redshift load into the platform's `warehouse`, both read from the platform's outputs. The Glue
+  // job is sized to the platform's DPU budget per job (data-platform:batch.glueMaxDpu).
+  const { etl, workflow: nightly } = batchDataProduct(
+    "orders",
     {
-      artifacts: lakeBucketRef(platform.lake, "artifacts"),
-      source: { bucket: lakeBucketRef(platform.lake, "raw"), prefix: "orders/" },
-      target: { bucket: lakeBucketRef(platform.lake, "processed"), prefix: "orders/" },
-      securityConfiguration: {
-        name: platform.lake.securityConfigurationName,
-        kmsKeyArn: platform.lake.kmsKeyArn,
-      },
+      platform,
+      domain: domain.name,
+      classification: domain.config.dataClassification,
       timestampField: "occurredAt",
-      // Sized to the platform's DPU budget per job (data-platform:batch.glueMaxDpu): G.1X workers, 1 DPU each.
-      workerType: "G.1X",
-      numberOfWorkers: Math.max(2, Math.floor(settings.settings.batch.glueMaxDpu / GLUE_WORKER_DPU["G.1X"])),
+      entityField: "orderId",
+      eventTypeField: "status",
       maxDpu: settings.settings.batch.glueMaxDpu,
-      logRetentionDays: settings.logRetentionDays,
-    },
-    opts,
-  );
-  const nightly = new BatchWorkflow(
-    "orders-nightly",
-    {
-      glueJob: { name: etl.jobName, arn: etl.job.arn },
-      failureTopicArn: platform.alarmTopicArn,
-      logKmsKeyArn: platform.kmsKeyArns.logs,
       logRetentionDays: settings.logRetentionDays,
       schedule: "cron(15 1 * * ? *)",
     },

@@ -61,18 +61,23 @@ CREATE USER {{load_user}} PASSWORD DISABLE;
 GRANT USAGE ON SCHEMA platform TO {{load_user}};
 GRANT SELECT, INSERT, UPDATE, DELETE ON platform.events, platform.events_staging, platform.event_rollups_hourly TO {{load_user}};
 
--- COPY path: the BatchWorkflow's load step runs `CALL platform.load_events_for_run(:run_date)`
--- through the Redshift Data API. The procedure loads the day before the run date: COPY the day's
--- Parquet files into staging (the lake role reads the processed zone and decrypts with the lake key,
--- nothing else), then MERGE so a re-run of the same day never duplicates rows.
-CREATE OR REPLACE PROCEDURE platform.load_events_for_run(run_date DATE)
+-- COPY path: the BatchWorkflow's load step runs `CALL platform.load_events_for_run(:run_date, :dataset)`
+-- through the Redshift Data API. The procedure loads the day before the run date (the day the Glue job
+-- and the Spark rollup processed) from one domain's dataset in the processed zone (e.g. `orders/events/`,
+-- the Glue job's target, whose Parquet columns are those of platform.events in order): COPY the day's
+-- files into staging (the lake role reads the processed zone and decrypts with the lake key, nothing
+-- else), then MERGE so a re-run of the same day never duplicates rows.
+CREATE OR REPLACE PROCEDURE platform.load_events_for_run(run_date DATE, dataset VARCHAR(256))
 AS $$
 DECLARE
     day DATE := run_date - 1;
 BEGIN
+    IF dataset !~ '^[a-z0-9_-]+(/[a-z0-9_-]+)*/$' THEN
+        RAISE EXCEPTION 'dataset %: a processed-zone prefix such as orders/events/', dataset;
+    END IF;
     DELETE FROM platform.events_staging;
     EXECUTE 'COPY platform.events_staging FROM '
-        || quote_literal('{{processed_uri}}events/year=' || TO_CHAR(day, 'YYYY') || '/month=' || TO_CHAR(day, 'MM') || '/day=' || TO_CHAR(day, 'DD') || '/')
+        || quote_literal('{{processed_uri}}' || dataset || 'year=' || TO_CHAR(day, 'YYYY') || '/month=' || TO_CHAR(day, 'MM') || '/day=' || TO_CHAR(day, 'DD') || '/')
         || ' IAM_ROLE ' || quote_literal('{{lake_role_arn}}')
         || ' FORMAT AS PARQUET';
     MERGE INTO platform.events USING platform.events_staging s
@@ -84,7 +89,7 @@ END;
 $$ LANGUAGE plpgsql
 SECURITY DEFINER;
 
-GRANT EXECUTE ON PROCEDURE platform.load_events_for_run(DATE) TO {{load_user}};
+GRANT EXECUTE ON PROCEDURE platform.load_events_for_run(DATE, VARCHAR) TO {{load_user}};
 
 -- Spectrum: the processed zone's Glue tables queried in place (partition projection applies).
 CREATE EXTERNAL SCHEMA IF NOT EXISTS lake_processed

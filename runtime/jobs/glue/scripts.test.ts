@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PARTITION_KEYS } from "../../../components/lake/partitioning";
+import { PLATFORM_SQL_FILE, tableColumns } from "../../../components/warehouse/sql";
 
 const DIR = __dirname;
 const scripts = fs.readdirSync(DIR).filter((f) => f.endsWith(".py"));
@@ -47,6 +48,31 @@ describe("Glue job scripts", () => {
     expect(keys).toEqual([...PARTITION_KEYS]);
     // Zero-padded like the projection's digits: 4 for the year, 2 for the others.
     expect(keys.map((k) => patterns[k])).toEqual(["yyyy", "MM", "dd", "HH"]);
+  });
+
+  it("writes the columns of the warehouse's platform.events in COPY's positional order", () => {
+    const out = python(["-c", "import json, raw_to_parquet as j; print(json.dumps(j.EVENT_COLUMNS))"]);
+    const ddl = fs.readFileSync(PLATFORM_SQL_FILE, "utf8");
+    expect(tableColumns(ddl, "platform.events")).toEqual([
+      "event_id",
+      "event_type",
+      "entity_id",
+      "event_time",
+      "event_date",
+      "payload",
+      "ingested_at",
+    ]);
+    expect(JSON.parse(out)).toEqual(tableColumns(ddl, "platform.events"));
+  });
+
+  it("takes the day to process from --run_date, with no job bookmarks in its required arguments", () => {
+    const out = python([
+      "-c",
+      "import json, raw_to_parquet as j; print(json.dumps([j.REQUIRED_ARGS, j.day_prefix(j.processing_day('2026-01-01'))]))",
+    ]);
+    const [required, prefix] = JSON.parse(out) as [string[], string];
+    expect(required).toContain("run_date");
+    expect(prefix).toBe("year=2025/month=12/day=31/");
   });
 
   it("refuses to run with overlapping source and target", () => {
