@@ -53,7 +53,10 @@ export interface BatchDataProductArgs {
   readonly entityField: string;
   /** Record field naming the kind of event (e.g. `status`). Required. */
   readonly eventTypeField: string;
-  /** Most DPUs of the Glue job (the platform's `batch.glueMaxDpu`); the job runs max(2, maxDpu) G.1X workers. Default: the Glue job's defaults. */
+  /**
+   * Most DPUs of the Glue job (the platform's `batch.glueMaxDpu`); the job runs max(2, maxDpu)
+   * G.1X workers. Default: the Glue job's defaults.
+   */
   readonly maxDpu?: number;
   /** Log retention of the job and the workflow in days. Default: the components' defaults. */
   readonly logRetentionDays?: number;
