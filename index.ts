@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readPlatformConfig } from "./config";
 import { DATA_CLASSIFICATIONS } from "./config/domain";
-import { DeployRole, GitHubRoles, PULUMI_OIDC_ISSUER } from "./components/delivery";
+import { DeployRole, GITHUB_OIDC_ISSUER, GitHubRoles, PULUMI_OIDC_ISSUER } from "./components/delivery";
 import { createProviders } from "./components/core/providers";
 import { platformTags } from "./components/core/tags";
 import { SparkCluster, SPARK_SCRIPTS_PREFIX } from "./components/batch";
@@ -66,8 +66,9 @@ const deployRole =
 
 // The roles the GitHub workflows assume by OIDC (preview on pull requests, deploy from the `dev` /
 // `production` GitHub environments), when `delivery:githubRepository` is set.
-// `delivery:githubOidcProviderArn` names the account's existing GitHub OIDC provider (one per
-// account) instead of creating it.
+// The GitHub OIDC provider is an account-wide singleton: with
+// `data-platform:singletons.githubOidcProvider: existing` the roles trust the one another stack of
+// the account created.
 const delivery = new pulumi.Config("delivery");
 const githubRoles =
   cfg.environment === "local" || !delivery.get("githubRepository")
@@ -77,7 +78,11 @@ const githubRoles =
         {
           repository: delivery.require("githubRepository"),
           deployEnvironment: cfg.environment === "prod" ? "production" : cfg.environment,
-          existingProviderArn: delivery.get("githubOidcProviderArn"),
+          ...(owns("githubOidcProvider")
+            ? {}
+            : {
+                existingProviderArn: `arn:aws:iam::${cfg.accountId}:oidc-provider/${GITHUB_OIDC_ISSUER}`,
+              }),
         },
         { provider: providers.primary },
       );

@@ -228,20 +228,37 @@ export function singletonsCreatedBy(cfg: PlatformConfig): Singleton[] {
     guardDutyDetector: cfg.security.guardDuty && owns("guardDutyDetector"),
     configRecorder: cfg.security.awsConfig && owns("configRecorder"),
     pulumiOidcProvider: owns("pulumiOidcProvider"),
+    githubOidcProvider: owns("githubOidcProvider"),
     lakeFormationSettings: owns("lakeFormationSettings"),
     emrBlockPublicAccess: cfg.features.batch && owns("emrBlockPublicAccess"),
   };
   return (Object.keys(created) as Singleton[]).filter((s) => created[s]);
 }
 
-/** The resource type that shows a singleton in a plan. */
+/** The resource that shows a singleton in a plan: its type, and for OIDC providers its issuer URL. */
 export const SINGLETON_TYPES: Record<Singleton, string> = {
   guardDutyDetector: "aws:guardduty/detector:Detector",
   configRecorder: "aws:cfg/recorder:Recorder",
   pulumiOidcProvider: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+  githubOidcProvider: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
   lakeFormationSettings: "aws:lakeformation/dataLakeSettings:DataLakeSettings",
   emrBlockPublicAccess: "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration",
 };
+
+/** The issuer URL that tells the two OIDC-provider singletons apart (they share a type). */
+export const SINGLETON_URLS: Partial<Record<Singleton, string>> = {
+  pulumiOidcProvider: "https://api.pulumi.com/oidc",
+  githubOidcProvider: "https://token.actions.githubusercontent.com",
+};
+
+/** The resources of a plan document that are `singleton` (by type, and issuer URL for OIDC providers). */
+export function singletonSteps(plan: PlanDocument, singleton: Singleton): PlanDocument["steps"] {
+  const url = SINGLETON_URLS[singleton];
+  return plan.steps.filter(
+    (s) =>
+      s.newState.type === SINGLETON_TYPES[singleton] && (url === undefined || s.newState.inputs.url === url),
+  );
+}
 
 /** Stack names of a project: its `Pulumi.<stack>.yaml` files, sorted. */
 export function stackNames(project: ProjectInfo): string[] {

@@ -177,6 +177,10 @@ export const SINGLETONS = {
   guardDutyDetector: { what: "GuardDuty detector", scope: "region" },
   configRecorder: { what: "AWS Config recorder, delivery channel and rules", scope: "region" },
   pulumiOidcProvider: { what: "IAM OIDC provider for api.pulumi.com/oidc", scope: "account" },
+  githubOidcProvider: {
+    what: "IAM OIDC provider for token.actions.githubusercontent.com (GitHub Actions)",
+    scope: "account",
+  },
   lakeFormationSettings: { what: "Lake Formation data lake settings and LF-tags", scope: "region" },
   emrBlockPublicAccess: { what: "EMR block public access configuration", scope: "region" },
 } as const;

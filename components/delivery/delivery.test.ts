@@ -245,11 +245,14 @@ describe.each([
   });
 });
 
-it("reuses the account's GitHub OIDC provider (an account-wide singleton) when config names one", async () => {
-  const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+it("reuses the account's GitHub OIDC provider (an account-wide singleton) when another stack owns it", async () => {
   const platform = await platformPlan("dev", {
-    configOverrides: { "data-platform": { "delivery:githubOidcProviderArn": arn } },
+    configOverrides: {
+      "data-platform": { "data-platform:singletons": JSON.stringify({ githubOidcProvider: "existing" }) },
+    },
   });
+  const account = String(platform.document.config?.["data-platform:accountId"]);
+  const arn = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
   expect(
     resourcesOf(platform, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").filter(
       (p) => p.inputs.url === "https://token.actions.githubusercontent.com",
