@@ -97,6 +97,7 @@ describe("placeholders", () => {
           "api:authIssuer",
           "api:certificateArn",
           "data-platform:accountId",
+          "delivery:githubRepository",
           "deployments:repository",
           ...extra,
         ].sort(),
@@ -112,7 +113,7 @@ describe("placeholders", () => {
     const plans = committed("prod").map(
       (p) => ({ project: { name: p.project }, document: p.document }) as unknown as ProjectPlan,
     );
-    expect(freshAccountCheck(plans, "prod").failing.map((f) => f.rule)).toEqual(Array(5).fill("placeholder"));
+    expect(freshAccountCheck(plans, "prod").failing.map((f) => f.rule)).toEqual(Array(6).fill("placeholder"));
     const allowed = freshAccountCheck(plans, "prod", { allowPlaceholders: true });
     expect(allowed.failing).toEqual([]);
     expect(allowed.report).toMatch(

@@ -50,6 +50,11 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     step: "docs/bootstrap.md#2-prerequisites",
   },
   {
+    key: "delivery:githubRepository",
+    what: "your GitHub repository as owner/name (the workflows' OIDC roles trust its pull requests and deploy environments)",
+    step: "docs/bootstrap.md#2-prerequisites",
+  },
+  {
     key: "deployments:repository",
     what: "your GitHub repository as owner/name (the Pulumi GitHub app installed on it)",
     step: "docs/bootstrap.md#2-prerequisites",

@@ -16,6 +16,7 @@ export const DEFAULTS = {
       guardDutyDetector: "create",
       configRecorder: "create",
       pulumiOidcProvider: "create",
+      githubOidcProvider: "create",
       lakeFormationSettings: "create",
       emrBlockPublicAccess: "create",
     },
