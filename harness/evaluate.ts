@@ -1,8 +1,17 @@
 import { fork } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { compiledWorker, languageHostEnv, splitNodeArgs } from "./loader";
 import { planDocument, type PlanDocument } from "./plan";
-import { discoverProjects, type ProjectInfo, stackConfig } from "./projects";
+import {
+  discoverProjects,
+  loaderOptions,
+  type ProjectInfo,
+  type RuntimeOptions,
+  stackConfig,
+} from "./projects";
 import type { EvaluateRequest, EvaluateResult } from "./protocol";
 
 /** The evaluated plan of one project for one stack. */
@@ -42,15 +51,37 @@ export interface EvaluateOptions {
   readonly outputTransform?: (key: string, outputs: Record<string, unknown>) => Record<string, unknown>;
   /** Concurrent worker processes. Default: CPU count, at most 4. */
   readonly concurrency?: number;
+  /**
+   * `PULUMI_NODEJS_TRANSPILE_ONLY` for every program. Default undefined: the CLI's default path, where
+   * `cmd/run`'s ts-node type-checks the program under the project's tsconfig (a compile error fails
+   * the evaluation, as it fails `pulumi preview`). `true` skips the type check (faster; the CLI does
+   * the same when that variable is set or the tsconfig says `noCheck`).
+   */
+  readonly transpileOnly?: boolean;
 }
 
-const WORKER = path.join(__dirname, "worker.ts");
-
-/** Evaluates one project in a fresh Node process (tsx loader) and returns its result. */
-export function runWorker(request: EvaluateRequest): Promise<EvaluateResult> {
+/**
+ * Evaluates one project in a fresh Node process started as the language host starts `cmd/run`
+ * (node arguments from `runtime.options.nodeargs`, its environment, the program directory as working
+ * directory) and returns its result.
+ */
+export function runWorker(
+  request: EvaluateRequest,
+  project: { readonly runtime: RuntimeOptions },
+  transpileOnly?: boolean,
+): Promise<EvaluateResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [], {
-      execArgv: ["--import", "tsx"],
+    const env = languageHostEnv({
+      project: request.project,
+      stack: request.stack,
+      organization: request.organization,
+      config: request.config,
+      runtime: project.runtime,
+      transpileOnly,
+    });
+    const child = fork(compiledWorker(), [], {
+      execArgv: splitNodeArgs(project.runtime.nodeargs),
+      env,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       cwd: request.projectDir,
     });
@@ -73,6 +104,59 @@ export function runWorker(request: EvaluateRequest): Promise<EvaluateResult> {
     });
     child.send(request);
   });
+}
+
+/** Environment variable naming a directory where evaluations are shared between processes (jest's globalSetup sets it). */
+export const PLAN_CACHE_ENV = "DATAPLATFORM_PLAN_CACHE";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Creates `lock` unless it exists: true for the one process that created it. */
+function claim(lock: string): boolean {
+  try {
+    fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `runWorker`, shared through the directory named by `DATAPLATFORM_PLAN_CACHE` when it is set: an
+ * identical request (project, stack, config, the producers' outputs, loader options) is evaluated once
+ * per test run and its result read by every other test file. The directory lives for one jest run
+ * (created by harness/jest-setup.ts, removed by harness/jest-teardown.ts), so sources cannot change
+ * underneath it. The first process to claim a request's lock evaluates it; the others wait.
+ */
+export async function sharedWorker(
+  request: EvaluateRequest,
+  project: { readonly runtime: RuntimeOptions },
+  transpileOnly?: boolean,
+): Promise<EvaluateResult> {
+  const dir = process.env[PLAN_CACHE_ENV];
+  if (!dir) return runWorker(request, project, transpileOnly);
+  const key = createHash("sha256")
+    .update(JSON.stringify({ request, runtime: project.runtime, transpileOnly: transpileOnly ?? null }))
+    .digest("hex");
+  const result = path.join(dir, `${key}.json`);
+  const lock = path.join(dir, `${key}.lock`);
+  for (;;) {
+    if (fs.existsSync(result)) return JSON.parse(fs.readFileSync(result, "utf8")) as EvaluateResult;
+    if (!claim(lock)) {
+      await sleep(200);
+      continue;
+    }
+    try {
+      const value = await runWorker(request, project, transpileOnly);
+      const tmp = `${result}.${process.pid}`;
+      fs.writeFileSync(tmp, JSON.stringify(value));
+      fs.renameSync(tmp, result);
+      return value;
+    } finally {
+      // A failed run releases the lock so a waiting process evaluates it itself.
+      fs.rmSync(lock, { force: true });
+    }
+  }
 }
 
 function limiter(n: number) {
@@ -115,17 +199,22 @@ export async function evaluateProjects(opts: EvaluateOptions): Promise<ProjectPl
     const promise = (async () => {
       const config = { ...stackConfig(project, stack), ...(opts.configOverrides?.[project.name] ?? {}) };
       const provided: Record<string, Record<string, unknown>> = {};
+      const loader = loaderOptions(project);
       for (;;) {
         const result = await run(() =>
-          runWorker({
-            projectDir: project.dir,
-            project: project.name,
-            stack,
-            organization: opts.organization ?? "organization",
-            main: project.main,
-            config,
-            stackOutputs: provided,
-          }),
+          sharedWorker(
+            {
+              projectDir: project.dir,
+              project: project.name,
+              stack,
+              organization: opts.organization ?? "organization",
+              entryPoint: loader.entryPoint,
+              config,
+              stackOutputs: provided,
+            },
+            loader,
+            opts.transpileOnly,
+          ),
         );
         if (result.needs?.length) {
           for (const need of result.needs) {
