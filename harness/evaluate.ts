@@ -49,15 +49,17 @@ export interface EvaluateOptions {
   readonly configOverrides?: Record<string, Record<string, string>>;
   /** Replace outputs of producing stacks before consumers read them (tests use it to rename outputs). */
   readonly outputTransform?: (key: string, outputs: Record<string, unknown>) => Record<string, unknown>;
-  /** Concurrent worker processes. Default: CPU count, at most 4. */
+  /** Concurrent worker processes of this call. Default: one limit shared by all calls (CPU count, at most 4). */
   readonly concurrency?: number;
   /**
-   * `PULUMI_NODEJS_TRANSPILE_ONLY` for every program. Default undefined: the CLI's default path, where
-   * `cmd/run`'s ts-node type-checks the program under the project's tsconfig (a compile error fails
-   * the evaluation, as it fails `pulumi preview`). `true` skips the type check (faster; the CLI does
-   * the same when that variable is set or the tsconfig says `noCheck`).
+   * How ts-node compiles each program. `"cli-default"`: as `pulumi preview` does with no
+   * `PULUMI_NODEJS_TRANSPILE_ONLY` set, i.e. type-checked under the project's tsconfig unless it says
+   * `noCheck` (a compile error fails the evaluation, as it fails the preview). `"transpile-only"`:
+   * `PULUMI_NODEJS_TRANSPILE_ONLY=true`, no type check (the emitted JavaScript is the same; seconds
+   * and about 2 GB of memory less per program). Default: `DATAPLATFORM_PLAN_LOADER` if set (the test
+   * run sets `transpile-only`, see harness/jest-setup.ts), else `"cli-default"`.
    */
-  readonly transpileOnly?: boolean;
+  readonly loader?: LoaderMode;
 }
 
 /**
@@ -106,20 +108,23 @@ export function runWorker(
   });
 }
 
+export type LoaderMode = "cli-default" | "transpile-only";
+
+/** Environment variable choosing the default `loader` of evaluations (`cli-default` or `transpile-only`). */
+export const LOADER_ENV = "DATAPLATFORM_PLAN_LOADER";
+
+function loaderMode(mode: LoaderMode | undefined): LoaderMode {
+  const chosen = mode ?? process.env[LOADER_ENV] ?? "cli-default";
+  if (chosen !== "cli-default" && chosen !== "transpile-only") {
+    throw new Error(`${LOADER_ENV} = ${JSON.stringify(chosen)}: one of cli-default, transpile-only`);
+  }
+  return chosen;
+}
+
 /** Environment variable naming a directory where evaluations are shared between processes (jest's globalSetup sets it). */
 export const PLAN_CACHE_ENV = "DATAPLATFORM_PLAN_CACHE";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Creates `lock` unless it exists: true for the one process that created it. */
-function claim(lock: string): boolean {
-  try {
-    fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `runWorker`, shared through the directory named by `DATAPLATFORM_PLAN_CACHE` when it is set: an
@@ -135,19 +140,35 @@ export async function sharedWorker(
 ): Promise<EvaluateResult> {
   const dir = process.env[PLAN_CACHE_ENV];
   if (!dir) return runWorker(request, project, transpileOnly);
-  const key = createHash("sha256")
-    .update(JSON.stringify({ request, runtime: project.runtime, transpileOnly: transpileOnly ?? null }))
-    .digest("hex");
-  const result = path.join(dir, `${key}.json`);
-  const lock = path.join(dir, `${key}.lock`);
+  const file = (t: boolean | undefined, ext: string) =>
+    path.join(
+      dir,
+      createHash("sha256")
+        .update(JSON.stringify({ request, runtime: project.runtime, transpileOnly: t ?? null }))
+        .digest("hex") + ext,
+    );
+  const result = file(transpileOnly, ".json");
+  // A program that compiled under the type check emits the same JavaScript without it.
+  const checked = file(undefined, ".json");
+  const lock = file(transpileOnly, ".lock");
   for (;;) {
-    if (fs.existsSync(result)) return JSON.parse(fs.readFileSync(result, "utf8")) as EvaluateResult;
+    if (fs.existsSync(result)) return readResult(result);
+    if (transpileOnly && fs.existsSync(checked)) {
+      const value = readResult(checked);
+      if (!value.errors?.length) return value;
+    }
     if (!claim(lock)) {
-      await sleep(200);
+      await sleep(250);
       continue;
     }
     try {
-      const value = await runWorker(request, project, transpileOnly);
+      const slot = await acquireSlot(dir);
+      let value: EvaluateResult;
+      try {
+        value = await runWorker(request, project, transpileOnly);
+      } finally {
+        fs.rmSync(slot, { force: true });
+      }
       const tmp = `${result}.${process.pid}`;
       fs.writeFileSync(tmp, JSON.stringify(value));
       fs.renameSync(tmp, result);
@@ -156,6 +177,38 @@ export async function sharedWorker(
       // A failed run releases the lock so a waiting process evaluates it itself.
       fs.rmSync(lock, { force: true });
     }
+  }
+}
+
+const readResult = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as EvaluateResult;
+
+/** Creates `lock` with this process id unless it exists (or its process died): true when this process got it. */
+function claim(lock: string): boolean {
+  try {
+    fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    try {
+      process.kill(Number(fs.readFileSync(lock, "utf8")), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") fs.rmSync(lock, { force: true });
+    }
+    return false;
+  }
+}
+
+/**
+ * One of CPU-count slots shared by every process of the test run: jest runs test files in several
+ * workers, each starting evaluations, and a type-checking evaluation holds 3-4 GB.
+ */
+async function acquireSlot(dir: string): Promise<string> {
+  const slots = Math.max(1, os.cpus().length);
+  for (;;) {
+    for (let i = 0; i < slots; i++) {
+      const slot = path.join(dir, `slot-${i}.lock`);
+      if (claim(slot)) return slot;
+    }
+    await sleep(250);
   }
 }
 
@@ -175,6 +228,12 @@ function limiter(n: number) {
 }
 
 /**
+ * Worker processes of every evaluation in this process (CPU count, at most 4): a type-checking
+ * ts-node holds about 2-3 GB, and tests start several evaluations at once.
+ */
+const sharedLimit = limiter(Math.min(4, Math.max(1, os.cpus().length)));
+
+/**
  * Evaluates projects offline in dependency order. A project that reads a stack not yet evaluated
  * is re-run after that stack; its StackReference is answered with the producer's evaluated outputs.
  * Independent projects run in parallel. Returns the plans in the order they completed, producers
@@ -185,7 +244,8 @@ export async function evaluateProjects(opts: EvaluateOptions): Promise<ProjectPl
   const byName = new Map(projects.map((p) => [p.name, p]));
   const done = new Map<string, Promise<ProjectPlan>>();
   const completed: ProjectPlan[] = [];
-  const run = limiter(opts.concurrency ?? Math.min(4, Math.max(1, os.cpus().length)));
+  const run = opts.concurrency ? limiter(opts.concurrency) : sharedLimit;
+  const transpileOnly = loaderMode(opts.loader) === "transpile-only" ? true : undefined;
 
   const evaluateOne = (project: ProjectInfo, stack: string, chain: string[]): Promise<ProjectPlan> => {
     const key = `${project.name}/${stack}`;
@@ -213,7 +273,7 @@ export async function evaluateProjects(opts: EvaluateOptions): Promise<ProjectPl
               stackOutputs: provided,
             },
             loader,
-            opts.transpileOnly,
+            transpileOnly,
           ),
         );
         if (result.needs?.length) {

@@ -83,7 +83,7 @@ describe("the language host's way of starting a program", () => {
 describe("a program loaded through cmd/run", () => {
   let plan: Awaited<ReturnType<typeof evaluateProjects>>[number];
   beforeAll(async () => {
-    [plan] = await evaluateProjects({ stack: "dev", projects: [FIXTURE] });
+    [plan] = await evaluateProjects({ stack: "dev", projects: [FIXTURE], loader: "cli-default" });
   });
 
   it("runs from its project folder, in preview mode, with its stack config", () => {
@@ -113,14 +113,14 @@ describe("a program loaded through cmd/run", () => {
       ...FIXTURE,
       runtime: { ...RUNTIME, nodeargs: "--max-old-space-size=512 --title 'a b'" },
     };
-    const [p] = await evaluateProjects({ stack: "dev", projects: [withArgs], transpileOnly: true });
+    const [p] = await evaluateProjects({ stack: "dev", projects: [withArgs], loader: "transpile-only" });
     expect(p.outputs.execArgv).toEqual(["--max-old-space-size=512", "--title", "a b"]);
   });
 });
 
 describe("a project without a tsconfig", () => {
   it("fails to compile under ts-node's defaults, as `pulumi preview` would fail", async () => {
-    const run = evaluateProjects({ stack: "dev", projects: [NO_TSCONFIG] });
+    const run = evaluateProjects({ stack: "dev", projects: [NO_TSCONFIG], loader: "cli-default" });
     await expect(run).rejects.toThrow(EvaluationError);
     await expect(run).rejects.toThrow(
       /index\.ts\(\d+,\d+\): error TS2339: Property 'L' does not exist on type 'never'/,
@@ -128,7 +128,7 @@ describe("a project without a tsconfig", () => {
   });
 
   it("loads when PULUMI_NODEJS_TRANSPILE_ONLY skips the type check", async () => {
-    const [p] = await evaluateProjects({ stack: "dev", projects: [NO_TSCONFIG], transpileOnly: true });
+    const [p] = await evaluateProjects({ stack: "dev", projects: [NO_TSCONFIG], loader: "transpile-only" });
     expect(p.outputs.listLength).toBe(1);
   });
 });
