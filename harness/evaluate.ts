@@ -23,6 +23,9 @@ export interface ProjectPlan {
   /** Projects whose outputs this one read through StackReferences (`project/stack`). */
   readonly references: string[];
   readonly durationMs: number;
+  /** CPU time and peak memory of the evaluation's last worker process (see EvaluateResult). */
+  readonly cpuMs?: number;
+  readonly maxRssMb?: number;
 }
 
 /** An evaluation that failed: configuration errors, program errors, or a reference cycle. */
@@ -246,6 +249,9 @@ export async function evaluateProjects(opts: EvaluateOptions): Promise<ProjectPl
   const completed: ProjectPlan[] = [];
   const run = opts.concurrency ? limiter(opts.concurrency) : sharedLimit;
   const transpileOnly = loaderMode(opts.loader) === "transpile-only" ? true : undefined;
+  // Once one project fails the call rejects: evaluations still queued behind the shared limit are
+  // dropped rather than run for nobody.
+  let failed = false;
 
   const evaluateOne = (project: ProjectInfo, stack: string, chain: string[]): Promise<ProjectPlan> => {
     const key = `${project.name}/${stack}`;
@@ -262,19 +268,23 @@ export async function evaluateProjects(opts: EvaluateOptions): Promise<ProjectPl
       const loader = loaderOptions(project);
       for (;;) {
         const result = await run(() =>
-          sharedWorker(
-            {
-              projectDir: project.dir,
-              project: project.name,
-              stack,
-              organization: opts.organization ?? "organization",
-              entryPoint: loader.entryPoint,
-              config,
-              stackOutputs: provided,
-            },
-            loader,
-            transpileOnly,
-          ),
+          failed
+            ? Promise.reject(
+                new EvaluationError(project.name, stack, ["not evaluated: another project failed"]),
+              )
+            : sharedWorker(
+                {
+                  projectDir: project.dir,
+                  project: project.name,
+                  stack,
+                  organization: opts.organization ?? "organization",
+                  entryPoint: loader.entryPoint,
+                  config,
+                  stackOutputs: provided,
+                },
+                loader,
+                transpileOnly,
+              ),
         );
         if (result.needs?.length) {
           for (const need of result.needs) {
@@ -300,6 +310,8 @@ export async function evaluateProjects(opts: EvaluateOptions): Promise<ProjectPl
           outputs: result.outputs,
           references: Object.keys(provided),
           durationMs: result.durationMs,
+          cpuMs: result.cpuMs,
+          maxRssMb: result.maxRssMb,
         };
         completed.push(plan);
         return plan;
@@ -309,6 +321,11 @@ export async function evaluateProjects(opts: EvaluateOptions): Promise<ProjectPl
     return promise;
   };
 
-  await Promise.all(projects.map((p) => evaluateOne(p, opts.stack, [])));
+  try {
+    await Promise.all(projects.map((p) => evaluateOne(p, opts.stack, [])));
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
   return completed;
 }

@@ -27,6 +27,9 @@ export interface EvaluateResult {
   readonly needs: string[];
   readonly errors: string[];
   readonly durationMs: number;
+  /** CPU time (user + system) and peak resident memory of the worker process. */
+  readonly cpuMs?: number;
+  readonly maxRssMb?: number;
 }
 
 /** `org/project/stack`, `project/stack` or `stack` → `project/stack`. */

@@ -258,6 +258,8 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
       needs: [...needs],
       errors: [],
       durationMs: Date.now() - started,
+      cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   }
 
@@ -275,6 +277,8 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     needs: [...needs],
     errors: needs.size > 0 ? [] : errors,
     durationMs: Date.now() - started,
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
 
