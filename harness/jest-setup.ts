@@ -11,7 +11,7 @@ import { LOADER_ENV, PLAN_CACHE_ENV } from "./evaluate";
  * - Evaluations skip ts-node's type check unless they ask for the CLI's default path: `planFor`
  *   without overrides does (so every repository project and stack is type-checked the way `pulumi
  *   preview` loads it, once per run), fixtures and config variations do not (same sources; `npm run
- *   typecheck` checks them). A type-checking ts-node costs seconds and about 2 GB per program.
+ *   typecheck` checks them). A cold type-checking ts-node costs ~12 s CPU and ~0.9 GB for the platform.
  */
 export default function setup(): void {
   process.env[LOADER_ENV] ??= "transpile-only";
