@@ -249,7 +249,14 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     await new Promise((r) => setImmediate(r));
     return "done" as const;
   })();
-  if ((await Promise.race([run, needsSignal])) === "needs") {
+  // A program whose failure leaves its promises pending empties the event loop without settling
+  // `run` (cmd/run has logged the error): report what was collected instead of exiting silently.
+  const drained = new Promise<"drained">((resolve) => process.once("beforeExit", () => resolve("drained")));
+  const outcome = await Promise.race([run, needsSignal, drained]);
+  if (outcome === "drained" && errors.length === 0 && needs.size === 0) {
+    errors.push("the program stopped before it completed (its promises never settled)");
+  }
+  if (outcome === "needs") {
     return {
       project: req.project,
       stack: req.stack,
