@@ -10,13 +10,11 @@ import {
   parseConfig,
   resolvePlatformConfig,
 } from "../config";
-import { stackConfig } from "./projects";
+import { loaderOptions, stackConfig } from "./projects";
 import { projectsWithFixture } from "./testing";
 
-/** `../shared` beside the checkout (as in CI); `/work/shared` when the checkout lives elsewhere. */
-const SCHEMA = [path.resolve(__dirname, "../../shared"), "/work/shared"]
-  .map((dir) => path.join(dir, "reference", "pulumi-project.schema.json"))
-  .find((file) => fs.existsSync(file))!;
+/** The JSON schema of Pulumi.yaml, copied from the Pulumi project (sdk/go/common/workspace/project.json). */
+const SCHEMA = path.join(__dirname, "fixtures", "pulumi-project.schema.json");
 const projects = projectsWithFixture();
 
 /** A domain may ship `config.ts` exporting `configSchema` (extending DomainConfigSchema). */
@@ -40,6 +38,29 @@ describe("Pulumi project files", () => {
       expect(validate.errors ?? []).toEqual([]);
       expect(ok).toBe(true);
       expect(fs.existsSync(project.main)).toBe(true);
+    },
+  );
+
+  it.each(projects.map((p) => [p.name, p] as const))(
+    "%s names its entry point, so cmd/run does not fall back to the root package.json's main",
+    (_name, project) => {
+      // With no `main`, the engine passes "." and cmd/run loads `main` of the nearest package.json:
+      // for a project under stacks/ that is the platform's index.ts at the repository root.
+      const { entryPoint } = loaderOptions(project);
+      expect(entryPoint).not.toBe(".");
+      expect(fs.statSync(path.resolve(project.dir, entryPoint)).isFile()).toBe(true);
+    },
+  );
+
+  it.each(projects.map((p) => [p.name, p] as const))(
+    "%s compiles under a tsconfig that exists and is the repository's strict one",
+    (_name, project) => {
+      // cmd/run reads a tsconfig only from the project folder or runtime.options.tsconfig; without one
+      // ts-node's non-strict defaults reject code the repository's tsconfig accepts.
+      const { runtime } = loaderOptions(project);
+      expect(runtime.typescript).toBe(true);
+      const tsconfig = path.resolve(project.dir, runtime.tsconfig ?? "tsconfig.json");
+      expect(tsconfig).toBe(path.resolve(__dirname, "..", "tsconfig.json"));
     },
   );
 

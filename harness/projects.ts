@@ -5,12 +5,32 @@ import * as yaml from "js-yaml";
 /** Repository root: the platform project's directory. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
+/**
+ * The `runtime.options` of a Node.js project that decide how the language host starts the program
+ * (pulumi-language-nodejs `parseOptions`): `typescript` (default true: `cmd/run` registers ts-node),
+ * `tsconfig` (passed as `PULUMI_NODEJS_TSCONFIG_PATH`, relative to the program directory; default: a
+ * `tsconfig.json` in that directory if there is one, else ts-node's defaults) and `nodeargs` (extra
+ * arguments of the `node` process).
+ */
+export interface RuntimeOptions {
+  readonly typescript: boolean;
+  readonly tsconfig?: string;
+  readonly nodeargs?: string;
+}
+
 /** One Pulumi project of the repository (the platform at the root, or a domain under `stacks/`). */
 export interface ProjectInfo {
   readonly name: string;
   readonly dir: string;
   /** Absolute path of the program entry point. */
   readonly main: string;
+  /**
+   * The entry point as the engine passes it to `cmd/run`: `main` as written, or `.` when absent.
+   * Set by `readProject`; see `loaderOptions` for hand-made values without it.
+   */
+  readonly entryPoint?: string;
+  /** `runtime.options` of Pulumi.yaml. Set by `readProject`; see `loaderOptions`. */
+  readonly runtime?: RuntimeOptions;
   readonly file: string;
 }
 
@@ -19,6 +39,23 @@ interface ProjectFile {
   runtime: unknown;
   main?: string;
   config?: Record<string, unknown>;
+}
+
+/** The runtime options of a `Pulumi.yaml` `runtime` entry (a string or `{ name, options }`). */
+export function runtimeOptions(file: string, runtime: unknown): RuntimeOptions {
+  const options =
+    runtime !== null && typeof runtime === "object" && "options" in runtime
+      ? ((runtime as { options?: Record<string, unknown> }).options ?? {})
+      : {};
+  const { typescript = true, tsconfig, nodeargs } = options;
+  const wrong = (key: string, value: unknown, allowed: string) =>
+    new Error(`${file}: runtime.options.${key} = ${JSON.stringify(value)}: ${allowed}`);
+  if (typeof typescript !== "boolean") throw wrong("typescript", typescript, "true or false");
+  if (tsconfig !== undefined && typeof tsconfig !== "string")
+    throw wrong("tsconfig", tsconfig, "a path relative to the project folder");
+  if (nodeargs !== undefined && typeof nodeargs !== "string")
+    throw wrong("nodeargs", nodeargs, "a string of node arguments");
+  return { typescript, ...(tsconfig ? { tsconfig } : {}), ...(nodeargs ? { nodeargs } : {}) };
 }
 
 function readYaml(file: string): unknown {
@@ -33,7 +70,29 @@ export function readProject(projectDir: string): ProjectInfo {
   if (!doc || typeof doc.name !== "string") throw new Error(`${file}: no project name`);
   const main = path.resolve(dir, doc.main ?? "index.ts");
   const entry = fs.existsSync(main) && fs.statSync(main).isDirectory() ? path.join(main, "index.ts") : main;
-  return { name: doc.name, dir, main: entry, file };
+  return {
+    name: doc.name,
+    dir,
+    main: entry,
+    entryPoint: doc.main ?? ".",
+    runtime: runtimeOptions(file, doc.runtime),
+    file,
+  };
+}
+
+/**
+ * How cmd/run loads a project: its entry point and runtime options, read from its Pulumi.yaml when
+ * the ProjectInfo was built by hand without them.
+ */
+export function loaderOptions(project: ProjectInfo): { entryPoint: string; runtime: RuntimeOptions } {
+  if (project.entryPoint !== undefined && project.runtime) {
+    return { entryPoint: project.entryPoint, runtime: project.runtime };
+  }
+  const read = fs.existsSync(project.file) ? readProject(project.dir) : undefined;
+  return {
+    entryPoint: project.entryPoint ?? read?.entryPoint ?? path.relative(project.dir, project.main),
+    runtime: project.runtime ?? read?.runtime ?? { typescript: true },
+  };
 }
 
 /** The platform project at the root plus every `stacks/<domain>/Pulumi.yaml`, platform first. */

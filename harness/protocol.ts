@@ -2,12 +2,16 @@ import type { PlanStep } from "./plan";
 
 /** What the parent asks a worker to evaluate. */
 export interface EvaluateRequest {
+  /** The program directory: the worker runs there, as the language host runs `cmd/run` there. */
   readonly projectDir: string;
   readonly project: string;
   readonly stack: string;
   readonly organization: string;
-  /** Program entry point, absolute. */
-  readonly main: string;
+  /**
+   * The entry point exactly as the engine hands it to `cmd/run` (`main` of `Pulumi.yaml`, relative to
+   * the program directory, or `.` when the project names none).
+   */
+  readonly entryPoint: string;
   /** Flat config as Pulumi passes it: `namespace:key` → string (objects JSON-encoded). */
   readonly config: Record<string, string>;
   /** Outputs of stacks already evaluated, by project and stack (`project/stack`). */
@@ -23,6 +27,9 @@ export interface EvaluateResult {
   readonly needs: string[];
   readonly errors: string[];
   readonly durationMs: number;
+  /** CPU time (user + system) and peak resident memory of the worker process. */
+  readonly cpuMs?: number;
+  readonly maxRssMb?: number;
 }
 
 /** `org/project/stack`, `project/stack` or `stack` → `project/stack`. */

@@ -13,14 +13,18 @@ export function projectsWithFixture(): ProjectInfo[] {
 
 const cache = new Map<string, Promise<ProjectPlan[]>>();
 
-/** Evaluates every repository project for `stack` once per test file (the plans are read-only). */
+/**
+ * Evaluates every repository project for `stack` (read-only plans, shared by the test files of a run).
+ * Without overrides the programs load through cmd/run's default path, type-checked as `pulumi
+ * preview` loads them (harness/load.test.ts asserts it for every project and stack); with config
+ * overrides or an output transform they are the same sources, so they skip the type check.
+ */
 export function planFor(stack: string, opts: Omit<EvaluateOptions, "stack"> = {}): Promise<ProjectPlan[]> {
   const key = `${stack}:${(opts.projects ?? []).map((p) => p.name).join(",")}`;
-  if (!cache.has(key) || opts.configOverrides || opts.outputTransform) {
-    const run = evaluateProjects({ stack, ...opts });
-    if (opts.configOverrides || opts.outputTransform) return run;
-    cache.set(key, run);
+  if (opts.configOverrides || opts.outputTransform) {
+    return evaluateProjects({ stack, loader: "transpile-only", ...opts });
   }
+  if (!cache.has(key)) cache.set(key, evaluateProjects({ stack, loader: "cli-default", ...opts }));
   return cache.get(key)!;
 }
 

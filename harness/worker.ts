@@ -1,9 +1,15 @@
 /**
- * Child-process entry point of the offline evaluation: runs one Pulumi program under
- * `pulumi.runtime.setMocks` with a monitor that records every registration, and sends back the
- * steps of a `pulumi preview --json` document. One process per project keeps the Pulumi runtime's
- * global state (stack, config, registered resources) from leaking between projects.
+ * Child-process entry point of the offline evaluation: loads one Pulumi program the way the CLI's
+ * Node.js language host does (the SDK's own `cmd/run/run.js` `run()`, which registers its ts-node with
+ * the project's tsconfig and requires the entry point), in preview mode, against a mock resource
+ * monitor that records every registration; sends back the steps of a `pulumi preview --json`
+ * document. One process per project keeps the Pulumi runtime's global state (stack, config,
+ * registered resources) from leaking between projects.
+ *
+ * This file runs as plain JavaScript (see `compiledWorker` in loader.ts): the parent gives the process
+ * the environment, node arguments and working directory the language host would (`languageHostEnv`).
  */
+import Module from "node:module";
 import { MissingStackError, mockCall, mockResourceState, type ProviderRegions } from "./mocks";
 import { plainValue, type PlanStep, STACK_REFERENCE_TYPE, STACK_TYPE } from "./plan";
 import { type EvaluateRequest, type EvaluateResult, referenceKey } from "./protocol";
@@ -32,16 +38,32 @@ function urnOf(ref: string): string {
 
 export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
   const started = Date.now();
-  process.env.PULUMI_CONFIG = JSON.stringify(req.config);
-  process.env.PULUMI_CONFIG_SECRET_KEYS = "[]";
-  process.env.PULUMI_NODEJS_PROJECT = req.project;
-  process.env.PULUMI_NODEJS_STACK = req.stack;
-  process.env.PULUMI_NODEJS_ORGANIZATION = req.organization;
-  process.chdir(req.projectDir);
+  if (process.cwd() !== req.projectDir) process.chdir(req.projectDir);
 
   // Loaded only now, after the environment the runtime reads is in place.
-  const pulumi = await import("@pulumi/pulumi");
   const { MockMonitor } = await import("@pulumi/pulumi/runtime/mocks");
+  // `cmd/run/index.js` parses the language host's flags, installs its exit-code handlers and the v8
+  // hooks the closure serializer needs, then calls `run.js` `run()`. Its flag parsing insists on a
+  // gRPC monitor address, so the worker plays that part: the v8 hooks here, the mock monitor below,
+  // and index.js stands in the module cache with the one constant run.js reads from it.
+  const indexJs = require.resolve("@pulumi/pulumi/cmd/run");
+  const stand = new Module(indexJs);
+  stand.filename = indexJs;
+  stand.loaded = true;
+  stand.exports = { nodeJSProcessExitedAfterLoggingUserActionableMessage: 32 };
+  require.cache[indexJs] = stand;
+  await (
+    require("@pulumi/pulumi/runtime/closure/v8Hooks") as { isInitializedAsync(): Promise<void> }
+  ).isInitializedAsync();
+  // The CLI's program loader: TypeScript registration, entry-point resolution, runInPulumiStack.
+  const cmdRun = require("@pulumi/pulumi/cmd/run/run") as {
+    run(
+      argv: { _: string[]; pwd?: string },
+      programStarted: () => void,
+      reportLoggedError: (err: Error) => void,
+      isErrorReported: (err: Error) => boolean,
+    ): Promise<unknown>;
+  };
   // Internal modules (not in the public typings): the same entry points `setMocks` uses.
   const settings = require("@pulumi/pulumi/runtime/settings") as {
     setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean, org: string): void;
@@ -194,26 +216,31 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
   process.on("unhandledRejection", fail);
   process.on("uncaughtException", fail);
 
-  settings.setMockOptions(new RecordingMonitor(), req.project, req.stack, false, req.organization);
+  // Preview mode, as `pulumi preview` runs the program: outputs the monitor does not answer stay unknown.
+  settings.setMockOptions(new RecordingMonitor(), req.project, req.stack, true, req.organization);
   const store = getStore();
   Object.assign(store, {
     supportsSecrets: true,
     supportsResourceReferences: true,
     supportsOutputValues: false,
     supportsDeletedWith: true,
+    supportsReplaceWith: true,
     supportsAliasSpecs: true,
     supportsTransforms: false,
+    supportsParameterization: true,
+    supportsResourceHooks: true,
+    supportsErrorHooks: true,
   });
 
+  const reported = new Set<unknown>();
   const run = (async () => {
     try {
-      await pulumi.runtime.runInPulumiStack(async () => {
-        const mod = require(req.main);
-        // `export = async () => {...}` (what the CLI's cmd/run calls) or a default export.
-        const entry = typeof mod === "function" ? mod : mod?.default;
-        if (typeof entry === "function") return await entry();
-        return mod;
-      });
+      await cmdRun.run(
+        { _: [req.entryPoint], pwd: req.projectDir },
+        () => undefined,
+        (err) => reported.add(err),
+        (err) => reported.has(err),
+      );
     } catch (e) {
       fail(e);
     }
@@ -222,7 +249,14 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     await new Promise((r) => setImmediate(r));
     return "done" as const;
   })();
-  if ((await Promise.race([run, needsSignal])) === "needs") {
+  // A program whose failure leaves its promises pending empties the event loop without settling
+  // `run` (cmd/run has logged the error): report what was collected instead of exiting silently.
+  const drained = new Promise<"drained">((resolve) => process.once("beforeExit", () => resolve("drained")));
+  const outcome = await Promise.race([run, needsSignal, drained]);
+  if (outcome === "drained" && errors.length === 0 && needs.size === 0) {
+    errors.push("the program stopped before it completed (its promises never settled)");
+  }
+  if (outcome === "needs") {
     return {
       project: req.project,
       stack: req.stack,
@@ -231,6 +265,8 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
       needs: [...needs],
       errors: [],
       durationMs: Date.now() - started,
+      cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   }
 
@@ -248,6 +284,8 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     needs: [...needs],
     errors: needs.size > 0 ? [] : errors,
     durationMs: Date.now() - started,
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
 

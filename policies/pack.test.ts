@@ -3,9 +3,8 @@
  * serves the analyzer gRPC protocol with every policy and its FSBP metadata, and the analyzer's
  * verdict on a resource matches the offline runner's.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import * as grpc from "@grpc/grpc-js";
 import * as path from "node:path";
+import { analyzerProto, Empty, type RunningPack, startPolicyPack, Struct } from "../harness/analyzer";
 import { evaluateProjects } from "../harness/evaluate";
 import { plainValue } from "../harness/plan";
 import { readProject } from "../harness/projects";
@@ -14,37 +13,15 @@ import { fixtureResources } from "./lib/fixtures";
 import { analyzeResources, type PlanResource, resourcesOfDocument } from "./runner/analyze";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf classes have no typings here */
-const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as any;
-const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb") as any;
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as any;
-const { Empty } = require("google-protobuf/google/protobuf/empty_pb") as any;
+let pack: RunningPack;
+const call = <T>(method: string, request: unknown): Promise<T> => pack.call<T>(method, request);
 
-let server: ChildProcess;
-let client: any;
-
-const call = <T>(method: string, request: unknown): Promise<T> =>
-  new Promise((resolve, reject) =>
-    client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))),
-  );
-
+// Started as the CLI starts it: cmd/run-policy-pack from this folder, type-checked with its tsconfig.
 beforeAll(async () => {
-  server = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
-    cwd: __dirname,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  server.stderr?.on("data", (d) => (stderr += d));
-  const port = await new Promise<string>((resolve, reject) => {
-    server.stdout?.once("data", (d) => resolve(String(d).trim()));
-    server.once("exit", (code) => reject(new Error(`pack exited with ${code}: ${stderr}`)));
-  });
-  client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-}, 60_000);
+  pack = await startPolicyPack(__dirname);
+}, 600_000);
 
-afterAll(() => {
-  client?.close();
-  server?.kill();
-});
+afterAll(() => pack?.stop());
 
 describe("the policy pack served by `new PolicyPack`", () => {
   it("announces every policy with its metadata", async () => {
