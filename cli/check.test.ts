@@ -176,7 +176,7 @@ describe("npm run check on real `pulumi preview --json` output", () => {
       "advisory   preview-document  urn:pulumi:prod::orders::pulumi:pulumi:Stack::orders-prod",
     );
     expect(result.stdout).toMatch(
-      /^0 mandatory, 9 advisory violation\(s\), 0 remediation\(s\) in 1 document\(s\)\nof the advisory: 9 cannot verify, 0 excepted$/m,
+      /^0 mandatory, 10 advisory violation\(s\), 0 remediation\(s\) in 1 document\(s\)\nof the advisory: 10 cannot verify, 0 excepted$/m,
     );
   });
 
@@ -185,15 +185,18 @@ describe("npm run check on real `pulumi preview --json` output", () => {
     const stateOf = (name: string) =>
       doc.steps.find((s: { urn: string }) => s.urn.endsWith(`::${name}`)).newState;
     stateOf("bastion").inputs.ingress[0].cidrBlocks = ["0.0.0.0/0"];
+    // One exception per policy the open group fails (the port rule and the CIDR-union rule).
     stateOf("bastion").inputs.tags = {
       "policy-exception:security-group-no-public-ingress": "operator VPN pending expires=2999-01-31",
+      "policy-exception:security-group-no-internet-union": "operator VPN pending expires=2999-01-31",
     };
     const file = path.join(dir, "excepted.json");
     fs.writeFileSync(file, JSON.stringify(doc));
     const excepted = await inProcess([file]);
     expect(excepted.code).toBe(0);
+    expect(excepted.stdout).toMatch(/^Exceptions \(2\):$/m);
     expect(excepted.stdout).toContain(
-      "Exceptions (1):\n  security-group-no-public-ingress/public-ingress  urn:pulumi:prod::orders::dataplatform:streaming:Pipeline$aws:ec2/securityGroup:SecurityGroup::bastion  until 2999-01-31  tag policy-exception:security-group-no-public-ingress: operator VPN pending",
+      "\n  security-group-no-public-ingress/public-ingress  urn:pulumi:prod::orders::dataplatform:streaming:Pipeline$aws:ec2/securityGroup:SecurityGroup::bastion  until 2999-01-31  tag policy-exception:security-group-no-public-ingress: operator VPN pending",
     );
 
     stateOf("bastion").inputs.tags["policy-exception:security-group-no-public-ingress"] =
@@ -226,7 +229,7 @@ describe("npm run plan -- --check", () => {
     );
     // The committed prod stack files hold example values: the fresh-account check stops there
     // (docs/bootstrap.md), naming each key; `--allow-placeholders` reports them without failing.
-    expect(result.stdout).toMatch(/^Fresh-account check: 5 problem\(s\) stop a first deployment:$/m);
+    expect(result.stdout).toMatch(/^Fresh-account check: 6 problem\(s\) stop a first deployment:$/m);
     expect(result.stdout).toContain('[placeholder] data-platform: data-platform:accountId = "222222222222"');
     expect(result.code).toBe(1);
   });

@@ -29,6 +29,7 @@ function filled(env: "dev" | "prod"): Record<string, Record<string, string>> {
   return {
     "data-platform": {
       "data-platform:accountId": account,
+      "delivery:githubRepository": "acme-data/aws-data-platform",
       ...(env === "prod"
         ? {
             "data-platform:batch": JSON.stringify({ emrTlsCertificatesS3Uri: "s3://acme-pki/emr/certs.zip" }),
@@ -228,7 +229,7 @@ describe("singletons across the stacks of one account", () => {
         { stack: "prod", config: cfg("prod") },
       ]),
     ).toEqual([]);
-    // A DR stack in another region of the same account shares only the account-wide OIDC provider.
+    // A DR stack in another region of the same account shares only the account-wide OIDC providers.
     const dr = singletonFindings([
       { stack: "prod", config: cfg("prod") },
       {
@@ -236,7 +237,10 @@ describe("singletons across the stacks of one account", () => {
         config: cfg("prod-dr", { environment: "prod", region: "us-west-2", drRegion: "us-east-1" }),
       },
     ]);
-    expect(dr.map((f) => f.message.split(" is created")[0])).toEqual([SINGLETONS.pulumiOidcProvider.what]);
+    expect(dr.map((f) => f.message.split(" is created")[0])).toEqual([
+      SINGLETONS.pulumiOidcProvider.what,
+      SINGLETONS.githubOidcProvider.what,
+    ]);
   });
 
   it("the committed stacks are in different accounts and collide nowhere", () => {

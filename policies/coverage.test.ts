@@ -11,7 +11,7 @@
  */
 import { type PlanDocument, type PlanStep } from "../harness/plan";
 import type { ProjectPlan } from "../harness/evaluate";
-import { planFor, planOf, projectsWithFixture } from "../harness/testing";
+import { planOf } from "../harness/testing";
 import { POLICIES } from "./all";
 import { analyzeDocument } from "./runner/analyze";
 import { packConfigFor } from "./runner/config";
@@ -24,6 +24,7 @@ import {
   FSBP_CONTROLS,
   NOT_ENFORCED,
   PULUMI_TYPES,
+  steadyStatePlans,
   typesOfPlans,
 } from "./tools/fsbp";
 import * as path from "node:path";
@@ -33,8 +34,8 @@ jest.setTimeout(600_000);
 let dev: ProjectPlan[];
 let prod: ProjectPlan[];
 beforeAll(async () => {
-  dev = await planFor("dev", { projects: projectsWithFixture() });
-  prod = await planFor("prod", { projects: projectsWithFixture() });
+  dev = await steadyStatePlans("dev");
+  prod = await steadyStatePlans("prod");
 });
 
 /** Markdown table rows, cell by cell (prettier pads the committed columns). */

@@ -44,6 +44,13 @@ const MODULE_PREFIX: Record<string, string> = {
 
 /** Types whose actions are not `<module prefix>:*`, or that need more than their own service. */
 const SPECIFIC: Record<string, readonly string[]> = {
+  // The warehouse applies its SQL through the Data API, with the admin's temporary credentials.
+  "aws:redshiftdata/statement:Statement": [
+    "redshift-data:ExecuteStatement",
+    "redshift-data:DescribeStatement",
+    "redshift:GetClusterCredentials",
+    "redshift-serverless:GetCredentials",
+  ],
   "aws:iam/role:Role": ["iam:CreateRole", "iam:TagRole", "iam:GetRole", "iam:PassRole"],
   "aws:iam/rolePolicy:RolePolicy": ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],

@@ -48,18 +48,31 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
     const doc = DOCUMENTS["first-deploy.json"];
     expect(doc.steps[0]).not.toHaveProperty("newState.inputs");
     const { code, lines } = await run("first-deploy.json");
-    // The bucket policy is built from the bucket's ARN, unknown until the bucket exists.
-    expect(lines).toEqual(["advisory s3-bucket-tls-only orders-archive"]);
+    // The bucket policy is built from the bucket's ARN, unknown until the bucket exists: neither its
+    // TLS-only statement nor its principals can be read yet (two rules of resource-policy-no-public).
+    expect(lines).toEqual([
+      "advisory resource-policy-no-public orders-archive-policy",
+      "advisory resource-policy-no-public orders-archive-policy",
+      "advisory s3-bucket-tls-only orders-archive",
+    ]);
     expect(code).toBe(0);
   });
 
   it("reports value checks on values unknown until apply as 'cannot verify during preview'", async () => {
     const { code, findings, lines } = await run("unknowns.json");
     expect(code).toBe(0);
+    // Every value check on the unknown (or secret) policy document and ingress CIDRs, one line per
+    // rule that reads them: iam-no-admin-statements has three (Action "*", iam:*, NotAction).
     expect(lines).toEqual([
       "advisory iam-no-admin-statements orders-producer-put",
+      "advisory iam-no-admin-statements orders-producer-put",
+      "advisory iam-no-admin-statements orders-producer-put",
       "advisory iam-no-kms-decrypt-all orders-producer-put",
+      "advisory iam-no-service-wildcards orders-producer-put",
+      "advisory resource-policy-no-public orders-archive-policy",
+      "advisory resource-policy-no-public orders-archive-policy",
       "advisory s3-bucket-tls-only orders-archive",
+      "advisory security-group-no-internet-union bastion",
       "advisory security-group-no-public-ingress bastion",
     ]);
     expect(findings.every((f) => f.cannotVerify && / cannot verify during preview: /.test(f.message))).toBe(
@@ -76,6 +89,7 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
       "advisory required-tags orders-archive",
       "advisory required-tags orders-stream",
       // The bucket's companions are unchanged, so not printed: "missing" cannot be established.
+      "advisory s3-access-logging orders-archive",
       "advisory s3-bucket-sse-kms orders-archive",
       "advisory s3-bucket-tls-only orders-archive",
       "advisory s3-lifecycle-configured orders-archive",
@@ -84,11 +98,11 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
       "advisory s3-versioning orders-archive",
     ]);
     expect(findings.find((f) => f.policyName === "s3-versioning")!.message).toMatch(
-      /^\[missing\] cannot verify: the preview document lacks 14 unchanged resources, and this finding rests on a resource not found in it/,
+      /^\[missing\] cannot verify: the preview document lacks 15 unchanged resources, and this finding rests on a resource not found in it/,
     );
     expect(findings.every((f) => f.cannotVerify)).toBe(true);
     expect(findings.find((f) => f.policyName === "preview-document")!.message).toBe(
-      "cannot verify 14 unchanged resources: the document counts them in changeSummary.same but does not print them, so no policy saw them (`pulumi preview --json --show-sames` prints a complete document)",
+      "cannot verify 15 unchanged resources: the document counts them in changeSummary.same but does not print them, so no policy saw them (`pulumi preview --json --show-sames` prints a complete document)",
     );
     expect(findings.find((f) => f.policyName === "required-tags")!.message).toMatch(
       /^\[required-keys\] cannot verify: the provider urn:pulumi:prod::orders::pulumi:providers:aws::default_7_48_0 \(and its default tags\) is not in the preview document/,
@@ -97,7 +111,10 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
 
   it("gives the engine's mandatory finding on the same preview with --show-sames", async () => {
     const { code, lines } = await run("incremental-show-sames.json");
-    expect(lines).toEqual(["mandatory security-group-no-public-ingress bastion"]);
+    expect(lines).toEqual([
+      "mandatory security-group-no-internet-union bastion",
+      "mandatory security-group-no-public-ingress bastion",
+    ]);
     expect(code).toBe(1);
   });
 
@@ -107,6 +124,8 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
     expect(lines).toEqual([
       "advisory preview-document orders-prod",
       "advisory required-tags bastion",
+      // The union of the group's CIDRs is a stack check: its other rules may be unchanged, unprinted.
+      "advisory security-group-no-internet-union bastion",
       "mandatory security-group-no-public-ingress bastion",
     ]);
     expect(findings.find((f) => f.enforcementLevel === "mandatory")).toMatchObject({ urn: BASTION });
@@ -129,14 +148,24 @@ describe("npm run check on real `pulumi preview --json` documents", () => {
     expect(code).toBe(0);
     // `"[secret]"` and ciphertext: cannot verify; the ciphertext AUTH token still counts as set
     // (no elasticache-auth failure); the plaintext encryptionType is read (no kinesis finding).
+    // Every value check on the unknown (or secret) policy document and ingress CIDRs, one line per
+    // rule that reads them: iam-no-admin-statements has three (Action "*", iam:*, NotAction).
     expect(lines).toEqual([
       "advisory iam-no-admin-statements orders-producer-put",
+      "advisory iam-no-admin-statements orders-producer-put",
+      "advisory iam-no-admin-statements orders-producer-put",
       "advisory iam-no-kms-decrypt-all orders-producer-put",
+      "advisory iam-no-service-wildcards orders-producer-put",
+      "advisory resource-policy-no-public orders-archive-policy",
+      "advisory resource-policy-no-public orders-archive-policy",
       "advisory s3-bucket-tls-only orders-archive",
+      "advisory security-group-no-internet-union bastion",
       "advisory security-group-no-public-ingress bastion",
     ]);
     expect(findings.every((f) => f.cannotVerify)).toBe(true);
-    expect(findings.find((f) => f.urn === BASTION)!.message).toBe(
+    expect(
+      findings.find((f) => f.urn === BASTION && f.policyName === "security-group-no-public-ingress")!.message,
+    ).toBe(
       "[public-ingress] cannot verify: the secret value at .ingress[0].cidrBlocks is not in the preview document (the pack under `pulumi preview --policy-pack policies` reads secret values)",
     );
   });

@@ -15,6 +15,7 @@ import { POLICIES } from "../all";
 import type { PlatformPolicy } from "../lib/policy";
 import type { ProjectPlan } from "../../harness/evaluate";
 import { discoverProjects } from "../../harness/projects";
+import { ML_DEFAULTS } from "../../components/ml/settings";
 import { planFor, projectsWithFixture } from "../../harness/testing";
 import { packConfigFor } from "../runner/config";
 
@@ -228,10 +229,28 @@ export function typesOfPlans(plans: readonly ProjectPlan[]): Set<string> {
   return types;
 }
 
-/** Resource types of the dev and prod offline plans of every project of the repository. */
+/**
+ * The plans of an environment in its steady state: every project, with the clickstream endpoint's
+ * variants on approved model versions 1, 2, ... A fresh account has no endpoint until a version is
+ * approved (docs/bootstrap.md), but coverage and mutations are about what runs once it is.
+ */
+export function steadyStatePlans(env: "dev" | "prod"): Promise<ProjectPlan[]> {
+  return planFor(env, {
+    projects: projectsWithFixture(),
+    configOverrides: {
+      clickstream: {
+        "clickstream:ml": JSON.stringify({
+          variants: ML_DEFAULTS[env].variants.map((v, i) => ({ ...v, modelVersion: i + 1 })),
+        }),
+      },
+    },
+  });
+}
+
+/** Resource types of the dev and prod offline plans (steady state) of every project of the repository. */
 export async function planTypes(): Promise<Set<string>> {
   const plans = [];
-  for (const env of ["dev", "prod"]) plans.push(...(await planFor(env, { projects: projectsWithFixture() })));
+  for (const env of ["dev", "prod"] as const) plans.push(...(await steadyStatePlans(env)));
   return typesOfPlans(plans);
 }
 
