@@ -4,13 +4,21 @@
  * verdict on a resource matches the offline runner's.
  */
 import * as path from "node:path";
-import { analyzerProto, Empty, type RunningPack, startPolicyPack, Struct } from "../harness/analyzer";
+import {
+  analyzeLikeTheEngine,
+  analyzerProto,
+  Empty,
+  findingLine,
+  type RunningPack,
+  startPolicyPack,
+  Struct,
+} from "../harness/analyzer";
 import { evaluateProjects } from "../harness/evaluate";
 import { plainValue } from "../harness/plan";
 import { readProject } from "../harness/projects";
 import { POLICIES } from "./all";
 import { fixtureResources } from "./lib/fixtures";
-import { analyzeResources, type PlanResource, resourcesOfDocument } from "./runner/analyze";
+import { analyzeResources, resourcesOfDocument } from "./runner/analyze";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf classes have no typings here */
 let pack: RunningPack;
@@ -84,70 +92,12 @@ describe("the policy pack served by `new PolicyPack`", () => {
       projects: [readProject(path.join(__dirname, "..", "harness", "fixtures", "insecure"))],
     });
     const resources = resourcesOfDocument(plan.document);
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const props = (r: PlanResource) => Struct.fromJavaScript(plainValue(r.inputs));
-    const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-    const providerOf = (r: PlanResource) => {
-      const p = r.provider && byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::")));
-      if (!p) return undefined;
-      const provider = new analyzerProto.AnalyzerProviderResource();
-      provider.setType(p.type);
-      provider.setUrn(p.urn);
-      provider.setName(nameOf(p.urn));
-      provider.setProperties(props(p));
-      return provider;
-    };
-    const optionsOf = (r: PlanResource) => {
-      const o = new analyzerProto.AnalyzerResourceOptions();
-      if (r.parent) o.setParent(r.parent);
-      return o;
-    };
-    const line = (policy: string, level: number | string, urn: string, message: string) =>
-      `${policy} ${level === 1 || level === "mandatory" ? "mandatory" : "advisory"} ${urn} ${message.split("\n").pop()}`;
-
-    const served: string[] = [];
-    for (const r of resources.filter((x) => x.op !== "read")) {
-      const request = new analyzerProto.AnalyzeRequest();
-      request.setType(r.type);
-      request.setUrn(r.urn);
-      request.setName(nameOf(r.urn));
-      request.setProperties(props(r));
-      request.setOptions(optionsOf(r));
-      const provider = providerOf(r);
-      if (provider) request.setProvider(provider);
-      const response = await call<any>("analyze", request);
-      for (const d of response.getDiagnosticsList())
-        served.push(line(d.getPolicyname(), d.getEnforcementlevel(), d.getUrn() || r.urn, d.getMessage()));
-    }
-    const stackRequest = new analyzerProto.AnalyzeStackRequest();
-    stackRequest.setResourcesList(
-      resources.map((r) => {
-        const resource = new analyzerProto.AnalyzerResource();
-        resource.setType(r.type);
-        resource.setUrn(r.urn);
-        resource.setName(nameOf(r.urn));
-        resource.setProperties(props(r));
-        resource.setOptions(optionsOf(r));
-        if (r.parent) resource.setParent(r.parent);
-        resource.setDependenciesList(r.dependencies ?? []);
-        const provider = providerOf(r);
-        if (provider) resource.setProvider(provider);
-        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-          const deps = new analyzerProto.AnalyzerPropertyDependencies();
-          deps.setUrnsList(urns);
-          resource.getPropertydependenciesMap().set(k, deps);
-        }
-        return resource;
-      }),
-    );
-    const stackResponse = await call<any>("analyzeStack", stackRequest);
-    for (const d of stackResponse.getDiagnosticsList())
-      served.push(line(d.getPolicyname(), d.getEnforcementlevel(), d.getUrn(), d.getMessage()));
+    const served = await analyzeLikeTheEngine(pack, resources, { inputs: (r) => plainValue(r.inputs) });
 
     const offline = (await analyzeResources(resources, { policies: POLICIES, config: {} })).violations.map(
-      (v) => line(v.policyName, v.enforcementLevel, v.urn, v.message),
+      (v) => findingLine(v.policyName, v.enforcementLevel, v.urn, v.message),
     );
-    expect(served.sort()).toEqual(offline.sort());
+    expect(served).toEqual(offline.sort());
     // Every policy of the pack fired on the insecure program through the real analyzer.
     const fired = new Set(served.map((s) => s.split(" ")[0]));
     expect(

@@ -12,10 +12,16 @@
  *   mandatory finding, a "cannot verify" on the same policy and resource, or concerns a resource
  *   the document does not print (which the runner's `preview-document` finding names).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as grpc from "@grpc/grpc-js";
+import {
+  analyzeLikeTheEngine,
+  analyzerProto,
+  findingLine,
+  type RunningPack,
+  startPolicyPack,
+  Struct,
+} from "../../harness/analyzer";
 import { evaluateProjects } from "../../harness/evaluate";
 import { readProject } from "../../harness/projects";
 import { planFor } from "../../harness/testing";
@@ -32,45 +38,20 @@ import { documentValue, type DocumentLike, PreviewDocumentSchema } from "./docum
 import { DOCUMENTS, SECRET_PLAINTEXT } from "./fixtures/generate";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf classes have no typings here */
-const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as any;
-const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb") as any;
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as any;
 
 const POLICIES_DIR = path.resolve(__dirname, "..");
 const LEVEL = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 } as const;
 
-let server: ChildProcess;
-let client: any;
+let pack: RunningPack;
+const call = <T>(method: string, request: unknown): Promise<T> => pack.call<T>(method, request);
 
-const call = <T>(method: string, request: unknown): Promise<T> =>
-  new Promise((resolve, reject) =>
-    client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))),
-  );
-
+// What the language host runs for `pulumi preview --policy-pack policies`: cmd/run-policy-pack from
+// the pack's folder (harness/analyzer.ts).
 beforeAll(async () => {
-  // What the language host runs for `pulumi preview --policy-pack policies`: the engine address is
-  // the first argument (unused by the pack), the pack folder the second, the working directory.
-  server = spawn(
-    process.execPath,
-    [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."],
-    {
-      cwd: POLICIES_DIR,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stderr = "";
-  server.stderr?.on("data", (d) => (stderr += d));
-  const port = await new Promise<string>((resolve, reject) => {
-    server.stdout?.once("data", (d) => resolve(String(d).trim()));
-    server.once("exit", (code) => reject(new Error(`pack exited with ${code}: ${stderr}`)));
-  });
-  client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  pack = await startPolicyPack(POLICIES_DIR);
 }, 300_000);
 
-afterAll(() => {
-  client?.close();
-  server?.kill();
-});
+afterAll(() => pack?.stop());
 
 /** `Configure` as the CLI sends it for `--policy-pack-config <file>`: a level and properties per policy. */
 async function configure(config: PackConfig) {
@@ -89,8 +70,6 @@ async function configure(config: PackConfig) {
 }
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-const line = (policy: string, level: number | string, urn: string, message: string) =>
-  `${policy} ${level === 1 || level === "mandatory" ? "mandatory" : "advisory"} ${urn} ${message.split("\n").pop()}`;
 
 /**
  * The engine's findings over the resources of a program. `plaintext` replaces secret values the
@@ -100,7 +79,6 @@ async function engineFindings(
   resources: PlanResource[],
   plaintext: Record<string, Record<string, unknown>> = {},
 ): Promise<string[]> {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const withSecrets = (r: PlanResource, props: Record<string, unknown>) => {
     const out = structuredClone(props);
     for (const [at, value] of Object.entries(plaintext[nameOf(r.urn)] ?? {})) {
@@ -109,72 +87,19 @@ async function engineFindings(
       for (const k of keys.slice(0, -1)) cur = cur[k];
       if (keys.at(-1)! in cur) cur[keys.at(-1)!] = value;
     }
-    return Struct.fromJavaScript(documentValue(out));
+    return documentValue(out);
   };
-  const inputs = (r: PlanResource) => withSecrets(r, r.inputs);
-  const outputs = (r: PlanResource) => withSecrets(r, stackSeesOutputs(r) ? r.outputs! : r.inputs);
-  const providerOf = (r: PlanResource) => {
-    const p = r.provider && byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::")));
-    if (!p) return undefined;
-    const provider = new analyzerProto.AnalyzerProviderResource();
-    provider.setType(p.type);
-    provider.setUrn(p.urn);
-    provider.setName(nameOf(p.urn));
-    provider.setProperties(inputs(p));
-    return provider;
-  };
-  const optionsOf = (r: PlanResource) => {
-    const o = new analyzerProto.AnalyzerResourceOptions();
-    if (r.parent) o.setParent(r.parent);
-    o.setProtect(r.protect ?? false);
-    return o;
-  };
-  const served: string[] = [];
-  for (const r of resources.filter((x) => x.op !== "read")) {
-    const request = new analyzerProto.AnalyzeRequest();
-    request.setType(r.type);
-    request.setUrn(r.urn);
-    request.setName(nameOf(r.urn));
-    request.setProperties(inputs(r));
-    request.setOptions(optionsOf(r));
-    const provider = providerOf(r);
-    if (provider) request.setProvider(provider);
-    const response = await call<any>("analyze", request);
-    for (const d of response.getDiagnosticsList())
-      served.push(line(d.getPolicyname(), d.getEnforcementlevel(), d.getUrn() || r.urn, d.getMessage()));
-  }
-  const stackRequest = new analyzerProto.AnalyzeStackRequest();
-  stackRequest.setResourcesList(
-    resources.map((r) => {
-      const resource = new analyzerProto.AnalyzerResource();
-      resource.setType(r.type);
-      resource.setUrn(r.urn);
-      resource.setName(nameOf(r.urn));
-      resource.setProperties(outputs(r));
-      resource.setOptions(optionsOf(r));
-      if (r.parent) resource.setParent(r.parent);
-      resource.setDependenciesList(r.dependencies ?? []);
-      const provider = providerOf(r);
-      if (provider) resource.setProvider(provider);
-      for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-        const deps = new analyzerProto.AnalyzerPropertyDependencies();
-        deps.setUrnsList(urns);
-        resource.getPropertydependenciesMap().set(k, deps);
-      }
-      return resource;
-    }),
-  );
-  const stackResponse = await call<any>("analyzeStack", stackRequest);
-  for (const d of stackResponse.getDiagnosticsList())
-    served.push(line(d.getPolicyname(), d.getEnforcementlevel(), d.getUrn(), d.getMessage()));
-  return served.sort();
+  return analyzeLikeTheEngine(pack, resources, {
+    inputs: (r) => withSecrets(r, r.inputs),
+    stack: (r) => withSecrets(r, stackSeesOutputs(r) ? r.outputs! : r.inputs),
+  });
 }
 
 async function runnerFindings(doc: DocumentLike, config: PackConfig) {
   const { violations } = await analyzeDocument(doc, { policies: POLICIES, config });
   return violations
     .filter((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "advisory")
-    .map((v) => ({ ...v, line: line(v.policyName, v.enforcementLevel, v.urn, v.message) }));
+    .map((v) => ({ ...v, line: findingLine(v.policyName, v.enforcementLevel, v.urn, v.message) }));
 }
 
 const fixture = (file: string) =>
