@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { discoverProjects } from "../harness/projects";
+import { evaluateProjects } from "../harness/evaluate";
+import { discoverProjects, readProject } from "../harness/projects";
 import { planFor } from "../harness/testing";
 import { statefulDiff, statefulUrns, type StatefulUrns } from "./stateful";
 
@@ -9,8 +10,8 @@ const committed = JSON.parse(
 ) as StatefulUrns;
 const HOW =
   "a stateful resource's URN changed, so `pulumi up` would delete and recreate it: add an alias to the " +
-  'resource (`aliases: [{ name: "<old name>" }]`, or the old parent/type), then `npm run stateful:update` ' +
-  "(see contracts/stateful.ts)";
+  'resource (`aliases: [{ name: "<old name>" }]`, or the old parent/type); `npm run stateful:update` records ' +
+  "the new URNs (see contracts/stateful.ts)";
 
 describe.each(["dev", "prod"])("stateful resources in %s", (stack) => {
   it("keeps every bucket, table, stream, key, cluster and repository at its committed URN", async () => {
@@ -19,7 +20,7 @@ describe.each(["dev", "prod"])("stateful resources in %s", (stack) => {
     );
     for (const plan of plans) {
       const key = `${plan.project.name}/${stack}`;
-      const diff = statefulDiff(committed[key] ?? [], statefulUrns(plan.document.steps));
+      const diff = statefulDiff(committed[key] ?? [], statefulUrns(plan.document.steps), plan.aliases);
       expect({ key, gone: diff.gone, how: diff.gone.length ? HOW : "" }).toEqual({ key, gone: [], how: "" });
       expect({ key, unlisted: diff.added }).toEqual({ key, unlisted: [] });
     }
@@ -53,4 +54,40 @@ it("notices a renamed resource as gone and its new URN as unlisted", () => {
       { urn: "urn:x", newState: { type: "aws:iam/role:Role" } },
     ]),
   ).toEqual([renamed]);
+});
+
+describe("a refactor that renames stateful resources", () => {
+  const fixture = readProject(path.join(__dirname, "..", "harness", "fixtures", "aliases"));
+  const evaluate = async (renamed: boolean, withAliases: boolean) => {
+    const [plan] = await evaluateProjects({
+      stack: "dev",
+      projects: [fixture],
+      loader: "transpile-only",
+      configOverrides: {
+        "aliases-fixture": {
+          "aliases-fixture:renamed": String(renamed),
+          "aliases-fixture:withAliases": String(withAliases),
+        },
+      },
+    });
+    return plan;
+  };
+
+  it("passes with aliases to the old names (children of an aliased component included), fails without", async () => {
+    const before = statefulUrns((await evaluate(false, true)).document.steps);
+    expect(before).toEqual([
+      "urn:pulumi:dev::aliases-fixture::aws:kinesis/stream:Stream::orders",
+      "urn:pulumi:dev::aliases-fixture::dataplatform:test:Store$aws:s3/bucket:Bucket::orders-store-bucket",
+    ]);
+
+    const aliased = await evaluate(true, true);
+    const after = statefulUrns(aliased.document.steps);
+    expect(statefulDiff(before, after, aliased.aliases)).toEqual({ gone: [], added: [] });
+
+    const unaliased = await evaluate(true, false);
+    expect(statefulDiff(before, statefulUrns(unaliased.document.steps), unaliased.aliases)).toEqual({
+      gone: before,
+      added: statefulUrns(unaliased.document.steps),
+    });
+  });
 });

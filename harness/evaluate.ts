@@ -20,6 +20,12 @@ export interface ProjectPlan {
   readonly stack: string;
   readonly document: PlanDocument;
   readonly outputs: Record<string, unknown>;
+  /**
+   * The earlier URNs each resource answers to through `aliases` (resolved as the engine does, parent
+   * aliases inherited by children). Not part of the preview document: a real preview shows an
+   * aliased resource under its new URN only.
+   */
+  readonly aliases?: Record<string, string[]>;
   /** Projects whose outputs this one read through StackReferences (`project/stack`). */
   readonly references: string[];
   readonly durationMs: number;
@@ -309,6 +315,7 @@ export async function evaluateProjects(opts: EvaluateOptions): Promise<ProjectPl
           stack,
           document: planDocument(result.steps, config, result.durationMs / 1000),
           outputs: result.outputs,
+          aliases: result.aliases ?? {},
           references: Object.keys(provided),
           durationMs: result.durationMs,
           cpuMs: result.cpuMs,

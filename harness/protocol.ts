@@ -22,6 +22,8 @@ export interface EvaluateResult {
   readonly project: string;
   readonly stack: string;
   readonly steps: PlanStep[];
+  /** The URNs each resource's aliases resolve to (its own and those inherited from its parents). */
+  readonly aliases?: Record<string, string[]>;
   readonly outputs: Record<string, unknown>;
   /** Stack references the program read that were not provided (`project/stack`): evaluate them first. */
   readonly needs: string[];

@@ -27,7 +27,22 @@ interface RegisterRequest {
   getPropertydependenciesMap?(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
   getProtect?(): boolean;
   getRetainondelete?(): boolean;
+  getAliasesList?(): AliasMessage[];
   getId?(): string;
+}
+interface AliasMessage {
+  getUrn(): string;
+  hasSpec(): boolean;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 type Callback = (err: unknown, resp: { getUrn(): string; getId?(): string } | undefined) => void;
 
@@ -161,6 +176,69 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
       },
     });
     order.push(urn);
+    const specs = r.getAliasesList?.() ?? [];
+    if (specs.length > 0) aliasSpecs.set(urn, specs);
+  };
+
+  const aliasSpecs = new Map<string, AliasMessage[]>();
+  /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` of a resource under `parent`. */
+  const composeUrn = (stack: string, project: string, parent: string, type: string, name: string) => {
+    const parentType = parent ? parent.split("::")[2] : STACK_TYPE;
+    const qualified = parentType === STACK_TYPE ? type : `${parentType}$${type}`;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+  };
+  /** Every earlier URN a resource answers to: its own alias specs and its parents' aliases, as the engine resolves them. */
+  const resolvedAliases = (): Record<string, string[]> => {
+    const memo = new Map<string, string[]>();
+    const resolve = (urn: string): string[] => {
+      const cached = memo.get(urn);
+      if (cached) return cached;
+      memo.set(urn, []);
+      const step = steps.get(urn);
+      if (!step) return [];
+      const parent = step.newState.parent ?? "";
+      const type = step.newState.type;
+      const name = urn.slice(urn.lastIndexOf("::") + 2);
+      const out = new Set<string>();
+      for (const a of aliasSpecs.get(urn) ?? []) {
+        const spec = a.hasSpec() ? a.getSpec() : undefined;
+        if (!spec) {
+          if (a.getUrn()) out.add(a.getUrn());
+          continue;
+        }
+        const aliasParent = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+        out.add(
+          composeUrn(
+            spec.getStack() || req.stack,
+            spec.getProject() || req.project,
+            aliasParent,
+            spec.getType() || type,
+            spec.getName() || name,
+          ),
+        );
+      }
+      // A child of an aliased parent answers to the same child under each of the parent's earlier URNs
+      // (and, when its name starts with the parent's name, to that prefix renamed too).
+      if (parent) {
+        const parentName = parent.slice(parent.lastIndexOf("::") + 2);
+        for (const old of resolve(parent)) {
+          const oldName = old.slice(old.lastIndexOf("::") + 2);
+          const childName = name.startsWith(parentName) ? oldName + name.slice(parentName.length) : name;
+          out.add(composeUrn(req.stack, req.project, old, type, childName));
+          if (childName !== name) out.add(composeUrn(req.stack, req.project, old, type, name));
+        }
+      }
+      out.delete(urn);
+      const list = [...out].sort();
+      memo.set(urn, list);
+      return list;
+    };
+    const all: Record<string, string[]> = {};
+    for (const urn of order) {
+      const list = resolve(urn);
+      if (list.length > 0) all[urn] = list;
+    }
+    return all;
   };
 
   const mocks = {
@@ -280,6 +358,7 @@ export async function evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     project: req.project,
     stack: req.stack,
     steps: ordered,
+    aliases: resolvedAliases(),
     outputs: (stackStep?.newState.outputs as Record<string, unknown>) ?? {},
     needs: [...needs],
     errors: needs.size > 0 ? [] : errors,
