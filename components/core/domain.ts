@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { readDomainConfig } from "../../config";
 import type { PlatformOutputs } from "../../contracts/platform";
-import { readPlatformStack, readPlatformStackValues } from "../../contracts/reference";
+import { readPlatformStackValues } from "../../contracts/reference";
 import { createProviders } from "./providers";
 import { defaultTags } from "./tags";
 
@@ -15,40 +15,6 @@ export interface DomainContext<C> {
   readonly platform: pulumi.Output<PlatformOutputs>;
   readonly providers: { primary: aws.Provider; dr: aws.Provider };
   readonly tags: pulumi.Output<Record<string, string>>;
-}
-
-/**
- * Opens a domain stack with the platform's outputs as an `Output` only: reads the domain's config
- * against `schema` (which extends `DomainConfigSchema`), reads the platform stack through the typed
- * StackReference, and creates the domain's providers in the platform's regions with the domain's
- * default tags. Programs that decide anything from the platform's values (environment, backup,
- * settings, account) use `loadDomain`, which also restricts the providers to the platform's account.
- *
- * @example
- * const domain = openDomain(OrdersConfigSchema);
- * new Pipeline("orders", { ... }, { provider: domain.providers.primary });
- */
-export function openDomain<
-  S extends z.ZodType<{ owner?: string; costCenter?: string; platformStack?: string }>,
->(schema: S): DomainContext<z.infer<S>> {
-  const name = pulumi.getProject();
-  const config = readDomainConfig(schema);
-  const { name: platformStack, outputs: platform } = readPlatformStack({ override: config.platformStack });
-  const tags = platform.apply((p) =>
-    defaultTags({
-      environment: p.environment,
-      domain: name,
-      owner: config.owner ?? p.tags.Owner,
-      costCenter: config.costCenter ?? p.tags.CostCenter,
-      project: name,
-    }),
-  );
-  const providers = createProviders(name, {
-    region: platform.apply((p) => p.region),
-    drRegion: platform.apply((p) => p.drRegion),
-    tags,
-  });
-  return { name, config, platformStack, platform, providers, tags };
 }
 
 /** A domain stack opened with the platform's outputs as plain values (`loadDomain`). */
