@@ -215,7 +215,7 @@ describe("ingestion API against kinesalite and dynalite", () => {
       expect(res.status).toBe(207);
       const results = res.body.results as { status: string; error?: string }[];
       expect(results.map((r) => r.status)).toEqual(["accepted", "rejected", "accepted"]);
-      expect(results[1].error).toMatch(/^line 2: not JSON/);
+      expect(results[1].error).toMatch(/^line 2: not valid JSON: /);
       expect((await streamRecords(api)).map((r) => r.orderId)).toEqual([
         orderEvent(10).orderId,
         orderEvent(11).orderId,
@@ -235,7 +235,7 @@ describe("ingestion API against kinesalite and dynalite", () => {
       expect(big.body.error).toBe("request body larger than 4096 bytes");
       const malformed = await post(`${api.url}/v1/orders/events`, '[{"orderId": "a",', json);
       expect(malformed.status).toBe(400);
-      expect(malformed.body.error).toMatch(/^malformed JSON body/);
+      expect(malformed.body.error).toMatch(/^request body: not valid JSON: /);
       const empty = await post(`${api.url}/v1/orders/events`, "[]", json);
       expect(empty.status).toBe(400);
       expect(empty.body.error).toBe("no events in the request body");

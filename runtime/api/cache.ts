@@ -17,7 +17,8 @@ export interface CacheStats {
  * A read-through cache in front of `GetItem`: a hit answers from Redis, a miss reads DynamoDB and
  * stores the item for `ttlSeconds` (which bounds how stale a cached item may be). Only found items
  * are cached; partition queries are not. A cache error never fails the request: it is counted and
- * DynamoDB answers.
+ * DynamoDB answers. A Redis server that accepts connections but does not answer is bounded by the
+ * client's own `commandTimeout` (see `redisOptions`), after which DynamoDB answers.
  *
  * @example
  * const items = cachedItems(itemsPort(dynamodb), new Redis({ host, port, password, tls: {} }), { ttlSeconds: 30 });
@@ -34,8 +35,8 @@ export function cachedItems(
   };
   return {
     stats,
-    query: (input) => items.query(input),
-    getItem: async (input) => {
+    query: (input, callOptions) => items.query(input, callOptions),
+    getItem: async (input, callOptions) => {
       const key = `items:${input.TableName}:${JSON.stringify(input.Key)}`;
       let cached: string | null = null;
       try {
@@ -48,7 +49,7 @@ export function cachedItems(
         return { Item: JSON.parse(cached) as Record<string, AttributeValue> };
       }
       stats.misses++;
-      const res = await items.getItem(input);
+      const res = await items.getItem(input, callOptions);
       if (res.Item) {
         try {
           await cache.set(key, JSON.stringify(res.Item), "EX", options.ttlSeconds);

@@ -15,8 +15,36 @@ export const API_DEFAULTS = {
   putRecordsMaxBytes: 5 * 1024 * 1024,
   /** Kinesis: largest record (data + partition key, 1 MiB). */
   maxRecordBytes: 1024 * 1024,
-  /** Time one ingestion request may spend retrying PutRecords before answering 503 for what is left. */
+  /**
+   * Time one ingestion request may spend on PutRecords, retries included: a call still unanswered
+   * then is aborted and its events answer 503 `failed`.
+   */
   ingestBudgetMs: 10_000,
+  /** Time one `GET items` may spend on Redis and DynamoDB before answering 503. */
+  readBudgetMs: 3_000,
+  /** Time one `predict` may wait for the SageMaker endpoint before answering 503. */
+  predictBudgetMs: 10_000,
+  /** Per attempt: time to open a TCP connection to an AWS endpoint (the SDK then retries). */
+  connectTimeoutMs: 1_000,
+  /** Per attempt: time a Kinesis or DynamoDB call may take (the SDK then retries within the budget). */
+  attemptTimeoutMs: 2_000,
+  /** Sockets per AWS endpoint (HTTPS and HTTP agents). */
+  maxSockets: 64,
+  /** Per command: time a Redis command may take before the cache is skipped for the request. */
+  cacheCommandTimeoutMs: 250,
+  /** Time to fetch the issuer's JWKS before a token cannot be verified (503). */
+  jwksTimeoutMs: 2_000,
+  /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. */
+  clockToleranceSeconds: 5,
+  /** DynamoDB's limit on a partition key value (UTF-8 bytes); longer `{key}` values get 400. */
+  maxHashKeyBytes: 2048,
+  /** DynamoDB's limit on a sort key value (UTF-8 bytes); longer `sortKey` values get 400. */
+  maxRangeKeyBytes: 1024,
+  /**
+   * Longest path segment the router accepts (characters, decoded): more than any key DynamoDB can
+   * hold (2048 bytes is at most 2048 characters), so every storable key reaches the handler.
+   */
+  maxPathSegmentChars: 4096,
   /** First PutRecords retry delay; doubles per attempt, full jitter. */
   retryBaseDelayMs: 25,
   /** Largest single retry delay. */
@@ -38,7 +66,9 @@ export const API_ENVIRONMENT_VARIABLES = {
   HOST: "listening address, default 0.0.0.0",
   MAX_BODY_BYTES: `largest request body, default ${API_DEFAULTS.maxBodyBytes}`,
   MAX_EVENTS_PER_REQUEST: `most events per ingestion request, default ${API_DEFAULTS.maxEventsPerRequest}`,
-  INGEST_BUDGET_MS: `time spent retrying PutRecords per request, default ${API_DEFAULTS.ingestBudgetMs}`,
+  INGEST_BUDGET_MS: `time one ingestion request may spend on PutRecords, retries included, default ${API_DEFAULTS.ingestBudgetMs}`,
+  READ_BUDGET_MS: `time one GET items may spend on Redis and DynamoDB, default ${API_DEFAULTS.readBudgetMs}`,
+  PREDICT_BUDGET_MS: `time one predict may wait for the SageMaker endpoint, default ${API_DEFAULTS.predictBudgetMs}`,
   METRICS_NAMESPACE: `CloudWatch namespace of the embedded metrics, default ${API_DEFAULTS.metricsNamespace}`,
   LOG_LEVEL: "fatal, error, warn, info, debug, trace or silent; default info",
   CACHE_HOST: "Redis host of the read-through cache of `GET items` (ElastiCache); unset: no cache",
@@ -68,6 +98,8 @@ export interface ApiConfig {
   readonly maxBodyBytes: number;
   readonly maxEventsPerRequest: number;
   readonly ingestBudgetMs: number;
+  readonly readBudgetMs: number;
+  readonly predictBudgetMs: number;
   readonly metricsNamespace: string;
   readonly logLevel: string;
   /** The read-through cache of `GET items`; absent when `CACHE_HOST` is unset. */
@@ -155,6 +187,8 @@ export function readApiConfig(env: Env): ApiConfig {
     maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES", API_DEFAULTS.maxBodyBytes),
     maxEventsPerRequest: positiveInt(env, "MAX_EVENTS_PER_REQUEST", API_DEFAULTS.maxEventsPerRequest),
     ingestBudgetMs: positiveInt(env, "INGEST_BUDGET_MS", API_DEFAULTS.ingestBudgetMs),
+    readBudgetMs: positiveInt(env, "READ_BUDGET_MS", API_DEFAULTS.readBudgetMs),
+    predictBudgetMs: positiveInt(env, "PREDICT_BUDGET_MS", API_DEFAULTS.predictBudgetMs),
     metricsNamespace: env.METRICS_NAMESPACE || API_DEFAULTS.metricsNamespace,
     logLevel: env.LOG_LEVEL || "info",
     ...(env.CACHE_HOST

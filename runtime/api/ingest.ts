@@ -1,5 +1,6 @@
 import type { DataProduct } from "../schemas/types";
 import { API_DEFAULTS } from "./config";
+import { parseJsonText, stripBom } from "./json";
 import { putAll, type KinesisPort, type OutgoingRecord, type PutStats } from "./putRecords";
 
 /** Per-event answer of an ingestion request, in request order. */
@@ -41,18 +42,20 @@ function describeIssues(issues: readonly { path: readonly PropertyKey[]; message
 }
 
 /**
- * Splits an NDJSON body into events; blank lines are skipped, a line that is not JSON becomes a
- * malformed event (rejected on its own, the others still count).
+ * Splits an NDJSON body into events; blank lines are skipped, a line that cannot be taken (not
+ * JSON, or a `__proto__` key) becomes a malformed event (rejected on its own, the others still
+ * count). Each line is parsed like a JSON body (`parseJsonText`): a leading byte order mark is
+ * ignored the same way.
  */
 export function parseNdjson(body: string): IncomingEvent[] {
   const out: IncomingEvent[] = [];
-  const lines = body.split(/\r?\n/);
+  const lines = stripBom(body).split(/\r?\n/);
   lines.forEach((line, n) => {
     if (line.trim() === "") return;
     try {
-      out.push({ value: JSON.parse(line) });
+      out.push({ value: parseJsonText(line) });
     } catch (err) {
-      out.push({ malformed: `line ${n + 1}: not JSON (${(err as Error).message})` });
+      out.push({ malformed: `line ${n + 1}: ${(err as Error).message}` });
     }
   });
   return out;

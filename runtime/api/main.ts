@@ -1,10 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import Redis from "ioredis";
 import { jwtAuthorizer } from "./auth";
 import { cachedItems } from "./cache";
+import { backendHttpHandler, redisOptions } from "./clients";
 import { readApiConfig, type ApiConfig } from "./config";
 import { itemsPort, predictPort } from "./ports";
 import { kinesisPort } from "./putRecords";
@@ -22,24 +22,18 @@ const DRAIN_SECONDS = Number(process.env.DRAIN_SECONDS ?? 15);
  * await app.listen({ port: 8080, host: "0.0.0.0" });
  */
 export function createApi(config: ApiConfig, options: { writeMetrics?: (line: string) => void } = {}) {
-  // Kinesis over HTTP/1.1: the SDK's default handler fails against kinesalite (HTTP/2 errors).
-  const handler = new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } });
-  const kinesis = new KinesisClient({ requestHandler: handler });
-  const dynamodb = new DynamoDBClient({});
+  // One handler per client: HTTP/1.1, keep-alive agents for HTTPS and HTTP, per-attempt timeouts.
+  const kinesis = new KinesisClient({ requestHandler: backendHttpHandler() });
+  const dynamodb = new DynamoDBClient({ requestHandler: backendHttpHandler() });
   const hasEndpoints = Object.values(config.domains).some((d) => d.endpointName);
-  const c = config.cache;
-  const redis = c
-    ? new Redis({
-        host: c.host,
-        port: c.port,
-        password: c.authToken,
-        ...(c.tls ? { tls: {} } : {}),
-        // A slow or absent cache must not hold requests: fail fast and read DynamoDB.
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-        connectTimeout: 2_000,
+  // Inference may legitimately take long: one attempt may use the whole predict budget.
+  const sagemaker = hasEndpoints
+    ? new SageMakerRuntimeClient({
+        requestHandler: backendHttpHandler({ attemptTimeoutMs: config.predictBudgetMs }),
       })
     : undefined;
+  const c = config.cache;
+  const redis = c ? new Redis(redisOptions(c)) : undefined;
   redis?.on("error", () => undefined); // counted per request by cachedItems
   const items = redis
     ? cachedItems(itemsPort(dynamodb), redis, { ttlSeconds: c!.ttlSeconds })
@@ -49,12 +43,13 @@ export function createApi(config: ApiConfig, options: { writeMetrics?: (line: st
     authorizer: jwtAuthorizer(config.auth),
     kinesis: kinesisPort(kinesis),
     items,
-    predict: hasEndpoints ? predictPort(new SageMakerRuntimeClient({})) : undefined,
+    predict: sagemaker ? predictPort(sagemaker) : undefined,
     writeMetrics: options.writeMetrics,
   });
   app.addHook("onClose", async () => {
     kinesis.destroy();
     dynamodb.destroy();
+    sagemaker?.destroy();
     redis?.disconnect();
   });
   return app;

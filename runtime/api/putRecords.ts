@@ -7,17 +7,19 @@ import {
 import { chunkBySize } from "../sinks/chunk";
 import { isRetryable, nextDelay, systemTiming, type RetryPolicy, type Timing } from "../sinks/retry";
 import { API_DEFAULTS } from "./config";
+import type { CallOptions } from "./ports";
 
 /** The Kinesis operation the API uses, in the SDK's shapes (tests wrap it to inject failures). */
 export interface KinesisPort {
   putRecords(
     input: PutRecordsCommandInput,
+    options?: CallOptions,
   ): Promise<Pick<PutRecordsCommandOutput, "FailedRecordCount" | "Records">>;
 }
 
 /** Adapts an SDK v3 Kinesis client. */
 export function kinesisPort(client: KinesisClient): KinesisPort {
-  return { putRecords: (input) => client.send(new PutRecordsCommand(input)) };
+  return { putRecords: (input, options) => client.send(new PutRecordsCommand(input), options) };
 }
 
 /** One record to put. */
@@ -43,7 +45,9 @@ export interface PutStats {
  * order. Entries a call reports as failed (throttling, internal errors), and whole calls that fail
  * with a retryable error, are retried — only those entries — with full-jitter exponential backoff
  * until `deadline`; records that are still not stored then come back with their last error, so
- * the caller never reports them as accepted. Returns one outcome per record, in input order.
+ * the caller never reports them as accepted. `abortSignal` (the request's budget) is passed to every
+ * call, so a call that hangs is abandoned when the budget ends: its records come back with the
+ * error code `Timeout`. Returns one outcome per record, in input order.
  *
  * @example
  * const { outcomes } = await putAll(kinesisPort(client), "orders", records, { deadline: Date.now() + 10_000 });
@@ -52,7 +56,13 @@ export async function putAll(
   port: KinesisPort,
   streamName: string,
   records: readonly OutgoingRecord[],
-  options: { deadline: number; retry?: RetryPolicy; timing?: Timing; now?: () => number },
+  options: {
+    deadline: number;
+    abortSignal?: AbortSignal;
+    retry?: RetryPolicy;
+    timing?: Timing;
+    now?: () => number;
+  },
 ): Promise<{ outcomes: PutOutcome[]; stats: PutStats }> {
   const timing = options.timing ?? systemTiming();
   const now = options.now ?? Date.now;
@@ -74,10 +84,13 @@ export async function putAll(
       const failed: number[] = [];
       stats.calls++;
       try {
-        const res = await port.putRecords({
-          StreamName: streamName,
-          Records: pending.map((i) => ({ Data: records[i].data, PartitionKey: records[i].partitionKey })),
-        });
+        const res = await port.putRecords(
+          {
+            StreamName: streamName,
+            Records: pending.map((i) => ({ Data: records[i].data, PartitionKey: records[i].partitionKey })),
+          },
+          options.abortSignal ? { abortSignal: options.abortSignal } : undefined,
+        );
         const entries = res.Records ?? [];
         pending.forEach((index, j) => {
           const e = entries[j];
@@ -94,14 +107,17 @@ export async function putAll(
         });
       } catch (err) {
         const e = err as { name?: string; message?: string };
+        const timedOut = options.abortSignal?.aborted === true;
         for (const index of pending) {
-          outcomes[index] = {
-            ok: false,
-            errorCode: e.name ?? "Error",
-            errorMessage: e.message ?? String(err),
-          };
+          outcomes[index] = timedOut
+            ? {
+                ok: false,
+                errorCode: "Timeout",
+                errorMessage: "Kinesis did not answer within the request budget",
+              }
+            : { ok: false, errorCode: e.name ?? "Error", errorMessage: e.message ?? String(err) };
         }
-        if (!isRetryable(err)) break;
+        if (timedOut || !isRetryable(err)) break;
         failed.push(...pending);
       }
       if (failed.length === 0) break;
