@@ -1,3 +1,4 @@
+import * as net from "node:net";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { defineClickstream, defineOrders } from "../schemas";
@@ -477,5 +478,309 @@ describe("serving and inference", () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+/** Sends raw bytes and returns the status and body of the answer (for requests `fetch` cannot make). */
+function rawRequest(
+  url: string,
+  request: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), "127.0.0.1", () => socket.write(request));
+    let data = "";
+    socket.on("data", (chunk) => (data += chunk.toString()));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const [head, body] = data.split("\r\n\r\n");
+      resolve({ status: Number(head.split(" ")[1]), body: JSON.parse(body) });
+    });
+  });
+}
+
+/** The documented error body: exactly `{ error, requestId }`, both non-empty strings. */
+function expectErrorBody(body: Record<string, unknown>, error: string | RegExp) {
+  expect(Object.keys(body).sort()).toEqual(["error", "requestId"]);
+  expect(typeof body.requestId).toBe("string");
+  expect(String(body.requestId).length).toBeGreaterThan(0);
+  if (typeof error === "string") expect(body.error).toBe(error);
+  else expect(body.error).toMatch(error);
+}
+
+describe("keys as long as the schemas allow", () => {
+  test("a 128-character orderId and a 136-character clickstream key (with a 153-character sortKey) round-trip; longer than DynamoDB can hold is 400", async () => {
+    const api = await startApi();
+    try {
+      const t = await token();
+      const auth = { authorization: `Bearer ${t}` };
+      // Arrange: keys at the schemas' maximum (128 characters), with characters that need encoding.
+      const orderId = ("o/#?%é 東-" + "x".repeat(128)).slice(0, 128);
+      const sessionId = ("s/#?&= " + "y".repeat(128)).slice(0, 128);
+      const eventId = "e".repeat(128);
+      expect([orderId.length, sessionId.length]).toEqual([128, 128]);
+      const order = orderEvent(700, { orderId });
+      const click = clickstreamEvent(700, { sessionId, eventId });
+      const json = { ...auth, "content-type": "application/json" };
+      expect((await post(`${api.url}/v1/orders/events`, JSON.stringify(order), json)).status).toBe(200);
+      expect((await post(`${api.url}/v1/clickstream/events`, JSON.stringify(click), json)).status).toBe(200);
+      await processStream(api, "orders");
+      await processStream(api, "clickstream");
+
+      // Act + Assert: GET answers with the item at the maximum length.
+      const one = await fetch(`${api.url}/v1/orders/items/${encodeURIComponent(orderId)}`, { headers: auth });
+      expect(one.status).toBe(200);
+      expect(((await one.json()) as { item: { orderId: string } }).item.orderId).toBe(orderId);
+      const pk = `SESSION#${sessionId}`;
+      expect(pk.length).toBe(136);
+      const partition = await fetch(`${api.url}/v1/clickstream/items/${encodeURIComponent(pk)}`, {
+        headers: auth,
+      });
+      expect(partition.status).toBe(200);
+      const [item] = ((await partition.json()) as { items: { sk: string; eventId: string }[] }).items;
+      expect(item.eventId).toBe(eventId);
+      expect(item.sk.length).toBeGreaterThan(150);
+      const bySort = await fetch(
+        `${api.url}/v1/clickstream/items/${encodeURIComponent(pk)}?sortKey=${encodeURIComponent(item.sk)}`,
+        { headers: auth },
+      );
+      expect(bySort.status).toBe(200);
+
+      // One character more than the schema allows cannot exist: 404, not a router error.
+      const longer = await fetch(`${api.url}/v1/orders/items/${"z".repeat(129)}`, { headers: auth });
+      expect(longer.status).toBe(404);
+      // Longer than DynamoDB's key limits: 400 saying which limit.
+      const tooLong = await fetch(`${api.url}/v1/orders/items/${"é".repeat(1025)}`, { headers: auth });
+      expect(tooLong.status).toBe(400);
+      expectErrorBody(
+        (await tooLong.json()) as Record<string, unknown>,
+        "key is 2050 bytes; orderId values are at most 2048 bytes (UTF-8, DynamoDB's partition key limit)",
+      );
+      const sortTooLong = await fetch(
+        `${api.url}/v1/clickstream/items/${encodeURIComponent(pk)}?sortKey=${"s".repeat(1025)}`,
+        { headers: auth },
+      );
+      expect(sortTooLong.status).toBe(400);
+      expectErrorBody(
+        (await sortTooLong.json()) as Record<string, unknown>,
+        "sortKey is 1025 bytes; sk values are at most 1024 bytes (UTF-8, DynamoDB's sort key limit)",
+      );
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("user mistakes answer 4xx with { error, requestId }, never 500", () => {
+  let api: Api;
+  let auth: Record<string, string>;
+  beforeAll(async () => {
+    api = await startApi({ maxBodyBytes: 4096 });
+    auth = { authorization: `Bearer ${await token()}` };
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  test.each([
+    ["/v1/orders/items/", "empty key: GET /v1/orders/items/{key} needs a orderId value"],
+    [
+      "/v1/clickstream/items/SESSION%23s-1?sortKey=",
+      "empty sortKey: give a sk value, or leave sortKey out to read the partition's newest 100 items",
+    ],
+    [
+      "/v1/clickstream/items/SESSION%23s-1?sortKey",
+      "empty sortKey: give a sk value, or leave sortKey out to read the partition's newest 100 items",
+    ],
+    ["/v1/clickstream/items/SESSION%23s-1?sortKey=a&sortKey=b", "sortKey given 2 times; give it once"],
+    [
+      "/v1/orders/items/o-1?sortKey=a",
+      'domain "orders" items have no sort key (key: orderId); remove sortKey',
+    ],
+    ["/v1/orders/items/o-1?sortkey=a", 'unknown query parameter "sortkey"; GET items reads only sortKey'],
+    ["/v1/orders/items/o-1?a=1&b=", 'unknown query parameters "a", "b"; GET items reads only sortKey'],
+  ])("GET %s is 400: %s", async (path, error) => {
+    const res = await fetch(`${api.url}${path}`, { headers: auth });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Record<string, unknown>;
+    expectErrorBody(body, error);
+    expect(res.headers.get("x-request-id")).toBe(body.requestId);
+  });
+
+  test("router errors (404, 414, bad encoding) have the documented body", async () => {
+    const cases: [string, RequestInit, number, string | RegExp][] = [
+      ["/nope", {}, 404, "no route GET /nope"],
+      ["/v1/orders/events", { method: "DELETE" }, 404, "no route DELETE /v1/orders/events"],
+      [`/v1/orders/items/${"k".repeat(4097)}`, {}, 414, "a path segment is longer than 4096 characters"],
+      ["/v1/orders/items/%E0%A4%A", {}, 400, /^the path is not valid percent-encoding .*encodeURIComponent$/],
+    ];
+    for (const [path, init, status, error] of cases) {
+      const res = await fetch(`${api.url}${path}`, { headers: auth, ...init });
+      expect([path, res.status]).toEqual([path, status]);
+      const body = (await res.json()) as Record<string, unknown>;
+      expectErrorBody(body, error);
+      expect(res.headers.get("x-request-id")).toBe(body.requestId);
+    }
+  });
+
+  test("content-type, body-size and HTTP parser errors have the documented body", async () => {
+    const url = `${api.url}/v1/orders/events`;
+    const noType = await fetch(url, { method: "POST", headers: auth, body: new TextEncoder().encode("{}") });
+    expect(noType.status).toBe(415);
+    expectErrorBody(
+      (await noType.json()) as Record<string, unknown>,
+      "content type not supported: use application/json or application/x-ndjson",
+    );
+    const xml = await post(url, "<a/>", { ...auth, "content-type": "application/xml" });
+    expect(xml.status).toBe(415);
+    expectErrorBody(xml.body, /^content type not supported/);
+    const big = await post(url, JSON.stringify({ notes: "n".repeat(5000) }), {
+      ...auth,
+      "content-type": "application/json",
+    });
+    expect(big.status).toBe(413);
+    expectErrorBody(big.body, "request body larger than 4096 bytes");
+    const empty = await post(url, "", { ...auth, "content-type": "application/json" });
+    expect(empty.status).toBe(400);
+    expectErrorBody(empty.body, "empty JSON body");
+    // Requests Node's HTTP parser refuses never reach a route: same body shape, no stack trace.
+    const badLength = await rawRequest(
+      api.url,
+      "POST /v1/orders/events HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    );
+    expect(badLength.status).toBe(400);
+    expectErrorBody(badLength.body, /^malformed HTTP request \(HPE_/);
+    const hugeHeader = await rawRequest(
+      api.url,
+      `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${"h".repeat(20_000)}\r\n\r\n`,
+    );
+    expect(hugeHeader.status).toBe(431);
+    expectErrorBody(hugeHeader.body, "request headers too large");
+  });
+
+  test("no answer in this block was a 5xx", () => {
+    const statuses = api.logs.filter((l) => l.msg === "request completed").map((l) => l.status as number);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+  });
+});
+
+describe("JSON and NDJSON bodies are parsed alike", () => {
+  test("a byte order mark is ignored in both, and a __proto__ key is refused in both with a message that says so", async () => {
+    const api = await startApi();
+    try {
+      const auth = { authorization: `Bearer ${await token()}` };
+      const json = { ...auth, "content-type": "application/json" };
+      const ndjson = { ...auth, "content-type": "application/x-ndjson" };
+      const bomJson = await post(
+        `${api.url}/v1/orders/events`,
+        "\ufeff" + JSON.stringify(orderEvent(800)),
+        json,
+      );
+      expect(bomJson.status).toBe(200);
+      const bomNd = await post(
+        `${api.url}/v1/orders/events`,
+        "\ufeff" + [orderEvent(801), orderEvent(802)].map((e) => JSON.stringify(e)).join("\n"),
+        ndjson,
+      );
+      expect(bomNd.status).toBe(200);
+      expect(bomNd.body).toMatchObject({ accepted: 2, rejected: 0 });
+
+      const poisoned = `{"__proto__":{"admin":true},${JSON.stringify(orderEvent(803)).slice(1)}`;
+      const protoJson = await post(`${api.url}/v1/orders/events`, poisoned, json);
+      expect(protoJson.status).toBe(400);
+      expectErrorBody(
+        protoJson.body,
+        'request body: valid JSON, but an object has a "__proto__" key, which the API refuses (prototype pollution guard); rename or remove that key',
+      );
+      const protoNd = await post(
+        `${api.url}/v1/orders/events`,
+        [poisoned, JSON.stringify(orderEvent(804))].join("\n"),
+        ndjson,
+      );
+      expect(protoNd.status).toBe(207);
+      expect((protoNd.body.results as { status: string; error?: string }[])[0]).toEqual({
+        index: 0,
+        status: "rejected",
+        error:
+          'line 1: valid JSON, but an object has a "__proto__" key, which the API refuses (prototype pollution guard); rename or remove that key',
+      });
+      const onStream = (await streamRecords(api)).map((r) => r.orderId);
+      expect(onStream).toEqual([800, 801, 802, 804].map((i) => orderEvent(i).orderId));
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("token claims", () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  const send = (t: string) =>
+    post(`${api.url}/v1/orders/events`, JSON.stringify(orderEvent(900)), {
+      "content-type": "application/json",
+      authorization: `Bearer ${t}`,
+    });
+  const now = () => Math.floor(Date.now() / 1000);
+
+  test("a token without exp is refused: tokens must expire", async () => {
+    const res = await send(await issuer.token({ domains: ["orders"], expiresIn: null }));
+    expect(res.status).toBe(401);
+    expectErrorBody(res.body, 'token has no "exp" claim; tokens must carry one');
+  });
+
+  test("iat in the future beyond the 5 s clock tolerance is refused; within it the token works", async () => {
+    const future = await send(
+      await issuer.token({ domains: ["orders"], issuedAt: now() + 10 * 365 * 86_400, expiresIn: "11y" }),
+    );
+    expect(future.status).toBe(401);
+    expectErrorBody(future.body, 'token claim "iat" is in the future (beyond the 5 s clock tolerance)');
+    const skewed = await send(await issuer.token({ domains: ["orders"], issuedAt: now() + 3 }));
+    expect(skewed.status).toBe(200);
+  });
+
+  test("forged, unsigned, confused-algorithm, not-yet-valid and foreign-issuer tokens are refused with 401", async () => {
+    const before = (await streamRecords(api)).length;
+    const jwks = (await (await fetch(issuer.jwksUrl)).json()) as { keys: Record<string, unknown>[] };
+    const claims = { scope: "orders/write", client_id: issuer.audience };
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const unsigned = `${b64({ alg: "none" })}.${b64({ ...claims, iss: issuer.issuer, exp: now() + 600 })}.`;
+    const hsConfused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256", kid: "local-1" })
+      .setIssuer(issuer.issuer)
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])));
+    const { privateKey } = await generateKeyPair("ES256");
+    const unknownKid = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", kid: "other" })
+      .setIssuer(issuer.issuer)
+      .setExpirationTime("1h")
+      .sign(privateKey);
+    const notYet = await issuer.token({ domains: ["orders"], notBefore: "1h" });
+    const foreign = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", kid: "local-1" })
+      .setIssuer("https://evil.example")
+      .setExpirationTime("1h")
+      .sign(privateKey);
+    const refused: [string, string | RegExp][] = [
+      [unsigned, "token signature or format invalid"],
+      [hsConfused, "token signature or format invalid"],
+      [unknownKid, "token signed with a key the issuer does not publish"],
+      [notYet, /^token claim "nbf" invalid/],
+      [foreign, /^token (signature invalid|claim "iss" invalid)/],
+      ["abc.def.ghi", "token signature or format invalid"],
+    ];
+    for (const [t, error] of refused) {
+      const res = await send(t);
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expectErrorBody(res.body, error);
+    }
+    expect((await streamRecords(api)).length).toBe(before);
   });
 });

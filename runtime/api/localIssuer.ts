@@ -9,11 +9,17 @@ export interface LocalIssuer {
   readonly issuer: string;
   readonly jwksUrl: string;
   readonly audience: string;
-  /** Signs an access token for `scopes` (default: every action on `domains`). */
+  /**
+   * Signs an access token for `scopes` (default: every action on `domains`). `expiresIn` null
+   * leaves `exp` out and `issuedAt` (seconds since the epoch) sets `iat`: for tests of the claims
+   * the API refuses.
+   */
   token(options: {
     domains?: readonly string[];
     scopes?: readonly string[];
-    expiresIn?: string;
+    expiresIn?: string | null;
+    issuedAt?: number;
+    notBefore?: string;
     subject?: string;
   }): Promise<string>;
   /** The environment variables that point the API at this issuer. */
@@ -50,13 +56,14 @@ export async function startLocalIssuer(audience = "data-platform-api"): Promise<
     audience,
     token: (o) => {
       const scopes = o.scopes ?? (o.domains ?? []).flatMap((d) => actions.map((a) => scopeFor(d, a)));
-      return new SignJWT({ scope: scopes.join(" "), client_id: audience })
+      const jwt = new SignJWT({ scope: scopes.join(" "), client_id: audience })
         .setProtectedHeader({ alg: "ES256", kid: "local-1" })
         .setIssuer(issuer)
         .setSubject(o.subject ?? "local-developer")
-        .setIssuedAt()
-        .setExpirationTime(o.expiresIn ?? "1h")
-        .sign(privateKey);
+        .setIssuedAt(o.issuedAt);
+      if (o.expiresIn !== null) jwt.setExpirationTime(o.expiresIn ?? "1h");
+      if (o.notBefore) jwt.setNotBefore(o.notBefore);
+      return jwt.sign(privateKey);
     },
     env: () => ({ AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, AUTH_JWKS_URL: jwksUrl }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -182,7 +182,9 @@ export function buildApiServer(deps: ApiDependencies): FastifyInstance & { setDr
     // Fastify's own 503 while closing has no request id: the onRequest hook below answers instead.
     return503OnClosing: false,
     // Router errors answer with the documented `{ error, requestId }` body, like every other error.
-    frameworkErrors: (err, _request, reply) => {
+    frameworkErrors: (err, request, reply) => {
+      // Hooks do not run for router errors: set the request id header here.
+      reply.header("x-request-id", request.id);
       if (err.code === "FST_ERR_MAX_PARAM_LENGTH") {
         return refuse(
           reply,
