@@ -400,6 +400,18 @@ describe("authentication", () => {
       "content-type": "application/json",
     });
     expect(res.status).toBe(404);
+    expect(res.body.error).toBe('unknown domain "nope"; domains: clickstream, orders');
+    // A valid token for other domains is told the domain does not exist, not that it lacks a scope.
+    const other = await post(`${api.url}/v1/nope/events`, "{}", {
+      authorization: `Bearer ${await token()}`,
+      "content-type": "application/json",
+    });
+    expect(other.status).toBe(404);
+    expect(other.body.error).toBe('unknown domain "nope"; domains: clickstream, orders');
+    // Without a valid token nothing about the domains is revealed.
+    expect(
+      (await post(`${api.url}/v1/nope/events`, "{}", { "content-type": "application/json" })).status,
+    ).toBe(401);
     expect((await fetch(`${api.url}/health/ready`)).status).toBe(200);
     expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
   });
@@ -783,4 +795,39 @@ describe("token claims", () => {
     }
     expect((await streamRecords(api)).length).toBe(before);
   });
+});
+
+test("a request that arrives while the service closes gets 503 with Retry-After and the documented body", async () => {
+  // Arrange: one ingestion request held in Kinesis, so closing waits for it.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const api = await startApi({
+    kinesis: (real) => ({ putRecords: async (input) => (await held, real.putRecords(input)) }),
+  });
+  const t = await token(["orders"]);
+  const socket = net.connect(Number(new URL(api.url).port), "127.0.0.1");
+  let data = "";
+  socket.on("data", (chunk) => (data += chunk.toString()));
+  const ended = new Promise((resolve) => socket.on("close", resolve));
+  const body = JSON.stringify(orderEvent(950));
+  socket.write(
+    `POST /v1/orders/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  // Act: close, then a second request on the same keep-alive connection.
+  const closed = api.close();
+  await new Promise((r) => setTimeout(r, 50));
+  socket.write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+  await new Promise((r) => setTimeout(r, 50));
+  release();
+  await Promise.all([closed, ended]);
+  // Assert: the held request completed; the late one was refused in the documented shape.
+  const answers = data.split(/(?=HTTP\/1\.1 )/);
+  expect(answers.map((a) => a.split("\r\n")[0])).toEqual([
+    "HTTP/1.1 200 OK",
+    "HTTP/1.1 503 Service Unavailable",
+  ]);
+  expect(answers[1]).toMatch(/\r\nretry-after: 1\r\n/i);
+  expectErrorBody(JSON.parse(answers[1].split("\r\n\r\n")[1]), "the service is shutting down");
 });

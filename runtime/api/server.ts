@@ -286,12 +286,24 @@ export function buildApiServer(deps: ApiDependencies): FastifyInstance & { setDr
   app.setNotFoundHandler((request, reply) => refuse(reply, 404, `no route ${request.method} ${request.url}`));
 
   // Authentication runs on `onRequest`, before the body is read or parsed.
+  // A valid token without the scope of a domain that does not exist is told the domain is unknown
+  // (404, naming the domains), not that it lacks a scope no token can hold; callers without a valid
+  // token learn nothing about the domains.
+  const unknownDomain = (name: string) =>
+    `unknown domain "${name}"; domains: ${[...domains.keys()].sort().join(", ")}`;
   const guard = (action: ApiAction) => async (request: DomainRequest) => {
-    await deps.authorizer.authorize(request.headers.authorization, request.params.domain, action);
+    try {
+      await deps.authorizer.authorize(request.headers.authorization, request.params.domain, action);
+    } catch (err) {
+      if (err instanceof AuthError && err.statusCode === 403 && !domains.has(request.params.domain)) {
+        throw Object.assign(new Error(unknownDomain(request.params.domain)), { statusCode: 404 });
+      }
+      throw err;
+    }
   };
   const domainOf = (request: DomainRequest, reply: FastifyReply): Domain | undefined => {
     const d = domains.get(request.params.domain);
-    if (!d) void refuse(reply, 404, `unknown domain "${request.params.domain}"`);
+    if (!d) void refuse(reply, 404, unknownDomain(request.params.domain));
     return d;
   };
   const metric = (domain: string, route: string, metrics: Record<string, number>) =>
