@@ -595,7 +595,7 @@ describe("user mistakes answer 4xx with { error, requestId }, never 500", () => 
   });
 
   test.each([
-    ["/v1/orders/items/", "empty key: GET /v1/orders/items/{key} needs a orderId value"],
+    ["/v1/orders/items/", "empty key: GET /v1/orders/items/{key} needs the orderId value"],
     [
       "/v1/clickstream/items/SESSION%23s-1?sortKey=",
       "empty sortKey: give a sk value, or leave sortKey out to read the partition's newest 100 items",

@@ -99,7 +99,7 @@ export function readItemRequest(
   query: Readonly<Record<string, unknown>>,
 ): { sortKey?: string } | { error: string } {
   const { hashKey, rangeKey } = tableKey;
-  if (key === "") return { error: `empty key: GET /v1/${domain}/items/{key} needs a ${hashKey} value` };
+  if (key === "") return { error: `empty key: GET /v1/${domain}/items/{key} needs the ${hashKey} value` };
   const keyBytes = Buffer.byteLength(key);
   if (keyBytes > API_DEFAULTS.maxHashKeyBytes) {
     return {

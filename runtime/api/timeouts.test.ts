@@ -280,3 +280,23 @@ test("a JWKS host that never answers gives 503 with Retry-After, not 401", async
     await jwks.stop();
   }
 });
+
+test("a JWKS host that refuses connections gives 503 with Retry-After, not 401", async () => {
+  // A port that was just free on loopback: nothing listens there.
+  const probe = await hungServer();
+  await probe.stop();
+  const api = await start(
+    config({
+      auth: { issuer: issuer.issuer, audience: issuer.audience, jwksUrl: `http://127.0.0.1:${probe.port}/` },
+    }),
+  );
+  try {
+    const res = await timed(`${api.url}/v1/orders/items/o-1`, {
+      headers: { authorization: `Bearer ${await issuer.token({ domains: ["orders"] })}` },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+  } finally {
+    await api.app.close();
+  }
+});
