@@ -619,6 +619,16 @@ describe("user mistakes answer 4xx with { error, requestId }, never 500", () => 
     expect(res.headers.get("x-request-id")).toBe(body.requestId);
   });
 
+  test("a caller's x-request-id is kept when it is a plausible id and replaced otherwise", async () => {
+    const kept = await fetch(`${api.url}/nope`, { headers: { "x-request-id": "trace-1.2:3_a" } });
+    expect(kept.headers.get("x-request-id")).toBe("trace-1.2:3_a");
+    expect(((await kept.json()) as Record<string, unknown>).requestId).toBe("trace-1.2:3_a");
+    for (const bad of ["a b", "x".repeat(129), "<script>"]) {
+      const res = await fetch(`${api.url}/nope`, { headers: { "x-request-id": bad } });
+      expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
   test("router errors (404, 414, bad encoding) have the documented body", async () => {
     const cases: [string, RequestInit, number, string | RegExp][] = [
       ["/nope", {}, 404, "no route GET /nope"],

@@ -44,6 +44,9 @@ interface Domain {
 
 type DomainRequest = FastifyRequest<{ Params: { domain: string } }>;
 
+/** Request ids taken from the caller: letters, digits and `._:-`, at most 128 characters. */
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
 const NDJSON = ["application/x-ndjson", "application/ndjson", "application/jsonl"];
 
 /** Answers an error as `{ error, requestId }` JSON. */
@@ -172,8 +175,13 @@ export function buildApiServer(deps: ApiDependencies): FastifyInstance & { setDr
       ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     bodyLimit: config.maxBodyBytes,
-    requestIdHeader: "x-request-id",
-    genReqId: () => randomUUID(),
+    // A caller's `x-request-id` is kept when it is a plausible id (it is echoed in headers and
+    // logs); anything else is replaced by a fresh UUID.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     // One log line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
     // Every storable key fits in a path segment (the default, 100 characters, refused schema-valid
