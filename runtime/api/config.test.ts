@@ -14,6 +14,11 @@ describe("API configuration from the environment", () => {
       orders: { dataProduct: "orders", streamName: "orders-s", tableName: "orders-t" },
     });
     expect([c.port, c.maxBodyBytes, c.maxEventsPerRequest]).toEqual([8080, 1024 * 1024, 500]);
+    expect([c.ingestBudgetMs, c.readBudgetMs, c.predictBudgetMs]).toEqual([10_000, 3_000, 10_000]);
+    expect(readApiConfig({ ...BASE, READ_BUDGET_MS: "500", PREDICT_BUDGET_MS: "2500" })).toMatchObject({
+      readBudgetMs: 500,
+      predictBudgetMs: 2500,
+    });
     expect(c.cache).toBeUndefined();
     expect(readApiConfig({ ...BASE, CACHE_HOST: "cache.local", CACHE_AUTH_TOKEN: "t" }).cache).toEqual({
       host: "cache.local",
@@ -38,6 +43,8 @@ describe("API configuration from the environment", () => {
     [{ AUTH_JWKS_URL: "jwks.json" }, /AUTH_JWKS_URL = "jwks.json": an http\(s\) URL/],
     [{ AUTH_AUDIENCE: "" }, /AUTH_AUDIENCE = "": JWT audience/],
     [{ PORT: "eighty" }, /PORT = "eighty": a positive integer/],
+    [{ READ_BUDGET_MS: "0" }, /READ_BUDGET_MS = "0": a positive integer/],
+    [{ PREDICT_BUDGET_MS: "1.5" }, /PREDICT_BUDGET_MS = "1.5": a positive integer/],
   ])("refuses %j naming the variable, the value and what it accepts", (override, message) => {
     expect(() => readApiConfig({ ...BASE, ...override })).toThrow(message);
   });
