@@ -629,6 +629,17 @@ describe("user mistakes answer 4xx with { error, requestId }, never 500", () => 
     }
   });
 
+  test("query parameters on routes that read none are 400, not silently ignored", async () => {
+    const json = { ...auth, "content-type": "application/json" };
+    const events = await post(`${api.url}/v1/orders/events?dryRun=1`, JSON.stringify(orderEvent(1)), json);
+    expect(events.status).toBe(400);
+    expectErrorBody(events.body, 'unknown query parameter "dryRun"; POST events takes none');
+    const predict = await post(`${api.url}/v1/clickstream/predict?a=&a=`, "{}", json);
+    expect(predict.status).toBe(400);
+    expectErrorBody(predict.body, 'unknown query parameter "a"; POST predict takes none');
+    expect(await streamRecords(api)).toEqual([]);
+  });
+
   test("router errors (404, 414, bad encoding) have the documented body", async () => {
     const cases: [string, RequestInit, number, string | RegExp][] = [
       ["/nope", {}, 404, "no route GET /nope"],

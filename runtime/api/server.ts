@@ -134,6 +134,13 @@ export function readItemRequest(
   return { sortKey };
 }
 
+/** The 400 message for query parameters on a route that reads none (a typo is not ignored). */
+function noQueryExpected(route: string, query: unknown): string | undefined {
+  const names = Object.keys((query ?? {}) as object);
+  if (names.length === 0) return undefined;
+  return `unknown query parameter${names.length > 1 ? "s" : ""} ${names.map((k) => JSON.stringify(k)).join(", ")}; ${route} takes none`;
+}
+
 /** The status line and message of an HTTP request Node could not parse (no Fastify request exists). */
 function clientErrorAnswer(code: string | undefined): { status: number; error: string } {
   if (code === "HPE_HEADER_OVERFLOW") return { status: 431, error: "request headers too large" };
@@ -342,6 +349,8 @@ export function buildApiServer(deps: ApiDependencies): FastifyInstance & { setDr
     async (request, reply) => {
       const domain = domainOf(request, reply);
       if (!domain) return reply;
+      const badQuery = noQueryExpected("POST events", request.query);
+      if (badQuery) return refuse(reply, 400, badQuery);
       const body = request.body;
       let events: IncomingEvent[];
       if (typeof body === "string") events = parseNdjson(body);
@@ -442,6 +451,8 @@ export function buildApiServer(deps: ApiDependencies): FastifyInstance & { setDr
     async (request, reply) => {
       const domain = domainOf(request, reply);
       if (!domain) return reply;
+      const badQuery = noQueryExpected("POST predict", request.query);
+      if (badQuery) return refuse(reply, 400, badQuery);
       const endpointName = domain.route.endpointName;
       if (!endpointName) return refuse(reply, 404, `domain "${domain.name}" has no inference endpoint`);
       if (!deps.predict) return refuse(reply, 503, "inference is not configured in this environment");
