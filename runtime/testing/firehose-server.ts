@@ -4,14 +4,17 @@ import type { AddressInfo } from "net";
 /**
  * A loopback HTTP endpoint that speaks Firehose's `PutRecordBatch` (JSON 1.1 protocol) for
  * processes that use a real SDK client, e.g. a deployed closure run in a fresh Node process.
- * (No Firehose emulator exists on npm.) It accepts every record and keeps it.
+ * (No Firehose emulator exists on npm.) It accepts every record and keeps it, in `records` and
+ * per delivery stream in `byStream`.
  */
 export async function startFirehoseServer(): Promise<{
   endpoint: string;
   records: string[];
+  byStream: Map<string, string[]>;
   stop: () => Promise<void>;
 }> {
   const records: string[] = [];
+  const byStream = new Map<string, string[]>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -23,9 +26,16 @@ export async function startFirehoseServer(): Promise<{
         res.end(JSON.stringify({ __type: "UnknownOperationException", message: target }));
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { Records: { Data: string }[] };
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        DeliveryStreamName: string;
+        Records: { Data: string }[];
+      };
+      const stream = byStream.get(body.DeliveryStreamName) ?? [];
+      byStream.set(body.DeliveryStreamName, stream);
       const responses = body.Records.map((r, i) => {
-        records.push(Buffer.from(r.Data, "base64").toString("utf8"));
+        const data = Buffer.from(r.Data, "base64").toString("utf8");
+        records.push(data);
+        stream.push(data);
         return { RecordId: `record-${records.length}-${i}` };
       });
       res.end(JSON.stringify({ FailedPutCount: 0, Encrypted: false, RequestResponses: responses }));
@@ -35,6 +45,7 @@ export async function startFirehoseServer(): Promise<{
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     records,
+    byStream,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
