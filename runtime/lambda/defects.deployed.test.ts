@@ -43,8 +43,10 @@ async function processor(
   };
   return {
     env,
-    run: (events: KinesisStreamEvent[], opts?: { remainingMs?: number; env?: Record<string, string> }) =>
-      f.invoke("streamProcessor", events, { ...env, ...opts?.env }, opts),
+    run: (
+      events: KinesisStreamEvent[],
+      opts?: { remainingMs?: number; processTimeoutMs?: number; env?: Record<string, string> },
+    ) => f.invoke("streamProcessor", events, { ...env, ...opts?.env }, opts),
     items: () => (table ? f.items(table) : Promise.resolve([])),
     lake: () => (stream ? f.lake(stream) : []),
     lakeText: () => (stream ? f.lakeText(stream) : []),
@@ -234,6 +236,8 @@ describe("4.6 SDK calls never outlive the invocation, on the package", () => {
 
         const { results, durationsMs, lines } = await p.run([event], {
           remainingMs: 5_000,
+          // A package whose calls hang past the invocation is killed and fails the test here.
+          processTimeoutMs: 15_000,
           env: { [endpointVariable]: silent.endpoint },
         });
 
