@@ -22,6 +22,7 @@ afterAll(() => f?.stop());
 afterEach(() => {
   f.dynamo.intercept = undefined;
   f.featureStore.intercept = undefined;
+  f.firehose.entryError = undefined;
 });
 
 const ok = { ok: true, value: { batchItemFailures: [] } };
@@ -353,5 +354,137 @@ describe("stream processor sinks under faults, as deployed", () => {
         value: { batchItemFailures: [{ itemIdentifier: event.Records[1].kinesis.sequenceNumber }] },
       },
     ]);
+  });
+});
+
+describe("stream processor records and sinks, as deployed", () => {
+  async function pipeline(options: { table?: boolean; env?: Record<string, string> } = {}) {
+    const table = options.table === false ? undefined : await f.table(defineClickstream().tableKey);
+    const stream = f.unique("lake");
+    const prefix = `${f.unique("dl")}/`;
+    return {
+      table,
+      stream,
+      env: {
+        DATA_PRODUCT: "clickstream",
+        ...(table ? { TABLE_NAME: table } : {}),
+        DELIVERY_STREAM_NAME: stream,
+        DEAD_LETTER_BUCKET: "dead-letters",
+        DEAD_LETTER_PREFIX: prefix,
+        ...options.env,
+      },
+      items: () => (table ? f.items(table) : Promise.resolve([])),
+      lake: () => f.lake(stream),
+      lakeText: () => f.lakeText(stream),
+      deadLetters: () => f.deadLetters(prefix),
+    };
+  }
+
+  it("keeps UTF-8 text intact in the serving item and the lake line, escapes included", async () => {
+    const p = await pipeline();
+    const utf8 = { page: "/café/商品", userAgent: "Mozilla/5.0 🚲", properties: { ville: "Zürich" } };
+    const [a, b] = [clickstreamEvent(50, utf8), clickstreamEvent(51, utf8)];
+    // `a` as ASCII text with every other character escaped (\u00e9, surrogate pairs), `b` as raw UTF-8.
+    const escaped = JSON.stringify(a).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    expect(Buffer.byteLength(escaped)).toBe(escaped.length);
+
+    const { results } = await f.invoke("streamProcessor", [eventOf([escaped, b])], p.env);
+
+    expect(results).toEqual([ok]);
+    const items = await p.items();
+    expect(items).toHaveLength(2);
+    for (const item of items) expect(item).toMatchObject(utf8);
+    expect(p.lake().map(({ _meta, ...rest }) => rest)).toEqual([a, b]);
+    expect(p.lakeText()[0].startsWith(JSON.stringify(a).slice(0, -1) + ',"_meta":')).toBe(true);
+  });
+
+  it("dead-letters data that is not base64 as delivered, and processes records in sequence-number order", async () => {
+    const p = await pipeline({ table: false });
+    const records = [
+      kinesisRecord(JSON.stringify(clickstreamEvent(1)), 9),
+      kinesisRecord("not*base64!", 10, { rawBase64: true }),
+      kinesisRecord(JSON.stringify(clickstreamEvent(2)), 11),
+    ];
+
+    // Delivered out of order: 11, 9, 10 (compared as numbers, not as text).
+    const { results } = await f.invoke(
+      "streamProcessor",
+      [{ Records: [records[2], records[0], records[1]] }],
+      p.env,
+    );
+
+    expect(results).toEqual([ok]);
+    expect(p.lake().map((l) => l.eventId)).toEqual([
+      clickstreamEvent(1).eventId,
+      clickstreamEvent(2).eventId,
+    ]);
+    expect((await p.deadLetters()).map((d) => [d.reason, d.data])).toEqual([["not-base64", "not*base64!"]]);
+  });
+
+  it("stores a producer retry once, and a redelivered batch adds no item and no second dead letter", async () => {
+    const p = await pipeline();
+    const e = clickstreamEvent(40);
+    const event = eventOf([e, clickstreamEvent(41), "garbage", e]);
+
+    const { results } = await f.invoke("streamProcessor", [event, event], p.env);
+
+    expect(results).toEqual([ok, ok]);
+    expect((await p.items()).map((i) => i.eventId).sort()).toEqual([e.eventId, clickstreamEvent(41).eventId]);
+    expect(await p.deadLetters()).toHaveLength(1);
+  });
+
+  it("drops nothing when DynamoDB returns UnprocessedItems: sends them again", async () => {
+    const p = await pipeline();
+    let answered = false;
+    // The first BatchWriteItem writes nothing and hands every put back, as DynamoDB does under load.
+    f.dynamo.intercept = (r) => {
+      if (answered || !r.operation.endsWith("BatchWriteItem") || !r.body.includes(`"${p.table}"`))
+        return undefined;
+      answered = true;
+      return {
+        status: 200,
+        json: { UnprocessedItems: (JSON.parse(r.body) as { RequestItems: unknown }).RequestItems },
+      };
+    };
+    const events = Array.from({ length: 30 }, (_, i) => clickstreamEvent(i));
+
+    const { results, lines } = await f.invoke("streamProcessor", [eventOf(events)], p.env);
+
+    expect(answered).toBe(true);
+    expect(results).toEqual([ok]);
+    expect((await p.items()).map((i) => i.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
+    expect(metricsOf(lines)[0]).toMatchObject({ Stored: 30, Delivered: 30 });
+    expect(metricsOf(lines)[0].Retried).toBeGreaterThan(0);
+  });
+
+  it("retries entries Firehose refuses (FailedPutCount) and reports exactly the first record it could not deliver", async () => {
+    // 1,200 lines pack into three Firehose records of at most 500 lines. The record holding event
+    // 742 (lines 500-999) is refused every time; the others are refused once, then pass.
+    const p = await pipeline({ table: false, env: { SAFETY_MARGIN_MS: "1000", RETRY_MAX_DELAY_MS: "200" } });
+    const first = f.firehose.calls.length;
+    f.firehose.entryError = (data, call) =>
+      data.includes(clickstreamEvent(742).eventId) || call === first
+        ? "ServiceUnavailableException"
+        : undefined;
+    const event = eventOf(Array.from({ length: 1200 }, (_, i) => clickstreamEvent(i)));
+
+    const { results, durationsMs } = await f.invoke("streamProcessor", [event], p.env, {
+      remainingMs: 3_000,
+    });
+
+    expect(results).toEqual([
+      {
+        ok: true,
+        value: { batchItemFailures: [{ itemIdentifier: event.Records[500].kinesis.sequenceNumber }] },
+      },
+    ]);
+    expect(durationsMs[0]).toBeLessThan(3_000);
+    const ids = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => clickstreamEvent(from + i).eventId);
+    expect(p.lake().map((l) => l.eventId)).toEqual([...ids(0, 500), ...ids(1000, 1200)]);
+    expect(f.firehose.calls.length - first).toBeGreaterThan(2);
   });
 });

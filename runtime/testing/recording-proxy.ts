@@ -7,13 +7,18 @@ export interface RecordedRequest {
   readonly body: string;
 }
 
-/** An AWS JSON-protocol error answered instead of forwarding (e.g. DynamoDB's ValidationException). */
-export interface InjectedError {
-  readonly status: number;
-  /** The error's `__type`, e.g. `com.amazon.coral.validate#ValidationException`. */
-  readonly type: string;
-  readonly message: string;
-}
+/**
+ * An answer given instead of forwarding: an AWS JSON-protocol error (e.g. DynamoDB's
+ * ValidationException), or a whole successful response (e.g. BatchWriteItem's `UnprocessedItems`).
+ */
+export type InjectedError =
+  | {
+      readonly status: number;
+      /** The error's `__type`, e.g. `com.amazon.coral.validate#ValidationException`. */
+      readonly type: string;
+      readonly message: string;
+    }
+  | { readonly status: 200; readonly json: unknown };
 
 export interface RecordingProxy {
   readonly endpoint: string;
@@ -46,7 +51,11 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       const refusal = proxy.intercept?.(request);
       if (refusal) {
         res.writeHead(refusal.status, { "content-type": "application/x-amz-json-1.0" });
-        res.end(JSON.stringify({ __type: refusal.type, message: refusal.message }));
+        res.end(
+          JSON.stringify(
+            "json" in refusal ? refusal.json : { __type: refusal.type, message: refusal.message },
+          ),
+        );
         return;
       }
       const upstream = http.request(
