@@ -1,34 +1,18 @@
-import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { promisify } from "util";
 import { WINDOW_TABLE_KEY } from "../aggregator/aggregator";
 import { defineClickstream, defineOrders } from "../schemas";
-import type { DeadLetterDocument } from "../sinks/deadletter";
 import {
-  invokePackage,
-  linkProvidedSdk,
-  RUNTIME_SDK_CLIENTS,
-  type BuiltPackage,
-  type FactoryName,
-} from "../testing/deployed";
-import {
-  createStream,
-  createTable,
-  putRecords,
-  readAsLambdaEvents,
-  readObjects,
-  scanTable,
-  startEmulators,
-  type Emulators,
-} from "../testing/emulators";
+  DEAD_LETTER_BUCKET as BUCKET,
+  metricsOf,
+  startDeployedFixture,
+  type DeployedFixture,
+} from "../testing/deployed-fixture";
+import type { FactoryName } from "../testing/deployed";
+import { createStream, createTable, putRecords, readAsLambdaEvents, scanTable } from "../testing/emulators";
 import { clickstreamEvent, kinesisRecord, orderEvent } from "../testing/events";
-import { startFeatureStoreServer } from "../testing/featurestore-server";
-import { startFirehoseServer } from "../testing/firehose-server";
 import { aggregateWithKpl } from "../testing/kpl";
-import { startRecordingProxy } from "../testing/recording-proxy";
 import type { KinesisStreamEvent } from "../types";
 import { RUNTIME_ARCHIVE_PATH } from "./packaging";
 
@@ -37,69 +21,25 @@ import { RUNTIME_ARCHIVE_PATH } from "./packaging";
  * function that gives the plan its `code` archive (`deployed.ts build` → `functionArchive`:
  * the serialized thin closure `__index.js` + the esbuild bundle), loaded by plain Node in a fresh
  * process outside the repository (only the package and the AWS SDK, on NODE_PATH as the Lambda
- * runtime provides it), and invoked with real-shaped Kinesis events against the emulators.
+ * runtime provides it), and invoked with real-shaped Kinesis events against the emulators
+ * (`testing/deployed-fixture.ts`). The defects of issue #16 item 4 are in
+ * `defects.deployed.test.ts`; the aggregator, feature-store and sink-fault suites in
+ * `behaviour.deployed.test.ts`.
  */
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, "..", "..");
-const BUCKET = "dead-letters";
-let emu: Emulators;
-let dynamo: Awaited<ReturnType<typeof startRecordingProxy>>;
-let firehose: Awaited<ReturnType<typeof startFirehoseServer>>;
-let featureStore: Awaited<ReturnType<typeof startFeatureStoreServer>>;
-let work: string;
-let provided: string;
-const packages: Partial<Record<FactoryName, BuiltPackage>> = {};
-
-/** The package as the program builds it (tsx, the repository root as working directory). */
-async function build(factory: FactoryName): Promise<BuiltPackage> {
-  const { stdout } = await run(
-    process.execPath,
-    ["--import", "tsx", "runtime/testing/deployed.ts", "build", factory, path.join(work, factory)],
-    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
-  );
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as BuiltPackage;
-}
-
+let f: DeployedFixture;
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "deployed-package-"));
-  provided = path.join(work, "provided");
-  linkProvidedSdk(provided, RUNTIME_SDK_CLIENTS);
-  [emu, firehose, featureStore] = await Promise.all([
-    startEmulators({ buckets: [BUCKET] }),
-    startFirehoseServer(),
-    startFeatureStoreServer(),
-  ]);
-  dynamo = await startRecordingProxy(emu.endpoints.dynamodb);
-  packages.streamProcessor = await build("streamProcessor");
-  packages.windowAggregator = await build("windowAggregator");
+  f = await startDeployedFixture(["streamProcessor", "windowAggregator"]);
 }, 120_000);
-afterAll(async () => {
-  await Promise.all([emu?.stop(), firehose?.stop(), featureStore?.stop(), dynamo?.stop()]);
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => f?.stop());
 
 const invoke = (factory: FactoryName, events: unknown[], env: Record<string, string>) =>
-  invokePackage(
-    packages[factory]!.dir,
-    events,
-    {
-      ...emu.env(),
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_LAMBDA_FUNCTION_NAME: "deployed-test",
-      ...env,
-    },
-    path.join(provided, "node_modules"),
-  );
-
-const deadLetters = async (prefix: string) =>
-  (await readObjects(emu.s3, BUCKET, prefix)).map((o) => JSON.parse(o.body) as DeadLetterDocument);
-
-const metricsOf = (lines: Record<string, unknown>[]) => lines.filter((l) => l._aws);
+  f.invoke(factory, events, env);
+const deadLetters = (prefix: string) => f.deadLetters(prefix);
 
 describe("the deployment package", () => {
   it("is the thin closure and one bundle: zod compiled in, the AWS SDK left to the runtime, under 0.5 MB zipped", () => {
-    for (const pkg of Object.values(packages)) {
+    for (const pkg of Object.values(f.packages)) {
       expect(pkg.entries).toEqual([RUNTIME_ARCHIVE_PATH, "__index.js"]);
       expect(pkg.bundledPackages).toContain("zod");
       expect(pkg.bundledPackages.some((p) => p.startsWith("@aws-sdk/"))).toBe(false);
@@ -116,22 +56,22 @@ describe("the deployment package", () => {
 describe("stream processor, as deployed", () => {
   it("stores, delivers and dead-letters a real Kinesis batch", async () => {
     const stream = { name: "deployed-clicks", arn: "" };
-    const { arn, shardIds } = await createStream(emu.kinesis, stream.name);
+    const { arn, shardIds } = await createStream(f.emu.kinesis, stream.name);
     stream.arn = arn;
     const payloads = [
       ...Array.from({ length: 20 }, (_, i) => JSON.stringify(clickstreamEvent(i))),
       "{broken",
     ];
     await putRecords(
-      emu.kinesis,
+      f.emu.kinesis,
       stream.name,
       payloads.map((data, i) => ({ data, partitionKey: `p${i}` })),
     );
-    const [event] = await readAsLambdaEvents(emu.kinesis, stream, shardIds[0]);
-    await createTable(emu.dynamodb, "deployed-clicks", defineClickstream().tableKey);
+    const [event] = await readAsLambdaEvents(f.emu.kinesis, stream, shardIds[0]);
+    await createTable(f.emu.dynamodb, "deployed-clicks", defineClickstream().tableKey);
 
     const { initError, results, lines } = await invoke("streamProcessor", [event], {
-      AWS_ENDPOINT_URL_FIREHOSE: firehose.endpoint,
+      AWS_ENDPOINT_URL_FIREHOSE: f.firehose.endpoint,
       DATA_PRODUCT: "clickstream",
       TABLE_NAME: "deployed-clicks",
       DELIVERY_STREAM_NAME: "lake-raw",
@@ -141,12 +81,12 @@ describe("stream processor, as deployed", () => {
 
     expect(initError).toBeUndefined();
     expect(results).toEqual([{ ok: true, value: { batchItemFailures: [] } }]);
-    expect((await scanTable(emu.dynamodb, "deployed-clicks")).map((i) => i.eventId).sort()).toEqual(
+    expect((await scanTable(f.emu.dynamodb, "deployed-clicks")).map((i) => i.eventId).sort()).toEqual(
       Array.from({ length: 20 }, (_, i) => clickstreamEvent(i).eventId).sort(),
     );
     // One Firehose record carrying the 20 lake lines (the delivery stream splits them on newline).
-    expect(firehose.records).toHaveLength(1);
-    expect(firehose.records[0].split("\n").map((l) => JSON.parse(l).eventId)).toEqual(
+    expect(f.firehose.records).toHaveLength(1);
+    expect(f.firehose.records[0].split("\n").map((l) => JSON.parse(l).eventId)).toEqual(
       Array.from({ length: 20 }, (_, i) => clickstreamEvent(i).eventId),
     );
     expect(
@@ -160,7 +100,7 @@ describe("stream processor, as deployed", () => {
   });
 
   it("de-aggregates KPL records built by aws-kinesis-agg: stores valid ones once, dead-letters poison and corrupt aggregates", async () => {
-    await createTable(emu.dynamodb, "deployed-kpl", defineClickstream().tableKey);
+    await createTable(f.emu.dynamodb, "deployed-kpl", defineClickstream().tableKey);
     const user = (e: object | string) => ({
       data: Buffer.from(typeof e === "string" ? e : JSON.stringify(e)),
       partitionKey: "pk",
@@ -196,7 +136,7 @@ describe("stream processor, as deployed", () => {
       { ok: true, value: { batchItemFailures: [] } },
       { ok: true, value: { batchItemFailures: [] } },
     ]);
-    const items = await scanTable(emu.dynamodb, "deployed-kpl");
+    const items = await scanTable(f.emu.dynamodb, "deployed-kpl");
     expect(items.map((i) => i.eventId).sort()).toEqual(
       [...valid, clickstreamEvent(300)].map((e) => e.eventId).sort(),
     );
@@ -213,7 +153,7 @@ describe("stream processor, as deployed", () => {
   });
 
   it("dead-letters a 410 KB ASCII item and a 700 KB UTF-8 item as item-too-large before any DynamoDB call", async () => {
-    await createTable(emu.dynamodb, "deployed-large", defineClickstream().tableKey);
+    await createTable(f.emu.dynamodb, "deployed-large", defineClickstream().tableKey);
     const ascii = clickstreamEvent(400, { properties: { blob: "a".repeat(410 * 1024) } });
     // 3 bytes in UTF-8, one UTF-16 unit: dynalite would size it at a third and accept it.
     const utf8 = clickstreamEvent(401, { properties: { blob: "€".repeat((700 * 1024) / 3) } });
@@ -221,7 +161,7 @@ describe("stream processor, as deployed", () => {
     const event = {
       Records: [small[0], ascii, utf8, small[1]].map((e, i) => kinesisRecord(JSON.stringify(e), 8000 + i)),
     };
-    const before = dynamo.requests.length;
+    const before = f.dynamo.requests.length;
 
     const { results } = await invoke("streamProcessor", [event], {
       DATA_PRODUCT: "clickstream",
@@ -241,19 +181,19 @@ describe("stream processor, as deployed", () => {
       ].sort(),
     );
     // The processor's own decision: neither item was ever sent to DynamoDB.
-    const sent = dynamo.requests.slice(before).map((r) => r.body);
+    const sent = f.dynamo.requests.slice(before).map((r) => r.body);
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.some((b) => b.includes(ascii.eventId) || b.includes(utf8.eventId))).toBe(false);
-    expect((await scanTable(emu.dynamodb, "deployed-large")).map((i) => i.eventId).sort()).toEqual(
+    expect((await scanTable(f.emu.dynamodb, "deployed-large")).map((i) => i.eventId).sort()).toEqual(
       small.map((e) => e.eventId).sort(),
     );
   });
 
   it("writes orders with conditional PutItem: a redelivered batch changes nothing and counts duplicates", async () => {
-    await createTable(emu.dynamodb, "deployed-orders", defineOrders().tableKey);
+    await createTable(f.emu.dynamodb, "deployed-orders", defineOrders().tableKey);
     const orders = Array.from({ length: 5 }, (_, i) => orderEvent(i));
     const event = { Records: orders.map((o, i) => kinesisRecord(JSON.stringify(o), 9000 + i)) };
-    const before = dynamo.requests.length;
+    const before = f.dynamo.requests.length;
 
     const { results, lines } = await invoke("streamProcessor", [event, event], {
       DATA_PRODUCT: "orders",
@@ -266,10 +206,10 @@ describe("stream processor, as deployed", () => {
       { batchItemFailures: [] },
       { batchItemFailures: [] },
     ]);
-    expect(new Set(dynamo.requests.slice(before).map((r) => r.operation))).toEqual(
+    expect(new Set(f.dynamo.requests.slice(before).map((r) => r.operation))).toEqual(
       new Set(["DynamoDB_20120810.PutItem"]),
     );
-    expect((await scanTable(emu.dynamodb, "deployed-orders")).map((i) => i.orderId).sort()).toEqual(
+    expect((await scanTable(f.emu.dynamodb, "deployed-orders")).map((i) => i.orderId).sort()).toEqual(
       orders.map((o) => o.orderId).sort(),
     );
     expect(metricsOf(lines).map((m) => m.Duplicates)).toEqual([0, 5]);
@@ -281,17 +221,17 @@ describe("stream processor, as deployed", () => {
       Records: [...events.map((e) => JSON.stringify(e)), "{broken"].map((d, i) => kinesisRecord(d, 5000 + i)),
     };
     const { results, lines } = await invoke("streamProcessor", [event], {
-      AWS_ENDPOINT_URL_SAGEMAKER_FEATURESTORE_RUNTIME: featureStore.endpoint,
+      AWS_ENDPOINT_URL_SAGEMAKER_FEATURESTORE_RUNTIME: f.featureStore.endpoint,
       DATA_PRODUCT: "clickstream",
       FEATURE_GROUP_NAME: "clickstream-visitor-test",
       DEAD_LETTER_BUCKET: BUCKET,
       DEAD_LETTER_PREFIX: "deployed-features/",
     });
     expect(results).toEqual([{ ok: true, value: { batchItemFailures: [] } }]);
-    expect(featureStore.records.map((r) => r.featureGroupName)).toEqual(
+    expect(f.featureStore.records.map((r) => r.featureGroupName)).toEqual(
       Array(8).fill("clickstream-visitor-test"),
     );
-    const visitors = featureStore.records.map(
+    const visitors = f.featureStore.records.map(
       (r) => r.record.find((f) => f.FeatureName === "visitor_id")?.ValueAsString,
     );
     expect(visitors.sort()).toEqual(events.map((e) => e.userId).sort());
@@ -317,7 +257,7 @@ describe("stream processor, as deployed", () => {
 
 describe("window aggregator, as deployed", () => {
   it("counts a window and flushes the final window to the window table", async () => {
-    await createTable(emu.dynamodb, "deployed-windows", WINDOW_TABLE_KEY);
+    await createTable(f.emu.dynamodb, "deployed-windows", WINDOW_TABLE_KEY);
     const base: KinesisStreamEvent = {
       Records: Array.from({ length: 12 }, (_, i) =>
         kinesisRecord(JSON.stringify(clickstreamEvent(i * 3 + 1, { page: i % 2 ? "/a" : "/b" })), 1000 + i),
@@ -342,7 +282,7 @@ describe("window aggregator, as deployed", () => {
       ok: true,
       value: { state: { records: 12, groups: { "/a": [6, 6], "/b": [6, 6] } }, batchItemFailures: [] },
     });
-    const items = await scanTable(emu.dynamodb, "deployed-windows");
+    const items = await scanTable(f.emu.dynamodb, "deployed-windows");
     expect(
       items
         .filter((i) => i.key)

@@ -137,12 +137,17 @@ export interface PackageRun {
   readonly results: ({ ok: true; value: unknown } | { ok: false; error: string })[];
   /** Lines of standard output that are JSON objects (logs, EMF metrics). */
   readonly lines: Record<string, unknown>[];
+  /** Lines of standard error that are JSON objects (Powertools writes `ERROR` logs there; Lambda keeps both). */
+  readonly stderrLines: Record<string, unknown>[];
+  /** Wall-clock milliseconds of each invocation (from the handler call until it settled). */
+  readonly durationsMs: number[];
 }
 
 /* Plain Node, no loader: `require` the package's `__index.js` the way the Lambda runtime does. */
 const INVOKE_SCRIPT = `
 const fs = require("fs");
-const [file, eventsFile, resultsFile] = process.argv.slice(2);
+const [file, eventsFile, resultsFile, settingsFile] = process.argv.slice(2);
+const { remainingMs } = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
 const out = (m) => fs.appendFileSync(resultsFile, JSON.stringify(m) + "\\n");
 let handler;
 try {
@@ -153,16 +158,26 @@ try {
 }
 (async () => {
   for (const event of JSON.parse(fs.readFileSync(eventsFile, "utf8"))) {
-    const deadline = Date.now() + 60000;
+    const started = Date.now();
+    const deadline = started + remainingMs;
     const context = { awsRequestId: "req-deployed", getRemainingTimeInMillis: () => deadline - Date.now() };
     try {
-      out({ ok: true, value: await handler(event, context) });
+      const value = await handler(event, context);
+      out({ ok: true, value, ms: Date.now() - started });
     } catch (e) {
-      out({ ok: false, error: (e && e.name) + ": " + (e && e.message) });
+      out({ ok: false, error: (e && e.name) + ": " + (e && e.message), ms: Date.now() - started });
     }
   }
 })();
 `;
+
+/** How `invokePackage` invokes: the time each invocation gets, like the function's timeout. */
+export interface InvokeOptions {
+  /** What `context.getRemainingTimeInMillis()` returns at the start of each invocation. Default 60 s. */
+  readonly remainingMs?: number;
+  /** The whole process is killed after this long (a hung package fails the test). Default 120 s. */
+  readonly processTimeoutMs?: number;
+}
 
 const execFileAsync = promisify(execFile);
 
@@ -176,19 +191,23 @@ export async function invokePackage(
   events: readonly unknown[],
   env: Record<string, string>,
   providedModules: string,
+  options: InvokeOptions = {},
 ): Promise<PackageRun> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "invoke-"));
   try {
     const script = path.join(work, "invoke.js");
     const eventsFile = path.join(work, "events.json");
     const resultsFile = path.join(work, "results.ndjson");
+    const settingsFile = path.join(work, "settings.json");
     fs.writeFileSync(script, INVOKE_SCRIPT);
+    fs.writeFileSync(settingsFile, JSON.stringify({ remainingMs: options.remainingMs ?? 60_000 }));
     fs.writeFileSync(eventsFile, JSON.stringify(events));
     fs.writeFileSync(resultsFile, "");
-    const { stdout } = await execFileAsync(
+    const { stdout, stderr } = await execFileAsync(
       process.execPath,
-      [script, path.join(dir, "__index.js"), eventsFile, resultsFile],
+      [script, path.join(dir, "__index.js"), eventsFile, resultsFile, settingsFile],
       {
+        timeout: options.processTimeoutMs ?? 120_000,
         cwd: work,
         env: { PATH: process.env.PATH ?? "", NODE_PATH: providedModules, AWS_REGION: "us-east-1", ...env },
         maxBuffer: 64 * 1024 * 1024,
@@ -198,18 +217,24 @@ export async function invokePackage(
       .readFileSync(resultsFile, "utf8")
       .split("\n")
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { initError?: string; ok?: boolean; value?: unknown; error?: string });
-    const lines = stdout
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+      .map(
+        (l) =>
+          JSON.parse(l) as { initError?: string; ok?: boolean; value?: unknown; error?: string; ms?: number },
+      );
+    const jsonLines = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const init = replies.find((r) => r.initError !== undefined);
     return {
       ...(init ? { initError: init.initError } : {}),
       results: replies
         .filter((r) => r.initError === undefined)
         .map((r) => (r.ok ? { ok: true, value: r.value } : { ok: false, error: String(r.error) })),
-      lines,
+      lines: jsonLines(stdout),
+      stderrLines: jsonLines(stderr),
+      durationsMs: replies.filter((r) => r.initError === undefined).map((r) => r.ms ?? NaN),
     };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
