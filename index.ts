@@ -248,6 +248,7 @@ const warehouse = cfg.features.warehouse
         snapshotRetentionDays: cfg.warehouse.snapshotRetentionDays,
         lake: {
           bucketArn: lake.zones.processed.bucketArn,
+          curatedBucketArn: lake.zones.curated.bucketArn,
           kmsKeyArn: keys.lake,
           glueDatabaseNames: [catalog.databases.processed.databaseName],
         },
