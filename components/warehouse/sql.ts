@@ -148,3 +148,13 @@ export function splitStatements(sql: string): { key: string; sql: string }[] {
   if (current.join("").trim()) throw new Error("warehouse SQL: the last statement does not end with ;");
   return out;
 }
+
+/**
+ * Whether a statement of the platform SQL may run again on a database that already has it (a cluster
+ * restored from a snapshot): everything but `CREATE USER` and `CREATE ROLE`, which fail when the
+ * user or role exists. The rest is written to be re-run (`IF NOT EXISTS`, `CREATE OR REPLACE`,
+ * `DROP ... IF EXISTS` before re-creating, grants).
+ */
+export function isReplayable(statement: string): boolean {
+  return !/^CREATE\s+(USER|ROLE)\b/i.test(statement.trim());
+}

@@ -12,7 +12,13 @@ import {
   type PolicyDocument,
 } from "../batch/iam";
 import { physicalName } from "../batch/names";
-import { PLATFORM_SQL_FILE, renderWarehouseSql, splitStatements, WAREHOUSE_LOAD_ROLE } from "./sql";
+import {
+  isReplayable,
+  PLATFORM_SQL_FILE,
+  renderWarehouseSql,
+  splitStatements,
+  WAREHOUSE_LOAD_ROLE,
+} from "./sql";
 import { type KeyMetrics, redshiftClusterMetrics, redshiftServerlessMetrics } from "../observability/metrics";
 import {
   GLUE_CATALOG_READ_ACTIONS,
@@ -86,6 +92,18 @@ export interface WarehouseArgs {
    * role COPY and Spectrum use). Default true when `lake` is given.
    */
   readonly applyPlatformSql?: boolean;
+  /**
+   * Create the provisioned cluster from this snapshot (disaster recovery: the latest copy of the
+   * primary's automated snapshots in this region). The tables, data, users and roles come with it, so
+   * of `platform.sql` only what is safe to run again runs (`replayableStatements`): the procedures and
+   * the Spectrum schema then point at this stack's lake role and buckets. A changed snapshot replaces the
+   * cluster. Not for Serverless. Default none (an empty cluster).
+   */
+  readonly restoreFromSnapshot?: {
+    readonly snapshotIdentifier: string;
+    /** The cluster the snapshot was taken of. */
+    readonly sourceClusterIdentifier: string;
+  };
   /** Let `pulumi destroy` delete the cluster or namespace (a final snapshot is still taken). Default false: retained. */
   readonly allowDestroyData?: boolean;
   /**
@@ -530,6 +548,12 @@ export class Warehouse extends pulumi.ComponentResource {
         allowVersionUpgrade: true,
         iamRoles,
         ...(this.lakeRole ? { defaultIamRoleArn: this.lakeRole.arn } : {}),
+        ...(args.restoreFromSnapshot
+          ? {
+              snapshotIdentifier: args.restoreFromSnapshot.snapshotIdentifier,
+              snapshotClusterIdentifier: args.restoreFromSnapshot.sourceClusterIdentifier,
+            }
+          : {}),
       },
       { parent: this, retainOnDelete: retain },
     );
@@ -609,9 +633,13 @@ export class Warehouse extends pulumi.ComponentResource {
       );
     // The statements are known before deployment (only the role ARN, bucket and database vary), so
     // the resources can be declared from the template; their text comes from the rendered script.
-    const template = splitStatements(fs.readFileSync(PLATFORM_SQL_FILE, "utf8"));
+    const all = splitStatements(fs.readFileSync(PLATFORM_SQL_FILE, "utf8"));
+    // A restored cluster already has the users and roles: run only what may run again.
+    const keep = (sql: string) => !args.restoreFromSnapshot || isReplayable(sql);
+    const template = all.map((t, i) => ({ ...t, i })).filter((t) => keep(t.sql));
     let previous: pulumi.Resource[] = after;
-    template.forEach((t, i) => {
+    template.forEach((t) => {
+      const i = t.i;
       const statement = new aws.redshiftdata.Statement(
         `${name}-sql-${t.key}`,
         {

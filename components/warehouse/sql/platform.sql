@@ -153,7 +153,10 @@ GRANT EXECUTE ON PROCEDURE platform.load_events_for_run(DATE, VARCHAR) TO ROLE {
 GRANT EXECUTE ON PROCEDURE platform.load_rollups_for_run(DATE, VARCHAR) TO ROLE {{load_role}};
 GRANT EXECUTE ON PROCEDURE platform.load_run(DATE, VARCHAR, VARCHAR) TO ROLE {{load_role}};
 
--- Spectrum: the processed zone's Glue tables queried in place (partition projection applies).
+-- Spectrum: the processed zone's Glue tables queried in place (partition projection applies). Dropped
+-- first (only the reference: the Glue database stays) so a cluster restored from another stack's
+-- snapshot maps this stack's catalog through this stack's role.
+DROP SCHEMA IF EXISTS lake_processed;
 CREATE EXTERNAL SCHEMA IF NOT EXISTS lake_processed
 FROM DATA CATALOG
 DATABASE '{{glue_database}}'
