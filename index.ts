@@ -246,8 +246,13 @@ const warehouse = cfg.features.warehouse
         nodeCount: cfg.warehouse.nodeCount,
         multiAz: cfg.warehouse.multiAz,
         snapshotRetentionDays: cfg.warehouse.snapshotRetentionDays,
+        // DR: the cluster is created from prod's copied snapshot (docs/runbook-dr.md).
+        ...(cfg.warehouse.restoreFromSnapshot
+          ? { restoreFromSnapshot: cfg.warehouse.restoreFromSnapshot }
+          : {}),
         lake: {
           bucketArn: lake.zones.processed.bucketArn,
+          curatedBucketArn: lake.zones.curated.bucketArn,
           kmsKeyArn: keys.lake,
           glueDatabaseNames: [catalog.databases.processed.databaseName],
         },

@@ -40,6 +40,11 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     step: "docs/bootstrap.md#2-prerequisites",
   },
   {
+    key: "data-platform:warehouse.restoreFromSnapshot.snapshotIdentifier",
+    what: "the newest copy of prod's warehouse snapshots in the DR region (`npx tsx cli/dr/restore.ts` prints the `pulumi config set`)",
+    step: "docs/runbook-dr.md#3-regional-failover-primary-region-unavailable",
+  },
+  {
     key: "api:certificateArn",
     what: "the ARN of an issued ACM certificate for the API's DNS name, in the API's region and account",
     step: "docs/bootstrap.md#2-prerequisites",

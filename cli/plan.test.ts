@@ -43,7 +43,7 @@ describe("npm run plan", () => {
     const result = await platform(["plan", "--env", "no-such-stack"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /--env must be a stack of the platform project: one of dev, local, prod \(got no-such-stack;/,
+      /--env must be a stack of the platform project: one of dev, dr, local, prod \(got no-such-stack;/,
     );
   });
 });

@@ -60,6 +60,15 @@ export function knownStacks(projects: ProjectInfo[] = discoverProjects()): strin
 }
 
 /**
+ * The policy levels a stack is checked with (`policies/<env>.json`): prod's for every stack whose
+ * platform configuration is the prod environment (`prod`, and `dr`, prod rebuilt in the DR region),
+ * dev's otherwise (`local` runs on emulators with dev settings).
+ */
+export function policyEnvironmentOf(stack: string): "dev" | "prod" {
+  return platformStacks().find((s) => s.stack === stack)?.config.environment === "prod" ? "prod" : "dev";
+}
+
+/**
  * The fresh-account part of `npm run plan -- --check`: findings over the plans just written and
  * every platform stack's configuration. With `allowPlaceholders` (the example repository's own CI)
  * placeholder findings are reported as warnings and do not fail.

@@ -11,7 +11,7 @@ import { cost } from "./cost";
 import { local, replay, sample, start, UsageError } from "./local/commands";
 import { capacity } from "./local/capacity";
 import { graph } from "./local/graph";
-import { formatPlanTable, freshAccountCheck, knownStacks, runPlan } from "./plan";
+import { formatPlanTable, freshAccountCheck, knownStacks, policyEnvironmentOf, runPlan } from "./plan";
 
 // The AWS SDK warns on Node < 22 that its releases after January 2027 need Node 22, once per process
 // that creates a client. The platform supports Node ^20.19 || ^22.13 (package.json `engines`); the
@@ -22,7 +22,8 @@ const USAGE = `usage:
   npm run plan -- --env <stack> [--out <dir>] [--check [--allow-placeholders]]
       evaluate every project offline for a stack (${ENVIRONMENTS.join(", ")}, or any Pulumi.<stack>.yaml of the
       platform), write <dir>/<project>.json; --check runs the policy pack over what it wrote
-      (policies/prod.json for prod, dev.json otherwise) and the fresh-account check (placeholders,
+      (policies/prod.json for a prod-environment stack such as prod or dr, dev.json otherwise)
+      and the fresh-account check (placeholders,
       allowedAccountIds, singletons, untraced ARNs); exit 1 on a mandatory violation or a finding
   npm start -- [--count <n>] [--keep]                    the whole platform locally on embedded emulators
   npm run local -- --domain <d> --file <f.ndjson> [--json]   exactly those records through the local platform
@@ -62,8 +63,7 @@ async function plan(argv: string[], defaultEnv?: string): Promise<number> {
   console.log(formatPlanTable(plans));
   console.log(`\nWrote ${files.length} preview documents to ${path.relative(process.cwd(), out) || "."}/`);
   if (!values.check) return 0;
-  // The local stack runs on emulators with dev settings, so it is checked against the dev pack config.
-  const policyEnv = env === "prod" ? "prod" : "dev";
+  const policyEnv = policyEnvironmentOf(env);
   console.log(`\nPolicy check (policies/${policyEnv}.json):`);
   const violations = await checkFiles(files, policyEnv);
   console.log(formatViolations(violations, files));

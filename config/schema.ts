@@ -154,6 +154,23 @@ export const WarehouseSchema = z.strictObject({
   multiAz: z.boolean({ error: "true or false" }),
   /** Automated snapshot retention in days (1-35). Default 1 (dev), 7 (prod). */
   snapshotRetentionDays: intIn(1, 35, "days automated snapshots are kept"),
+  /**
+   * Create the provisioned cluster from a snapshot of this region instead of empty: the DR stack's
+   * warehouse from prod's latest copied snapshot (docs/runbook-dr.md; `cli/dr/restore.ts` prints the
+   * setting). Keep it once set: a changed snapshot replaces the cluster. Default none.
+   */
+  restoreFromSnapshot: z
+    .strictObject({
+      /** The snapshot (a copy in this region keeps the source cluster's identifier). */
+      snapshotIdentifier: z
+        .string()
+        .regex(/^[A-Za-z0-9:-]{1,255}$/, { error: "a Redshift snapshot identifier" }),
+      /** The cluster the snapshot was taken of (prod's warehouse). */
+      sourceClusterIdentifier: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "a Redshift cluster identifier" }),
+    })
+    .optional(),
 });
 
 export const ObservabilitySchema = z.strictObject({
@@ -287,6 +304,13 @@ export const PlatformConfigSchema = PlatformConfigObject.superRefine((c, ctx) =>
       code: "custom",
       path: ["batch", "emrTlsCertificatesS3Uri"],
       message: "an EMR cluster encrypts in transit with your certificate zip (or set batch.emrServerless)",
+    });
+  }
+  if (c.warehouse.restoreFromSnapshot && c.warehouse.serverless) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["warehouse", "restoreFromSnapshot"],
+      message: "unset while warehouse.serverless = true (it restores a provisioned cluster's snapshot)",
     });
   }
   if (c.features.warehouse && c.warehouse.serverless && c.network.azCount < 3) {

@@ -105,12 +105,12 @@ describe("Node versions", () => {
 });
 
 describe("how a change flows", () => {
-  it("checks every pull request offline: tests, and the plan + policy check for dev and prod", () => {
+  it("checks every pull request offline: tests, and the plan + policy check for dev, prod and the DR stack", () => {
     const checks = workflows["checks.yml"];
     const runs = allSteps(checks).map((s) => s.run ?? "");
     for (const cmd of ["npm ci --no-audit --no-fund", "npm run typecheck", "npm run lint", "npm test"])
       expect(runs).toContain(cmd);
-    expect(checks.jobs["offline-plan"].strategy?.matrix.env).toEqual(["dev", "prod"]);
+    expect(checks.jobs["offline-plan"].strategy?.matrix.env).toEqual(["dev", "prod", "dr"]);
     expect(runs.some((r) => /npm run plan -- --env \$\{\{ matrix\.env \}\} .*--check/.test(r))).toBe(true);
     expect(workflows["pull-request.yml"].jobs.checks.uses).toBe("./.github/workflows/checks.yml");
   });

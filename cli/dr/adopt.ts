@@ -8,24 +8,59 @@
  * - the primary stack's outputs (`pulumi stack output --json`): the physical table names, which the
  *   replicas share.
  *
- * Usage:
+ * The document also creates, empty, the component resources the tables sit under (the next `pulumi
+ * up` fills them in), and points each table at the explicit provider the program gives it, which
+ * `pulumi import` does not create: `--provider-targets` prints the `--target` arguments of the
+ * `pulumi up` that creates it first.
+ *
+ * Usage (docs/runbook-dr.md, section 3):
  *   pulumi stack output --stack <org>/orders/prod --json > orders-prod.json
- *   (cd stacks/orders && pulumi preview --stack <org>-dr/orders/prod --json > ../../orders-dr-preview.json)
+ *   (cd stacks/orders && pulumi preview --stack <org>/orders/dr --json > ../../orders-dr-preview.json)
  *   npx tsx cli/dr/adopt.ts --plan orders-dr-preview.json --outputs orders-prod.json > orders-import.json
- *   (cd stacks/orders && pulumi import --stack <org>-dr/orders/prod --file ../../orders-import.json --yes)
+ *   (cd stacks/orders && pulumi up --stack <org>/orders/dr --yes \
+ *      $(npx tsx ../../cli/dr/adopt.ts --plan ../../orders-dr-preview.json --outputs ../../orders-prod.json --provider-targets))
+ *   (cd stacks/orders && pulumi import --stack <org>/orders/dr --file ../../orders-import.json --protect=false --yes)
  */
 import * as fs from "node:fs";
 
 /** The part of a preview step this needs. */
 export interface PlanStepLike {
   readonly urn: string;
-  readonly newState?: { readonly type: string; readonly parent?: string };
+  readonly newState?: {
+    readonly type: string;
+    readonly parent?: string;
+    readonly custom?: boolean;
+    /** `<provider urn>::<provider id>` of a custom resource. */
+    readonly provider?: string;
+  };
 }
 
-/** `pulumi import --file` document (https://www.pulumi.com/docs/iac/adopting-pulumi/import/). */
+/** One entry of a `pulumi import --file` document. */
+export interface ImportResource {
+  readonly type: string;
+  /** Key of the entry in this document (parents and providers refer to it). */
+  readonly name: string;
+  /** The resource's name in the stack when it differs from `name`. */
+  readonly logicalName?: string;
+  /** Physical id of a custom resource to adopt. */
+  readonly id?: string;
+  /** An empty component resource created to parent the adopted ones (Pulumi 3.94+). */
+  readonly component?: true;
+  /** `name` of the parent entry, or a `nameTable` key. Default: the stack. */
+  readonly parent?: string;
+  /** `nameTable` key of the provider the program gives the resource. */
+  readonly provider?: string;
+}
+
+/**
+ * `pulumi import --file` document (https://www.pulumi.com/docs/iac/adopting-pulumi/import/): the
+ * tables, the component resources the program declares them under (created empty, filled in by the
+ * next `pulumi up`), and the explicit provider each table uses (which must exist in the stack first:
+ * `providerTargets` lists the `pulumi up --target` that creates it).
+ */
 export interface ImportFile {
   readonly nameTable: Record<string, string>;
-  readonly resources: { type: string; name: string; id: string; parent?: string }[];
+  readonly resources: ImportResource[];
 }
 
 /** Output that names each table, by the role suffix of the table's resource name. */
@@ -41,18 +76,57 @@ function nameOf(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
+/** The type segment of a URN (the last `$`-separated type of `<project>::<types>::<name>`). */
+function typeOf(urn: string): string {
+  const types = urn.split("::")[2] ?? "";
+  return types.slice(types.lastIndexOf("$") + 1);
+}
+
+const isStack = (urn: string) => typeOf(urn) === "pulumi:pulumi:Stack";
+
+/** The provider URN of a `<urn>::<id>` provider reference. */
+function providerUrn(ref: string): string {
+  return ref.slice(0, ref.lastIndexOf("::"));
+}
+
 /**
  * The import document adopting every DynamoDB table of `steps` with the physical name the primary's
- * `outputs` give it. Throws naming the table and the output when a name is missing, so nothing is
- * half-adopted.
+ * `outputs` give it, under the components and with the provider the program declares. Throws naming
+ * the table and the output when a name is missing, so nothing is half-adopted.
  */
 export function adoptTablesImport(
   steps: readonly PlanStepLike[],
   outputs: Record<string, unknown>,
 ): ImportFile {
+  const byUrn = new Map(steps.map((s) => [s.urn, s]));
   const nameTable: Record<string, string> = {};
-  const resources: ImportFile["resources"] = [];
+  const resources: ImportResource[] = [];
+  const keys = new Map<string, string>(); // urn -> entry name
   const problems: string[] = [];
+  const keyFor = (urn: string) => {
+    const existing = keys.get(urn);
+    if (existing) return existing;
+    const taken = new Set([...keys.values(), ...Object.keys(nameTable)]);
+    let key = nameOf(urn);
+    for (let n = 2; taken.has(key); n++) key = `${nameOf(urn)}#${n}`;
+    keys.set(urn, key);
+    return key;
+  };
+  /** Adds the component ancestors of `parentUrn` (outermost first); returns the entry name to parent to. */
+  const addComponents = (parentUrn: string | undefined): string | undefined => {
+    if (!parentUrn || isStack(parentUrn)) return undefined;
+    if (keys.has(parentUrn)) return keys.get(parentUrn);
+    const grandParent = addComponents(byUrn.get(parentUrn)?.newState?.parent);
+    const name = keyFor(parentUrn);
+    resources.push({
+      type: typeOf(parentUrn),
+      name,
+      ...(name !== nameOf(parentUrn) ? { logicalName: nameOf(parentUrn) } : {}),
+      component: true,
+      ...(grandParent ? { parent: grandParent } : {}),
+    });
+    return name;
+  };
   for (const step of steps) {
     if (step.newState?.type !== TABLE_TYPE) continue;
     const name = nameOf(step.urn);
@@ -65,16 +139,36 @@ export function adoptTablesImport(
       );
       continue;
     }
-    const parentUrn = step.newState.parent;
-    const parentKey =
-      parentUrn && !parentUrn.includes("::pulumi:pulumi:Stack::") ? nameOf(parentUrn) : undefined;
-    if (parentKey && parentUrn) nameTable[parentKey] = parentUrn;
-    resources.push({ type: TABLE_TYPE, name, id, ...(parentKey ? { parent: parentKey } : {}) });
+    const parent = addComponents(step.newState.parent);
+    const providerRef = step.newState.provider;
+    let provider: string | undefined;
+    if (providerRef) {
+      const urn = providerUrn(providerRef);
+      provider = Object.entries(nameTable).find(([, u]) => u === urn)?.[0] ?? nameOf(urn);
+      nameTable[provider] = urn;
+    }
+    const key = keyFor(step.urn);
+    resources.push({
+      type: TABLE_TYPE,
+      name: key,
+      ...(key !== name ? { logicalName: name } : {}),
+      id,
+      ...(parent ? { parent } : {}),
+      ...(provider ? { provider } : {}),
+    });
   }
   if (problems.length) throw new Error(`cannot adopt the DR tables:\n  - ${problems.join("\n  - ")}`);
-  if (!resources.length)
+  if (!resources.some((r) => r.type === TABLE_TYPE))
     throw new Error("cannot adopt the DR tables: the plan declares no aws:dynamodb/table:Table");
   return { nameTable, resources };
+}
+
+/**
+ * The providers the import refers to: they must be in the stack before `pulumi import` (it creates
+ * components, not providers), so `pulumi up --target <urn>` creates each first.
+ */
+export function providerTargets(file: ImportFile): string[] {
+  return [...new Set(Object.values(file.nameTable))];
 }
 
 function arg(argv: string[], flag: string): string {
@@ -92,7 +186,14 @@ if (require.main === module) {
       string,
       unknown
     >;
-    process.stdout.write(`${JSON.stringify(adoptTablesImport(plan.steps, outputs), null, 2)}\n`);
+    const file = adoptTablesImport(plan.steps, outputs);
+    process.stdout.write(
+      process.argv.includes("--provider-targets")
+        ? providerTargets(file)
+            .map((urn) => `--target ${urn}`)
+            .join(" ") + "\n"
+        : `${JSON.stringify(file, null, 2)}\n`,
+    );
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(1);

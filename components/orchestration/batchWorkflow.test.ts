@@ -9,7 +9,12 @@ import {
   STATE,
   type StateMachineDefinition,
 } from "./definition";
-import { LOG_DELIVERY_ACTIONS, REDSHIFT_DATA_DESCRIBE_ACTIONS, XRAY_ACTIONS } from "./perms";
+import {
+  LAKE_FORMATION_DATA_ACCESS_ACTIONS,
+  LOG_DELIVERY_ACTIONS,
+  REDSHIFT_DATA_DESCRIBE_ACTIONS,
+  XRAY_ACTIONS,
+} from "./perms";
 
 const TOPIC = "arn:aws:sns:us-east-1:1:failures";
 const full = () =>
@@ -238,6 +243,7 @@ describe("schedule expressions", () => {
 
 /** Statements on `*` may only hold actions IAM cannot scope (documented in perms.ts). */
 const UNSCOPABLE = new Set<string>([
+  ...LAKE_FORMATION_DATA_ACCESS_ACTIONS,
   ...LOG_DELIVERY_ACTIONS,
   ...XRAY_ACTIONS,
   ...REDSHIFT_DATA_DESCRIBE_ACTIONS,
@@ -284,6 +290,7 @@ describe("state machine role with a Spark step", () => {
       spark,
       failureTopicArn: TOPIC,
     });
+  // The statements Step Functions generates for each `.sync` integration (perms.ts cites the pages).
   it("adds steps to exactly the platform's cluster and follows them through Step Functions' managed rule", () => {
     const doc = policy({ kind: "emr", id: "j-1", arn: "arn:aws:elasticmapreduce:us-east-1:1:cluster/j-1" });
     expect(doc.Statement.find((s) => s.Sid === "RunSparkStep")).toMatchObject({
@@ -295,7 +302,8 @@ describe("state machine role with a Spark step", () => {
       Resource: "arn:aws:elasticmapreduce:us-east-1:1:cluster/j-1",
     });
     expect(doc.Statement.find((s) => s.Sid === "FollowSparkJob")!.Resource).toBe(
-      "arn:aws:events:us-east-1:1:rule/StepFunctionsGetEventsForEMRAddJobFlowStepsRule",
+      // emr-iam.html: "GetEvent" (singular) for addStep; a wrong name leaves the step unfollowed.
+      "arn:aws:events:us-east-1:1:rule/StepFunctionsGetEventForEMRAddJobFlowStepsRule",
     );
     expect(doc.Statement.find((s) => s.Sid === "PassSparkJobRole")).toBeUndefined();
     expect(overBroadStatements(doc)).toEqual([]);
@@ -308,7 +316,14 @@ describe("state machine role with a Spark step", () => {
       arn: app,
       jobRoleArn: "arn:aws:iam::1:role/job",
     });
-    expect(doc.Statement.find((s) => s.Sid === "RunSparkJob")!.Resource).toEqual([app, `${app}/jobruns/*`]);
+    expect(doc.Statement.find((s) => s.Sid === "RunSparkJob")).toMatchObject({
+      Action: ["emr-serverless:StartJobRun"],
+      Resource: app,
+    });
+    expect(doc.Statement.find((s) => s.Sid === "FollowSparkJobRuns")).toMatchObject({
+      Action: ["emr-serverless:GetJobRun", "emr-serverless:CancelJobRun"],
+      Resource: `${app}/jobruns/*`,
+    });
     expect(doc.Statement.find((s) => s.Sid === "PassSparkJobRole")).toMatchObject({
       Action: ["iam:PassRole"],
       Resource: "arn:aws:iam::1:role/job",
@@ -317,6 +332,42 @@ describe("state machine role with a Spark step", () => {
     expect(doc.Statement.find((s) => s.Sid === "FollowSparkJob")!.Resource).toBe(
       "arn:aws:events:us-east-1:1:rule/StepFunctionsGetEventsForEMRServerlessJobRule",
     );
+  });
+});
+
+describe("state machine role with the Athena partition step", () => {
+  const doc = workflowPolicy({
+    region: "us-east-1",
+    accountId: "1",
+    glueJobArn: "arn:aws:glue:us-east-1:1:job/j",
+    athena: {
+      workgroupArn: "arn:aws:athena:us-east-1:1:workgroup/analytics",
+      database: "processed",
+      table: "events",
+      resultsBucketArn: "arn:aws:s3:::results",
+      tableBucketArn: "arn:aws:s3:::processed",
+      kmsKeyArns: ["arn:aws:kms:us-east-1:1:key/k"],
+    },
+    failureTopicArn: TOPIC,
+  });
+  it("runs the query in its workgroup and the default data catalog, with Lake Formation credentials", () => {
+    expect(doc.Statement.find((s) => s.Sid === "RunAthenaQuery")).toMatchObject({
+      Action: expect.arrayContaining([
+        "athena:StartQueryExecution",
+        "athena:GetQueryExecution",
+        "athena:StopQueryExecution",
+      ]),
+      Resource: "arn:aws:athena:us-east-1:1:workgroup/analytics",
+    });
+    expect(doc.Statement.find((s) => s.Sid === "ReadDataCatalog")).toMatchObject({
+      Action: ["athena:GetDataCatalog"],
+      Resource: "arn:aws:athena:us-east-1:1:datacatalog/AwsDataCatalog",
+    });
+    expect(doc.Statement.find((s) => s.Sid === "LakeFormationDataAccess")!.Action).toEqual([
+      "lakeformation:GetDataAccess",
+    ]);
+    expect(overBroadStatements(doc)).toEqual([]);
+    for (const s of doc.Statement.filter(onStar)) for (const a of s.Action) expect(UNSCOPABLE).toContain(a);
   });
 });
 
@@ -377,6 +428,32 @@ describe.each(["dev", "prod"] as const)("pipeline in a %s-like stack", (stack) =
     expect(sid("UseTopicKey")!.Resource).toBe(keysOf(p).secrets);
     expect(stack === "prod" ? sid("LoadUserCredentials") : sid("WorkgroupCredentials")).toBeDefined();
     expect(overBroadStatements(doc)).toEqual([]);
+  });
+
+  it("loads as a database user holding only the load role, and reads no secret for it", async () => {
+    const p = await batchPlan(stack);
+    const doc = JSON.parse(
+      String(inputsOf(p, "aws:iam/rolePolicy:RolePolicy", "daily-events-role").policy),
+    ) as PolicyDocument;
+    const role = allOf(p, "aws:iam/role:Role").find((r) => r.urn.endsWith("::daily-events-role"))!;
+    const actions = doc.Statement.flatMap((s) => s.Action);
+    // Temporary credentials, not the admin secret: no Secrets Manager access at all.
+    expect(actions.filter((a) => a.startsWith("secretsmanager:"))).toEqual([]);
+    if (stack === "prod") {
+      // Cluster: GetClusterCredentials for etl_loader only (which holds platform_loader, platform.sql).
+      expect(doc.Statement.find((x) => x.Sid === "LoadUserCredentials")!.Resource).toEqual([
+        expect.stringMatching(/:dbuser:[^/]+\/etl_loader$/),
+        expect.stringMatching(/:dbname:[^/]+\/analytics$/),
+      ]);
+      expect(role.inputs.tags ?? {}).not.toHaveProperty("RedshiftDbRoles");
+    } else {
+      // Serverless: the Data API signs in as IAMR:<this role>, which gets platform_loader from the tag.
+      expect(doc.Statement.find((x) => x.Sid === "WorkgroupCredentials")).toMatchObject({
+        Action: ["redshift-serverless:GetCredentials"],
+        Resource: p.outputs.warehouseLoadArn,
+      });
+      expect(role.inputs.tags).toMatchObject({ RedshiftDbRoles: "platform_loader" });
+    }
   });
 
   it("is started by an EventBridge schedule whose own role may start only this state machine", async () => {

@@ -10,7 +10,7 @@ import {
   type PolicyDocument,
 } from "../batch/iam";
 import { type KeyMetrics, type MetricSpec } from "../observability/metrics";
-import { LOAD_EVENTS_STATEMENT } from "../warehouse/sql";
+import { LOAD_EVENTS_STATEMENT, REDSHIFT_DB_ROLES_TAG, WAREHOUSE_LOAD_ROLE } from "../warehouse/sql";
 
 export type { MetricSpec } from "../observability/metrics";
 import type { WarehouseLoadTarget } from "../warehouse/warehouse";
@@ -95,10 +95,13 @@ export interface BatchWorkflowArgs {
    */
   readonly load?: {
     readonly target: WarehouseLoadTarget | pulumi.Input<LoadTargetValue | undefined>;
-    /** Statement run through the Data API; may use `:run_date`. Default `LOAD_EVENTS_STATEMENT`. */
-    readonly sql?: string;
+    /**
+     * Statement run through the Data API; may use `:run_date`. May depend on deploy-time values (e.g.
+     * whether the platform has a Spark step). Default `LOAD_EVENTS_STATEMENT`.
+     */
+    readonly sql?: pulumi.Input<string>;
     /** Named parameters bound besides `run_date`, e.g. `{ dataset: "orders/events/" }`. Default none. */
-    readonly parameters?: Readonly<Record<string, string>>;
+    readonly parameters?: pulumi.Input<Readonly<Record<string, string>>>;
   };
   /** SNS topic of the failure notification. */
   readonly failureTopicArn: pulumi.Input<string>;
@@ -196,9 +199,19 @@ export interface WorkflowPolicyArgs {
 
 /**
  * The state machine role's policy: exactly the job, crawler or workgroup (plus the catalog objects and
- * buckets an MSCK touches), the cluster or workgroup, the topic. Log delivery, X-Ray and statement
- * polling have no resource-level permissions in IAM and sit on `*` with named actions only (polling is
- * limited to statements this role started).
+ * buckets an MSCK touches), the cluster or workgroup, the topic. Log delivery, X-Ray, statement
+ * polling and Lake Formation data access have no resource-level permissions in IAM and sit on `*`
+ * with named actions only (polling is limited to statements this role started).
+ *
+ * Each `.sync` task gets the statements Step Functions generates for it (perms.ts cites the pages):
+ * Glue on the job; EMR steps on the cluster plus the managed rule
+ * `StepFunctionsGetEventForEMRAddJobFlowStepsRule`; EMR Serverless StartJobRun on the application,
+ * GetJobRun/CancelJobRun on its job runs, PassRole of the job role and the rule
+ * `StepFunctionsGetEventsForEMRServerlessJobRule`. The Redshift load uses the Data API as this role:
+ * on a cluster with temporary credentials of the load user (GetClusterCredentials), on Serverless with
+ * the role's own identity (GetCredentials on the workgroup; the database user is `IAMR:<role name>`,
+ * which takes the load role through the `RedshiftDbRoles` tag, see `REDSHIFT_DB_ROLES_TAG`), so it
+ * reads no secret and uses no key for it.
  */
 export function workflowPolicy(a: WorkflowPolicyArgs): PolicyDocument {
   const partition = partitionOf(a.glueJobArn);
@@ -222,6 +235,18 @@ export function workflowPolicy(a: WorkflowPolicyArgs): PolicyDocument {
       Effect: "Allow",
       Action: [...perms.ATHENA_QUERY_ACTIONS],
       Resource: a.athena.workgroupArn,
+    },
+    a.athena && {
+      Sid: "ReadDataCatalog",
+      Effect: "Allow",
+      Action: [...perms.ATHENA_CATALOG_ACTIONS],
+      Resource: `arn:${partition}:athena:${a.region}:${a.accountId}:datacatalog/AwsDataCatalog`,
+    },
+    a.athena && {
+      Sid: "LakeFormationDataAccess",
+      Effect: "Allow",
+      Action: [...perms.LAKE_FORMATION_DATA_ACCESS_ACTIONS],
+      Resource: "*",
     },
     a.athena && {
       Sid: "RepairPartitions",
@@ -269,8 +294,16 @@ export function workflowPolicy(a: WorkflowPolicyArgs): PolicyDocument {
       ? {
           Sid: "RunSparkJob",
           Effect: "Allow",
-          Action: [...perms.EMR_SERVERLESS_SYNC_ACTIONS],
-          Resource: [spark.arn, `${spark.arn}/jobruns/*`],
+          Action: [...perms.EMR_SERVERLESS_START_ACTIONS],
+          Resource: spark.arn,
+        }
+      : undefined,
+    spark?.kind === "emr-serverless"
+      ? {
+          Sid: "FollowSparkJobRuns",
+          Effect: "Allow",
+          Action: [...perms.EMR_SERVERLESS_JOB_RUN_ACTIONS],
+          Resource: `${spark.arn}/jobruns/*`,
         }
       : undefined,
     spark?.kind === "emr-serverless"
@@ -337,6 +370,14 @@ export function workflowPolicy(a: WorkflowPolicyArgs): PolicyDocument {
     { Sid: "DeliverLogs", Effect: "Allow", Action: [...perms.LOG_DELIVERY_ACTIONS], Resource: "*" },
     { Sid: "Trace", Effect: "Allow", Action: [...perms.XRAY_ACTIONS], Resource: "*" },
   ]);
+}
+
+/**
+ * Tags of the state machine's role: on a Redshift Serverless load target, `RedshiftDbRoles` naming the
+ * warehouse's load role, so the role's database user may run the load procedures and nothing else.
+ */
+export function workflowRoleTags(loadKind: "cluster" | "serverless" | undefined): Record<string, string> {
+  return loadKind === "serverless" ? { [REDSHIFT_DB_ROLES_TAG]: WAREHOUSE_LOAD_ROLE } : {};
 }
 
 /** The schedule role's policy: start this one state machine. */
@@ -421,6 +462,9 @@ export class BatchWorkflow extends pulumi.ComponentResource {
         assumeRolePolicy: identity.accountId.apply((acct) =>
           assumeRolePolicy(["states.amazonaws.com"], acct),
         ),
+        // Redshift Serverless: the Data API signs in as this role's own database user (`IAMR:<name>`),
+        // which gets the load role (EXECUTE on the load procedures, platform.sql) from this tag.
+        tags: loadTarget.apply((t) => workflowRoleTags(t?.kind)),
       },
       { parent: this },
     );
@@ -507,6 +551,8 @@ export class BatchWorkflow extends pulumi.ComponentResource {
 
     const definition = (
       pulumi.output({
+        loadSql: pulumi.output(load?.sql ?? LOAD_EVENTS_STATEMENT),
+        loadParameters: pulumi.output(load?.parameters ?? {}),
         jobName: args.glueJob.name,
         partitionResource: optional(
           p?.kind === "crawler" ? p.crawlerName : p?.kind === "athena" ? p.workgroupName : undefined,
@@ -517,6 +563,8 @@ export class BatchWorkflow extends pulumi.ComponentResource {
         target: loadTarget,
         failureTopicArn: args.failureTopicArn,
       }) as unknown as pulumi.Output<{
+        loadSql: string;
+        loadParameters: Record<string, string>;
         jobName: string;
         partitionResource?: string;
         spark?: SparkTarget;
@@ -525,64 +573,76 @@ export class BatchWorkflow extends pulumi.ComponentResource {
         target?: LoadTargetValue;
         failureTopicArn: string;
       }>
-    ).apply(({ jobName, partitionResource, spark, scriptUri, sparkArguments, target, failureTopicArn }) => {
-      const partitions: PartitionStep | undefined =
-        p?.kind === "crawler"
-          ? { kind: "crawler", crawlerName: partitionResource! }
-          : p?.kind === "athena"
-            ? { kind: "athena", workgroup: partitionResource!, database: p.database, table: p.table }
+    ).apply(
+      ({
+        loadSql,
+        loadParameters,
+        jobName,
+        partitionResource,
+        spark,
+        scriptUri,
+        sparkArguments,
+        target,
+        failureTopicArn,
+      }) => {
+        const partitions: PartitionStep | undefined =
+          p?.kind === "crawler"
+            ? { kind: "crawler", crawlerName: partitionResource! }
+            : p?.kind === "athena"
+              ? { kind: "athena", workgroup: partitionResource!, database: p.database, table: p.table }
+              : undefined;
+        const sparkStep: SparkStep | undefined =
+          spark && scriptUri
+            ? spark.kind === "emr"
+              ? {
+                  kind: "emr",
+                  clusterId: spark.id,
+                  scriptUri,
+                  arguments: sparkArguments,
+                  timeoutSeconds: args.spark?.timeoutSeconds,
+                }
+              : {
+                  kind: "emr-serverless",
+                  applicationId: spark.id,
+                  executionRoleArn: spark.jobRoleArn,
+                  scriptUri,
+                  arguments: sparkArguments,
+                  timeoutSeconds: args.spark?.timeoutSeconds,
+                }
             : undefined;
-      const sparkStep: SparkStep | undefined =
-        spark && scriptUri
-          ? spark.kind === "emr"
+        const sql = loadSql;
+        const parameters = Object.keys(loadParameters).length ? loadParameters : undefined;
+        const loadStep: LoadStep | undefined = !target
+          ? undefined
+          : target.kind === "cluster"
             ? {
-                kind: "emr",
-                clusterId: spark.id,
-                scriptUri,
-                arguments: sparkArguments,
-                timeoutSeconds: args.spark?.timeoutSeconds,
+                kind: "cluster",
+                clusterIdentifier: target.name,
+                database: target.database,
+                dbUser: target.dbUser!,
+                sql,
+                parameters,
               }
-            : {
-                kind: "emr-serverless",
-                applicationId: spark.id,
-                executionRoleArn: spark.jobRoleArn,
-                scriptUri,
-                arguments: sparkArguments,
-                timeoutSeconds: args.spark?.timeoutSeconds,
-              }
-          : undefined;
-      const sql = load?.sql ?? LOAD_EVENTS_STATEMENT;
-      const parameters = load?.parameters;
-      const loadStep: LoadStep | undefined = !target
-        ? undefined
-        : target.kind === "cluster"
-          ? {
-              kind: "cluster",
-              clusterIdentifier: target.name,
-              database: target.database,
-              dbUser: target.dbUser!,
-              sql,
-              parameters,
-            }
-          : { kind: "serverless", workgroupName: target.name, database: target.database, sql, parameters };
-      return JSON.stringify(
-        pipelineDefinition({
-          pipeline: name,
-          glueJob: {
-            jobName,
-            arguments: args.glueJob.arguments,
-            timeoutSeconds: args.glueJob.timeoutSeconds,
-          },
-          partitions,
-          spark: sparkStep,
-          load: loadStep,
-          failureTopicArn,
-          retry: args.retry,
-          loadPollSeconds: args.loadPollSeconds,
-          timeoutSeconds: args.timeoutSeconds,
-        }),
-      );
-    });
+            : { kind: "serverless", workgroupName: target.name, database: target.database, sql, parameters };
+        return JSON.stringify(
+          pipelineDefinition({
+            pipeline: name,
+            glueJob: {
+              jobName,
+              arguments: args.glueJob.arguments,
+              timeoutSeconds: args.glueJob.timeoutSeconds,
+            },
+            partitions,
+            spark: sparkStep,
+            load: loadStep,
+            failureTopicArn,
+            retry: args.retry,
+            loadPollSeconds: args.loadPollSeconds,
+            timeoutSeconds: args.timeoutSeconds,
+          }),
+        );
+      },
+    );
 
     // Execution state is encrypted with a customer managed key; the execution role and the
     // schedule's role use it (Step Functions acts with the caller's permissions on the key).

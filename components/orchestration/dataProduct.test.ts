@@ -5,7 +5,7 @@
  */
 import { discoverProjects } from "../../harness/projects";
 import { planFor, planOf, resourcesOf } from "../../harness/testing";
-import { PLATFORM_SQL_FILE, tableColumns } from "../warehouse/sql";
+import { LOAD_RUN_STATEMENT, PLATFORM_SQL_FILE, tableColumns } from "../warehouse/sql";
 import * as fs from "node:fs";
 import { definitionProblems, STATE, type StateMachineDefinition } from "./definition";
 import { PROCESSED_EVENT_COLUMNS } from "./dataProduct";
@@ -65,10 +65,11 @@ describe.each(["dev", "prod"])("orders nightly workflow (%s)", (stack) => {
         ? { ClusterIdentifier: warehouse.name, DbUser: warehouse.dbUser }
         : { WorkgroupName: warehouse.name }),
       Database: warehouse.database,
-      Sql: "CALL platform.load_events_for_run(:run_date, :dataset)",
+      Sql: LOAD_RUN_STATEMENT,
       Parameters: [
         { Name: "run_date", "Value.$": "$.run.runDate" },
         { Name: "dataset", Value: "orders/events/" },
+        { Name: "rollups", Value: "orders/event_rollups/" },
       ],
     });
     for (const [name, s] of Object.entries(d.States))
@@ -88,11 +89,33 @@ describe.each(["dev", "prod"])("orders nightly workflow (%s)", (stack) => {
     const sid = (s: string) => policy.Statement.find((x) => x.Sid === s);
     if (batch.kind === "emr") expect(sid("RunSparkStep")!.Resource).toBe(batch.arn);
     else {
-      expect(sid("RunSparkJob")!.Resource).toEqual([batch.arn, `${batch.arn}/jobruns/*`]);
+      expect(sid("RunSparkJob")!.Resource).toBe(batch.arn);
+      expect(sid("FollowSparkJobRuns")!.Resource).toBe(`${batch.arn}/jobruns/*`);
       expect(sid("PassSparkJobRole")!.Resource).toBe(batch.jobRoleArn);
     }
     expect(sid("ExecuteLoad")!.Resource).toBe(warehouse.arn);
     expect(sid("UseTopicKey")!.Resource).toBe((out.kmsKeyArns as Record<string, string>).logs);
+  });
+
+  it("loads into Redshift the roll-ups the Spark step writes, from where it writes them, through a role that may read them", async () => {
+    const { definition: d, platform, out } = await load(stack);
+    const spark = JSON.stringify((d.States[STATE.spark] as Task).Parameters);
+    const curated = (out.lake as { buckets: { curated: { name: string } } }).buckets.curated.name;
+    // The Spark step's --target is the curated bucket plus the prefix the load binds as :rollups.
+    const rollups = (d.States[STATE.load] as Task).Parameters.Parameters as {
+      Name: string;
+      Value?: string;
+    }[];
+    const prefix = rollups.find((p) => p.Name === "rollups")!.Value!;
+    expect(spark).toContain(`'--target', 's3://${curated}/${prefix}'`);
+    // The warehouse's lake role (COPY's IAM_ROLE) reads that bucket.
+    const lakeRolePolicy = resourcesOf(platform, "aws:iam/rolePolicy:RolePolicy").find((r) =>
+      r.urn.endsWith("::warehouse-lake"),
+    )!;
+    const read = (
+      JSON.parse(String(lakeRolePolicy.inputs.policy)) as { Statement: { Sid: string; Resource: unknown }[] }
+    ).Statement.find((x) => x.Sid === "ReadLakeObjects")!;
+    expect([read.Resource].flat()).toContain(`arn:aws:s3:::${curated}/*`);
   });
 
   it("runs the Glue job per run date without bookmarks, on the canonical fields of an order", async () => {

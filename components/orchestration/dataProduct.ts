@@ -11,7 +11,7 @@ import {
   lakeBucketRef,
 } from "../lake";
 import type { LakeColumn } from "../lake/lakeTable";
-import { LOAD_EVENTS_STATEMENT } from "../warehouse/sql";
+import { LOAD_EVENTS_STATEMENT, LOAD_RUN_STATEMENT } from "../warehouse/sql";
 import { BatchWorkflow, type LoadTargetValue, type SparkTarget } from "./batchWorkflow";
 
 /** The Spark roll-up shipped in the repository (processed events → curated hourly roll-ups). */
@@ -74,8 +74,10 @@ export interface BatchDataProductArgs {
  * 2. the Spark roll-up (`daily_event_rollup.py`, uploaded to the platform's scripts prefix) on the
  *    platform's EMR cluster (step) or EMR Serverless application (job run, as the platform's job
  *    role), processed → curated `<product>/event_rollups/`, counting distinct event keys;
- * 3. the Redshift load `CALL platform.load_events_for_run(:run_date, :dataset)` through the Data
- *    API, with `dataset = <product>/events/`.
+ * 3. the Redshift load through the Data API: `CALL platform.load_run(:run_date, :dataset, :rollups)`
+ *    with `dataset = <product>/events/` and `rollups = <product>/event_rollups/` (the day's events
+ *    merged and the day's hourly roll-ups of this product replaced, in one transaction); without a
+ *    Spark step (batch off) `CALL platform.load_events_for_run(:run_date, :dataset)`.
  *
  * A platform without batch or warehouse (feature off) resolves to no Spark or load step. Resource
  * names are the ones the domain stacks had before (`<product>-to-parquet`, `<product>-nightly`).
@@ -205,8 +207,11 @@ export function batchDataProduct(
       },
       load: {
         target: loadTarget,
-        sql: LOAD_EVENTS_STATEMENT,
-        parameters: { dataset: prefixes.processed },
+        // The roll-ups reach the warehouse only when a Spark step writes them.
+        sql: sparkTarget.apply((t) => (t ? LOAD_RUN_STATEMENT : LOAD_EVENTS_STATEMENT)),
+        parameters: sparkTarget.apply((t): Record<string, string> =>
+          t ? { dataset: prefixes.processed, rollups: prefixes.curated } : { dataset: prefixes.processed },
+        ),
       },
       failureTopicArn: platform.alarmTopicArn,
       failureTopicKmsKeyArn: platform.kmsKeyArns.logs,

@@ -1,11 +1,25 @@
 /**
  * IAM action lists of the orchestration layer: what a pipeline's state machine, its schedule and the
  * Airflow execution role may do. Explicit actions only. The few that IAM cannot scope to a resource
- * (log delivery, X-Ray, Data API statement polling, MWAA's account checks) are listed apart so the
- * policies can say why they sit on `*`.
+ * (log delivery, X-Ray, Data API statement polling, Lake Formation data access, MWAA's account
+ * checks) are listed apart so the policies can say why they sit on `*`.
+ *
+ * What each Step Functions integration needs is the policy Step Functions itself generates for it
+ * ("IAM policies for integrated services", Step Functions developer guide):
+ * - Glue `startJobRun.sync`: https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html#glue-iam
+ *   (StartJobRun, GetJobRun, GetJobRuns, BatchStopJobRun; no EventBridge rule: the run is polled);
+ * - EMR `addStep.sync`: https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html
+ *   (AddJobFlowSteps, DescribeStep, CancelSteps on the cluster; PutTargets, PutRule, DescribeRule on
+ *   the managed rule `StepFunctionsGetEventForEMRAddJobFlowStepsRule`, "Event" singular);
+ * - EMR Serverless `startJobRun.sync`: https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html
+ *   (StartJobRun on the application, GetJobRun and CancelJobRun on its `jobruns/*`, iam:PassRole of
+ *   the job role to `emr-serverless.amazonaws.com`, the rule `StepFunctionsGetEventsForEMRServerlessJobRule`);
+ * - Athena `startQueryExecution.sync`: https://docs.aws.amazon.com/step-functions/latest/dg/athena-iam.html
+ *   (Start/Stop/GetQueryExecution and GetDataCatalog, the catalog objects and buckets the query
+ *   touches, lakeformation:GetDataAccess for tables Lake Formation governs).
  */
 
-/** `glue:startJobRun.sync`: start, poll and stop the job's runs. */
+/** `glue:startJobRun.sync`: start, poll and stop the job's runs (on the job's ARN). */
 export const GLUE_JOB_RUN_ACTIONS = [
   "glue:StartJobRun",
   "glue:GetJobRun",
@@ -23,6 +37,12 @@ export const ATHENA_QUERY_ACTIONS = [
   "athena:StopQueryExecution",
   "athena:GetWorkGroup",
 ] as const;
+
+/** `athena:startQueryExecution.sync`: the data catalog the query runs in (`datacatalog/AwsDataCatalog`). */
+export const ATHENA_CATALOG_ACTIONS = ["athena:GetDataCatalog"] as const;
+
+/** Credentials for Lake Formation governed tables: IAM has no resource for it (`*`). */
+export const LAKE_FORMATION_DATA_ACCESS_ACTIONS = ["lakeformation:GetDataAccess"] as const;
 
 /** Catalog calls an Athena `MSCK REPAIR TABLE` makes as the caller. */
 export const GLUE_PARTITION_ACTIONS = [
@@ -54,16 +74,20 @@ export const EMR_STEP_SYNC_ACTIONS = [
   "elasticmapreduce:CancelSteps",
 ] as const;
 
-/** `emr-serverless:startJobRun.sync` on one application: start, follow and cancel its job runs. */
-export const EMR_SERVERLESS_SYNC_ACTIONS = [
-  "emr-serverless:StartJobRun",
+/** `emr-serverless:startJobRun.sync`: start a job run on the application (its ARN). */
+export const EMR_SERVERLESS_START_ACTIONS = ["emr-serverless:StartJobRun"] as const;
+
+/** `emr-serverless:startJobRun.sync`: follow and cancel the application's job runs (`<application>/jobruns/*`). */
+export const EMR_SERVERLESS_JOB_RUN_ACTIONS = [
   "emr-serverless:GetJobRun",
   "emr-serverless:CancelJobRun",
 ] as const;
 
 /** The managed EventBridge rules Step Functions `.sync` integrations create to follow EMR work. */
 export const SYNC_RULE_ACTIONS = ["events:PutTargets", "events:PutRule", "events:DescribeRule"] as const;
-export const EMR_STEP_SYNC_RULE = "StepFunctionsGetEventsForEMRAddJobFlowStepsRule";
+/** The rule of `elasticmapreduce:addStep.sync` (emr-iam.html: "GetEvent", singular). */
+export const EMR_STEP_SYNC_RULE = "StepFunctionsGetEventForEMRAddJobFlowStepsRule";
+/** The rule of `emr-serverless:startJobRun.sync` (emr-serverless-iam.html: "GetEvents", plural). */
 export const EMR_SERVERLESS_SYNC_RULE = "StepFunctionsGetEventsForEMRServerlessJobRule";
 
 /** Redshift Data API statement on one cluster or workgroup. */

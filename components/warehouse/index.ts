@@ -14,6 +14,9 @@ export {
 export {
   PLATFORM_SQL_FILE,
   LOAD_EVENTS_STATEMENT,
+  LOAD_RUN_STATEMENT,
+  REDSHIFT_DB_ROLES_TAG,
+  WAREHOUSE_LOAD_ROLE,
   type WarehouseSqlVars,
   type TableLayout,
   placeholdersOf,

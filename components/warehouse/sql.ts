@@ -5,14 +5,34 @@ import * as path from "node:path";
 /** The platform DDL template (tables with distribution and sort keys, COPY procedure, Spectrum schema). */
 export const PLATFORM_SQL_FILE = path.join(__dirname, "sql", "platform.sql");
 
+/**
+ * The database role every orchestrated load runs with: EXECUTE on the load procedures, nothing else.
+ * The provisioned cluster's load user holds it; on Serverless the workflow role's database user
+ * (`IAMR:<role name>`, the Data API's user for an IAM role with `WorkgroupName` and no secret) gets it
+ * from the role's `RedshiftDbRoles` tag.
+ */
+export const WAREHOUSE_LOAD_ROLE = "platform_loader";
+
+/**
+ * IAM tag whose value (database role names separated by `:`) Redshift Serverless grants to the
+ * database user of an IAM identity when it signs in with temporary credentials (GetCredentials, as the
+ * Data API does with `WorkgroupName`): "Defining database roles to grant to federated users in Amazon
+ * Redshift Serverless", https://docs.aws.amazon.com/redshift/latest/mgmt/redshift-iam-access-federated-db-roles.html
+ */
+export const REDSHIFT_DB_ROLES_TAG = "RedshiftDbRoles";
+
 /** Values the DDL template needs. */
 export interface WarehouseSqlVars {
-  /** Database user of the orchestrated loads (Warehouse `loadUser`). */
+  /** Database role of the orchestrated loads (`WAREHOUSE_LOAD_ROLE`). */
+  readonly load_role: string;
+  /** Database user of provisioned-cluster loads (Warehouse `loadUser`). */
   readonly load_user: string;
   /** ARN of the Warehouse's `lakeRole`. */
   readonly lake_role_arn: string;
   /** Processed zone, `s3://<bucket>/` (with trailing slash). */
   readonly processed_uri: string;
+  /** Curated zone (the Spark roll-ups), `s3://<bucket>/` (with trailing slash). */
+  readonly curated_uri: string;
   /** Glue database of the processed zone. */
   readonly glue_database: string;
 }
@@ -39,12 +59,12 @@ export function renderWarehouseSql(
     if (/['";\\]|\$\$/.test(v))
       throw new Error(`warehouse SQL: {{${name}}} = ${JSON.stringify(v)} contains a quote, ; or \\`);
   }
-  if (!/^[a-z_][a-z0-9_]*$/.test(vars.load_user))
-    throw new Error(`warehouse SQL: {{load_user}} = "${vars.load_user}" is not a plain identifier`);
-  if (!/^s3:\/\/[a-z0-9.-]+\/(.+\/)?$/.test(vars.processed_uri))
-    throw new Error(
-      `warehouse SQL: {{processed_uri}} = "${vars.processed_uri}": an s3://bucket/ location ending with /`,
-    );
+  for (const name of ["load_user", "load_role"] as const)
+    if (!/^[a-z_][a-z0-9_]*$/.test(vars[name]))
+      throw new Error(`warehouse SQL: {{${name}}} = "${vars[name]}" is not a plain identifier`);
+  for (const name of ["processed_uri", "curated_uri"] as const)
+    if (!/^s3:\/\/[a-z0-9.-]+\/(.+\/)?$/.test(vars[name]))
+      throw new Error(`warehouse SQL: {{${name}}} = "${vars[name]}": an s3://bucket/ location ending with /`);
   return template.replace(PLACEHOLDER, (_m, name: string) => values[name] as string);
 }
 
@@ -95,6 +115,13 @@ export function tableLayouts(sql: string): TableLayout[] {
 export const LOAD_EVENTS_STATEMENT = "CALL platform.load_events_for_run(:run_date, :dataset)";
 
 /**
+ * The statement of a run with a Spark step: the day's events (`:dataset`, processed zone) and the
+ * day's hourly roll-ups (`:rollups`, the curated prefix the Spark step wrote, e.g.
+ * `orders/event_rollups/`) in one transaction; the roll-ups of that dataset and day are replaced.
+ */
+export const LOAD_RUN_STATEMENT = "CALL platform.load_run(:run_date, :dataset, :rollups)";
+
+/**
  * The statements of a SQL script, one per Data API call (ExecuteStatement runs one statement):
  * comments dropped, split on `;` at the end of a line outside `$$` bodies. Each comes with a short
  * content hash, a stable key for the resource that runs it (a changed statement runs again, the
@@ -120,4 +147,14 @@ export function splitStatements(sql: string): { key: string; sql: string }[] {
   }
   if (current.join("").trim()) throw new Error("warehouse SQL: the last statement does not end with ;");
   return out;
+}
+
+/**
+ * Whether a statement of the platform SQL may run again on a database that already has it (a cluster
+ * restored from a snapshot): everything but `CREATE USER` and `CREATE ROLE`, which fail when the
+ * user or role exists. The rest is written to be re-run (`IF NOT EXISTS`, `CREATE OR REPLACE`,
+ * `DROP ... IF EXISTS` before re-creating, grants).
+ */
+export function isReplayable(statement: string): boolean {
+  return !/^CREATE\s+(USER|ROLE)\b/i.test(statement.trim());
 }

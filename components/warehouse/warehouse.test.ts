@@ -69,15 +69,20 @@ describe("warehouse settings", () => {
 describe("Redshift lake role", () => {
   const doc = lakeAccessPolicy({
     bucketArn: "arn:aws:s3:::processed-1",
+    curatedBucketArn: "arn:aws:s3:::curated-1",
     prefix: "events/",
     kmsKeyArn: "arn:aws:kms:us-east-1:1:key/lake",
     glueDatabaseNames: ["processed"],
     region: "us-east-1",
     accountId: "1",
   });
-  it("reads only the processed zone prefix and decrypts only with the lake key", () => {
+  it("reads only the processed and curated zones' prefix and decrypts only with the lake key", () => {
     const sid = (s: string) => doc.Statement.find((x) => x.Sid === s)!;
-    expect(sid("ReadLakeObjects").Resource).toBe("arn:aws:s3:::processed-1/events/*");
+    expect(sid("ReadLakeObjects").Resource).toEqual([
+      "arn:aws:s3:::processed-1/events/*",
+      "arn:aws:s3:::curated-1/events/*",
+    ]);
+    expect(sid("ListLakePrefix").Resource).toEqual(["arn:aws:s3:::processed-1", "arn:aws:s3:::curated-1"]);
     expect(sid("ListLakePrefix").Condition).toEqual({ StringLike: { "s3:prefix": ["events/*"] } });
     expect(sid("DecryptLake")).toMatchObject({
       Action: ["kms:Decrypt", "kms:DescribeKey"],

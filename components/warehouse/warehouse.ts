@@ -12,7 +12,13 @@ import {
   type PolicyDocument,
 } from "../batch/iam";
 import { physicalName } from "../batch/names";
-import { PLATFORM_SQL_FILE, renderWarehouseSql, splitStatements } from "./sql";
+import {
+  isReplayable,
+  PLATFORM_SQL_FILE,
+  renderWarehouseSql,
+  splitStatements,
+  WAREHOUSE_LOAD_ROLE,
+} from "./sql";
 import { type KeyMetrics, redshiftClusterMetrics, redshiftServerlessMetrics } from "../observability/metrics";
 import {
   GLUE_CATALOG_READ_ACTIONS,
@@ -21,11 +27,13 @@ import {
   LAKE_READ_OBJECT_ACTIONS,
 } from "./perms";
 
-/** The lake zone Redshift loads from (COPY) and queries in place (Spectrum). */
+/** The lake zones Redshift loads from (COPY) and queries in place (Spectrum). */
 export interface WarehouseLakeAccess {
-  /** ARN of the zone's bucket (the processed zone). */
+  /** ARN of the processed zone's bucket (events: COPY and Spectrum). Required. */
   readonly bucketArn: pulumi.Input<string>;
-  /** Key prefix COPY and Spectrum may read, e.g. `events/`. Default `""` (the whole zone). */
+  /** ARN of the curated zone's bucket (the Spark roll-ups: COPY). Required. */
+  readonly curatedBucketArn: pulumi.Input<string>;
+  /** Key prefix COPY and Spectrum may read in both zones, e.g. `orders/`. Default `""` (the whole zones). */
   readonly prefix?: string;
   /** KMS key the zone is encrypted with (decrypt only). */
   readonly kmsKeyArn: pulumi.Input<string>;
@@ -62,7 +70,11 @@ export interface WarehouseArgs {
   readonly adminUsername?: string;
   /** First database; not the default `dev`. Default `analytics`. */
   readonly databaseName?: string;
-  /** Database user the orchestration's Data API loads run as on a provisioned cluster. Default `etl_loader`. */
+  /**
+   * Database user the orchestration's Data API loads run as on a provisioned cluster; it holds the load
+   * role `WAREHOUSE_LOAD_ROLE` (Serverless loads run as the workflow role's own user with that role).
+   * Default `etl_loader`.
+   */
   readonly loadUser?: string;
   /** Parameter group family of the provisioned cluster. Default `redshift-2.0`. */
   readonly parameterGroupFamily?: string;
@@ -80,6 +92,18 @@ export interface WarehouseArgs {
    * role COPY and Spectrum use). Default true when `lake` is given.
    */
   readonly applyPlatformSql?: boolean;
+  /**
+   * Create the provisioned cluster from this snapshot (disaster recovery: the latest copy of the
+   * primary's automated snapshots in this region). The tables, data, users and roles come with it, so
+   * of `platform.sql` only what is safe to run again runs (`replayableStatements`): the procedures and
+   * the Spectrum schema then point at this stack's lake role and buckets. A changed snapshot replaces the
+   * cluster. Not for Serverless. Default none (an empty cluster).
+   */
+  readonly restoreFromSnapshot?: {
+    readonly snapshotIdentifier: string;
+    /** The cluster the snapshot was taken of. */
+    readonly sourceClusterIdentifier: string;
+  };
   /** Let `pulumi destroy` delete the cluster or namespace (a final snapshot is still taken). Default false: retained. */
   readonly allowDestroyData?: boolean;
   /**
@@ -263,11 +287,13 @@ export function auditLogGroupNames(kind: "cluster" | "serverless", name: string)
 }
 
 /**
- * The Redshift role's policy: read the lake zone under its prefix (COPY, Spectrum), decrypt with the
- * lake key only, read the named Glue databases' tables. Nothing else.
+ * The Redshift role's policy: read the processed zone (and the curated zone, when given) under the
+ * prefix (COPY, Spectrum), decrypt with the lake key only, read the named Glue databases' tables.
+ * Nothing else.
  */
 export function lakeAccessPolicy(args: {
   bucketArn: string;
+  curatedBucketArn?: string;
   prefix: string;
   kmsKeyArn: string;
   glueDatabaseNames: readonly string[];
@@ -275,20 +301,23 @@ export function lakeAccessPolicy(args: {
   accountId: string;
 }): PolicyDocument {
   const partition = partitionOf(args.kmsKeyArn);
-  const bucket = bucketNameOf(args.bucketArn);
+  const buckets = [args.bucketArn, ...(args.curatedBucketArn ? [args.curatedBucketArn] : [])].map(
+    bucketNameOf,
+  );
+  const one = (arns: string[]) => (arns.length === 1 ? arns[0] : arns);
   const glue = (resource: string) => `arn:${partition}:glue:${args.region}:${args.accountId}:${resource}`;
   return policyDocument([
     {
       Sid: "ReadLakeObjects",
       Effect: "Allow",
       Action: [...LAKE_READ_OBJECT_ACTIONS],
-      Resource: `arn:${partition}:s3:::${bucket}/${args.prefix}*`,
+      Resource: one(buckets.map((b) => `arn:${partition}:s3:::${b}/${args.prefix}*`)),
     },
     {
       Sid: "ListLakePrefix",
       Effect: "Allow",
       Action: [...LAKE_LIST_ACTIONS],
-      Resource: `arn:${partition}:s3:::${bucket}`,
+      Resource: one(buckets.map((b) => `arn:${partition}:s3:::${b}`)),
       ...(args.prefix ? { Condition: { StringLike: { "s3:prefix": [`${args.prefix}*`] } } } : {}),
     },
     { Sid: "DecryptLake", Effect: "Allow", Action: [...LAKE_KMS_ACTIONS], Resource: args.kmsKeyArn },
@@ -394,15 +423,17 @@ export class Warehouse extends pulumi.ComponentResource {
           policy: pulumi
             .all([
               lake.bucketArn,
+              lake.curatedBucketArn,
               lake.kmsKeyArn,
               pulumi.all(lake.glueDatabaseNames ?? []),
               region.region,
               identity.accountId,
             ])
-            .apply(([bucketArn, kmsKeyArn, dbs, r, accountId]) =>
+            .apply(([bucketArn, curatedBucketArn, kmsKeyArn, dbs, r, accountId]) =>
               JSON.stringify(
                 lakeAccessPolicy({
                   bucketArn,
+                  curatedBucketArn,
                   prefix: lake.prefix ?? "",
                   kmsKeyArn,
                   glueDatabaseNames: dbs,
@@ -517,6 +548,12 @@ export class Warehouse extends pulumi.ComponentResource {
         allowVersionUpgrade: true,
         iamRoles,
         ...(this.lakeRole ? { defaultIamRoleArn: this.lakeRole.arn } : {}),
+        ...(args.restoreFromSnapshot
+          ? {
+              snapshotIdentifier: args.restoreFromSnapshot.snapshotIdentifier,
+              snapshotClusterIdentifier: args.restoreFromSnapshot.sourceClusterIdentifier,
+            }
+          : {}),
       },
       { parent: this, retainOnDelete: retain },
     );
@@ -578,20 +615,31 @@ export class Warehouse extends pulumi.ComponentResource {
     if (!args.lake || !this.lakeRole || args.applyPlatformSql === false) return;
     const lake = args.lake;
     const rendered = pulumi
-      .all([this.lakeRole.arn, lake.bucketArn, pulumi.all(lake.glueDatabaseNames ?? [])])
-      .apply(([roleArn, bucketArn, dbs]) =>
+      .all([
+        this.lakeRole.arn,
+        lake.bucketArn,
+        lake.curatedBucketArn,
+        pulumi.all(lake.glueDatabaseNames ?? []),
+      ])
+      .apply(([roleArn, bucketArn, curatedBucketArn, dbs]) =>
         renderWarehouseSql({
+          load_role: WAREHOUSE_LOAD_ROLE,
           load_user: settings.loadUser,
           lake_role_arn: roleArn,
           processed_uri: `s3://${bucketNameOf(bucketArn)}/${lake.prefix ?? ""}`,
+          curated_uri: `s3://${bucketNameOf(curatedBucketArn)}/${lake.prefix ?? ""}`,
           glue_database: dbs[0] ?? "",
         }),
       );
     // The statements are known before deployment (only the role ARN, bucket and database vary), so
     // the resources can be declared from the template; their text comes from the rendered script.
-    const template = splitStatements(fs.readFileSync(PLATFORM_SQL_FILE, "utf8"));
+    const all = splitStatements(fs.readFileSync(PLATFORM_SQL_FILE, "utf8"));
+    // A restored cluster already has the users and roles: run only what may run again.
+    const keep = (sql: string) => !args.restoreFromSnapshot || isReplayable(sql);
+    const template = all.map((t, i) => ({ ...t, i })).filter((t) => keep(t.sql));
     let previous: pulumi.Resource[] = after;
-    template.forEach((t, i) => {
+    template.forEach((t) => {
+      const i = t.i;
       const statement = new aws.redshiftdata.Statement(
         `${name}-sql-${t.key}`,
         {

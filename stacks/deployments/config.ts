@@ -14,6 +14,11 @@ export const configSchema = DomainConfigSchema.extend({
   deployOnPush: z.boolean({ error: "true or false" }).optional(),
   /** Name of the published policy pack: the name in `policies/index.ts`. Default `aws-data-platform`. */
   policyPackName: z.string().min(1).default("aws-data-platform"),
+  /**
+   * Policy levels the policy group enforces: `policies/<value>.json`. Default: the stack name (a stack
+   * without such a file, e.g. `dr`, names the levels it runs with: `prod`).
+   */
+  policyEnvironment: z.enum(["dev", "prod"], { error: "dev or prod (policies/<value>.json)" }).optional(),
   /** Role ARN to use instead of the platform stack's `deployRoleArn` output. */
   awsRoleArn: z.string().startsWith("arn:aws:iam::", { error: "an IAM role ARN" }).optional(),
 });

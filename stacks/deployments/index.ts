@@ -55,7 +55,13 @@ if (stack !== "local") {
         return p.deployRoleArn;
       });
   const projects = projectsSchema.parse(readJson(path.join(__dirname, "projects.json")));
-  const policyConfigFile = path.join(__dirname, "..", "..", "policies", `${stack}.json`);
+  const policyConfigFile = path.join(
+    __dirname,
+    "..",
+    "..",
+    "policies",
+    `${cfg.policyEnvironment ?? stack}.json`,
+  );
   const packVersion = z
     .object({ version: z.string() })
     .parse(readJson(path.join(POLICIES_DIR, "package.json")));

@@ -34,7 +34,10 @@ describe("Spark job scripts", () => {
   it("writes the columns of the warehouse's hourly roll-up table in COPY's positional order", () => {
     const r = python(["-c", "import json, daily_event_rollup as j; print(json.dumps(j.ROLLUP_COLUMNS))"]);
     const ddl = fs.readFileSync(PLATFORM_SQL_FILE, "utf8");
-    expect(JSON.parse(r.stdout)).toEqual(tableColumns(ddl, "platform.event_rollups_hourly"));
+    // The files' columns lead the table in order; the load adds the dataset they came from last.
+    expect([...JSON.parse(r.stdout), "source_dataset"]).toEqual(
+      tableColumns(ddl, "platform.event_rollups_hourly"),
+    );
   });
 
   it("counts events by distinct key, so a duplicate delivery is one event", () => {
