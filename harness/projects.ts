@@ -58,8 +58,24 @@ export function runtimeOptions(file: string, runtime: unknown): RuntimeOptions {
   return { typescript, ...(tsconfig ? { tsconfig } : {}), ...(nodeargs ? { nodeargs } : {}) };
 }
 
-function readYaml(file: string): unknown {
-  return yaml.load(fs.readFileSync(file, "utf8"));
+/**
+ * A YAML file's document; undefined when it holds none (empty, or comments only: Pulumi reads such a
+ * stack file as no configuration). A syntax error names the file and the line:
+ * `stacks/orders/Pulumi.dev.yaml:3:2: bad indentation of a mapping entry` and the lines around it.
+ */
+export function readYaml(file: string): unknown {
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return yaml.load(text, { filename: file });
+  } catch (e) {
+    if (!(e instanceof yaml.YAMLException)) throw e;
+    if (/the input is empty/.test(e.reason ?? "")) return undefined;
+    const where = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : "";
+    const snippet = e.mark?.snippet ? `\n${e.mark.snippet}` : "";
+    throw new Error(`${path.relative(process.cwd(), file) || file}${where}: ${e.reason}${snippet}`, {
+      cause: e,
+    });
+  }
 }
 
 export function readProject(projectDir: string): ProjectInfo {

@@ -15,6 +15,10 @@
  *   (cd stacks/orders && pulumi import --stack <org>-dr/orders/prod --file ../../orders-import.json --yes)
  */
 import * as fs from "node:fs";
+import { existingFile, parseCommandLine, runCommand, UsageError } from "../args";
+
+const USAGE =
+  "usage: npx tsx cli/dr/adopt.ts --plan <dr-preview.json> --outputs <primary-outputs.json> > import.json";
 
 /** The part of a preview step this needs. */
 export interface PlanStepLike {
@@ -77,24 +81,34 @@ export function adoptTablesImport(
   return { nameTable, resources };
 }
 
-function arg(argv: string[], flag: string): string {
-  const i = argv.indexOf(flag);
-  if (i < 0 || !argv[i + 1]) throw new Error(`${flag} <file> is required`);
-  return argv[i + 1];
-}
-
-if (require.main === module) {
+/** A JSON file given with `--<flag>`; a missing file or bad JSON is a `UsageError` naming it. */
+function readJson(flag: string, value: string | undefined): unknown {
+  if (!value) throw new UsageError(`--${flag} <file> is required\n${USAGE}`);
+  const file = existingFile(flag, value);
   try {
-    const plan = JSON.parse(fs.readFileSync(arg(process.argv, "--plan"), "utf8")) as {
-      steps: PlanStepLike[];
-    };
-    const outputs = JSON.parse(fs.readFileSync(arg(process.argv, "--outputs"), "utf8")) as Record<
-      string,
-      unknown
-    >;
-    process.stdout.write(`${JSON.stringify(adoptTablesImport(plan.steps, outputs), null, 2)}\n`);
+    return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(1);
+    throw new UsageError(`--${flag} ${value}: not JSON (${(e as Error).message})`);
   }
 }
+
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(
+    { options: { plan: { type: "string" }, outputs: { type: "string" } } },
+    USAGE,
+  );
+  const plan = readJson("plan", values.plan) as { steps?: PlanStepLike[] };
+  if (!Array.isArray(plan?.steps))
+    throw new UsageError(`--plan ${values.plan}: not a preview document (no "steps" array)`);
+  const outputs = readJson("outputs", values.outputs);
+  if (!outputs || typeof outputs !== "object" || Array.isArray(outputs))
+    throw new UsageError(
+      `--outputs ${values.outputs}: not \`pulumi stack output --json\` (an object expected)`,
+    );
+  process.stdout.write(
+    `${JSON.stringify(adoptTablesImport(plan.steps, outputs as Record<string, unknown>), null, 2)}\n`,
+  );
+  return 0;
+}
+
+if (require.main === module) runCommand(main, { plainErrors: () => true });
