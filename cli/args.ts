@@ -142,9 +142,16 @@ export function knownDomain(flag: string, value: string, domains: readonly strin
   return value;
 }
 
-/** A mistake a user can fix (exit 2): the message is the whole answer. */
+/**
+ * A mistake a user can fix (exit 2), the message being the whole answer: a command line
+ * (`UsageError`), a missing tool (`PrerequisiteError`), a `Pulumi*.yaml` that does not parse
+ * (`ConfigFileError`, naming the file and line).
+ */
 export function isUserMistake(e: unknown): e is Error {
-  return e instanceof UsageError || (e instanceof Error && e.name === "PrerequisiteError");
+  return (
+    e instanceof UsageError ||
+    (e instanceof Error && (e.name === "PrerequisiteError" || e.name === "ConfigFileError"))
+  );
 }
 
 /**

@@ -6,12 +6,24 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { namespaceWarnings, PROGRAM_NAMESPACES, PROVIDER_NAMESPACES } from "../config/load";
-import { discoverProjects, type ProjectInfo, readYaml } from "../harness/projects";
+import {
+  namespaceWarnings,
+  PLATFORM_NAMESPACE,
+  PROGRAM_NAMESPACES,
+  PROVIDER_NAMESPACES,
+} from "../config/load";
+import { discoverProjects, displayPath, type ProjectInfo, readProject, readYaml } from "../harness/projects";
 
 /** Namespaces the repository's programs and providers read: every project's name and the providers'. */
 export function knownNamespaces(projects: readonly ProjectInfo[]): string[] {
-  return [...new Set([...projects.map((p) => p.name), ...PROVIDER_NAMESPACES, ...PROGRAM_NAMESPACES])];
+  return [
+    ...new Set([
+      PLATFORM_NAMESPACE,
+      ...projects.map((p) => p.name),
+      ...PROVIDER_NAMESPACES,
+      ...PROGRAM_NAMESPACES,
+    ]),
+  ];
 }
 
 /** The 1-based line of `key:` in a stack file's text, if it can be found. */
@@ -24,7 +36,7 @@ function lineOf(text: string, key: string): number | undefined {
 
 /** Warnings for one stack file (throws on a YAML error, naming the file and the line). */
 export function stackFileWarnings(file: string, known: readonly string[]): string[] {
-  const rel = path.relative(process.cwd(), file) || file;
+  const rel = displayPath(file);
   const doc = readYaml(file);
   if (doc === undefined || doc === null)
     return [`${rel} is empty: the stack gets no configuration from it (Pulumi accepts it; was that meant?)`];
@@ -64,4 +76,15 @@ export function checkStackFiles(
     const file = path.join(p.dir, `Pulumi.${stack}.yaml`);
     return fs.existsSync(file) ? stackFileWarnings(file, known) : [];
   });
+}
+
+/**
+ * The projects of the local run: every project of the repository, or — for tests and trying a
+ * fixture — the project directories listed in `PLATFORM_LOCAL_PROJECTS` (separated by the path
+ * delimiter) or given with `--project-dir`. Reads only the `Pulumi.yaml` files.
+ */
+export function localProjects(dirs: readonly string[] = []): ProjectInfo[] {
+  const fromEnv = (process.env.PLATFORM_LOCAL_PROJECTS ?? "").split(path.delimiter).filter(Boolean);
+  const all = [...dirs, ...fromEnv];
+  return all.length ? all.map((d) => readProject(path.resolve(d))) : discoverProjects();
 }

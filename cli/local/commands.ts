@@ -12,6 +12,7 @@ import type { ProductSpec } from "./model";
 import type { InputRecord } from "./produce";
 import type { Platform, ProductInput } from "./run";
 import { UsageError } from "./errors";
+import { checkStackFiles, localProjects } from "../stackFiles";
 import type { LocalApi } from "./api";
 
 export { UsageError };
@@ -63,6 +64,11 @@ function checkDomain(domain: string | undefined, product: string | undefined): v
     throw new UsageError(
       `--product ${JSON.stringify(product)}: no such data product (known: ${names.join(", ")})`,
     );
+}
+
+/** The stack files of the local run's projects: YAML errors stop, typos are warned about. */
+function checkLocalStackFiles(dirs: readonly string[]): void {
+  for (const warning of checkStackFiles("local", localProjects(dirs))) say(`warning: ${warning}`);
 }
 
 function checkNotRunning(): void {
@@ -186,11 +192,11 @@ export async function start(argv: string[]): Promise<number> {
   const seed = integerOption("seed", values.seed, { min: 0 }, 1);
   const ports = portBase(values["port-base"]);
   const dirs = projectDirectories("project-dir", values["project-dir"]);
+  checkLocalStackFiles(dirs);
   checkNotRunning();
   const t0 = Date.now();
   const {
     planAndGate,
-    localProjects,
     dataProducts,
     dataPlane,
     validSamples,
@@ -285,17 +291,10 @@ export async function local(argv: string[]): Promise<number> {
   checkDomain(values.domain, values.product);
   const ports = portBase(values["port-base"]);
   const dirs = projectDirectories("project-dir", values["project-dir"]);
+  checkLocalStackFiles(dirs);
   checkNotRunning();
-  const {
-    splitLines,
-    planAndGate,
-    localProjects,
-    dataProducts,
-    dataPlane,
-    runRecords,
-    formatSummary,
-    startPlatform,
-  } = await engine();
+  const { splitLines, planAndGate, dataProducts, dataPlane, runRecords, formatSummary, startPlatform } =
+    await engine();
   const records = splitLines(fs.readFileSync(file));
   const plans = await planAndGate(localProjects(dirs), say);
   const spec = oneProduct(dataProducts(dataPlane(plans)), values.domain, values.product);
@@ -350,7 +349,7 @@ export async function sample(argv: string[]): Promise<number> {
   const count = Number(values.count ?? 10);
   if (!Number.isInteger(count) || count < 1)
     throw new UsageError(`--count ${values.count}: a positive integer`);
-  const { planAndGate, localProjects, dataProducts, dataPlane, validSamples } = await engine();
+  const { planAndGate, dataProducts, dataPlane, validSamples } = await engine();
   const plans = await planAndGate(localProjects(values["project-dir"]), say);
   const spec = oneProduct(dataProducts(dataPlane(plans)), values.domain, values.product);
   process.stdout.write(validSamples(spec.product, count, Number(values.seed ?? 1)).join("\n") + "\n");
@@ -435,13 +434,14 @@ export async function replay(argv: string[]): Promise<number> {
   }
   const ports = portBase(values["port-base"]);
   const dirs = projectDirectories("project-dir", values["project-dir"]);
+  checkLocalStackFiles(dirs);
   const live = runningSession();
   if (live) {
     throw new UsageError(
       `a local platform is running (pid ${live.pid}): stop it first (Ctrl-C); replay reprocesses its data from .state/local on its own emulators`,
     );
   }
-  const { planAndGate, localProjects, dataProducts, dataPlane, startPlatform } = await engine();
+  const { planAndGate, dataProducts, dataPlane, startPlatform } = await engine();
   const plans = await planAndGate(localProjects(dirs), say);
   const selected = selectProducts(dataProducts(dataPlane(plans)), values.domain, values.product);
   return withPlatform(
