@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { ENVIRONMENTS } from "../config/schema";
 import type { PlanLike } from "../cost/estimate";
 import { existingDirectory, parseCommandLine, UsageError } from "./args";
+import { checkStackFiles } from "./stackFiles";
 
 export const COST_USAGE = `usage: npm run cost -- --env <${ENVIRONMENTS.join("|")}> [--json] [--plan-dir <dir>]
       monthly estimate per stack, itemised by resource (cost/prices.json); --plan-dir reads
@@ -68,9 +69,12 @@ export async function cost(argv: string[]): Promise<number> {
       `--env must be one of ${ENVIRONMENTS.join(", ")} (got ${env ?? "nothing"})\n${COST_USAGE}`,
     );
   }
-  const plans: PlanLike[] = values["plan-dir"]
-    ? readPlanDir(existingDirectory("plan-dir", values["plan-dir"]), env)
-    : await (await import("../harness/evaluate")).evaluateProjects({ stack: env });
+  let plans: PlanLike[];
+  if (values["plan-dir"]) plans = readPlanDir(existingDirectory("plan-dir", values["plan-dir"]), env);
+  else {
+    for (const warning of checkStackFiles(env)) console.error(`warning: ${warning}`);
+    plans = await (await import("../harness/evaluate")).evaluateProjects({ stack: env });
+  }
   const { estimatePlans, formatEstimate } = await import("../cost/estimate");
   const estimates = estimatePlans(plans);
   console.log(values.json ? JSON.stringify(estimates, null, 2) : formatEstimate(estimates));

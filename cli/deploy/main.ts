@@ -6,6 +6,7 @@
  * even loaded, so a missing tool or a typo is reported within a second or two, with exit code 2.
  */
 import { runCommand } from "../args";
+import { checkStackFiles } from "../stackFiles";
 import { type Command, formatSummary, parseDeployArgs, runDeploy, UsageError } from "./deploy";
 import { AutomationRunner } from "./automation";
 import { discoverProjects } from "../../harness/projects";
@@ -17,6 +18,8 @@ async function main(): Promise<number> {
   const [command, ...argv] = process.argv.slice(2);
   if (command !== "deploy" && command !== "destroy") throw new UsageError(`unknown command ${command}`);
   const args = parseDeployArgs(command as Command, argv);
+  // Stack files first: a YAML error names file and line (exit 2), a namespace typo is a warning.
+  for (const warning of checkStackFiles(args.env)) console.error(`warning: ${warning}`);
   const summaries = await runDeploy(args, {
     runner: new AutomationRunner(),
     projects: () => discoverProjects(),

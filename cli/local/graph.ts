@@ -143,9 +143,11 @@ export async function graph(argv: string[]): Promise<number> {
   if (!(ENVIRONMENTS as readonly string[]).includes(env))
     throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(", ")} (got ${env})\n${GRAPH_USAGE}`);
   const dirs = projectDirectories("project-dir", values["project-dir"]);
+  const { checkStackFiles, localProjects } = await import("../stackFiles");
+  for (const warning of checkStackFiles(env, localProjects(dirs)))
+    process.stderr.write(`warning: ${warning}\n`);
   // The evaluation harness loads in seconds: only once the arguments hold.
   const { evaluateProjects } = await import("../../harness/evaluate");
-  const { localProjects } = await import("./run");
   const plans = await evaluateProjects({ stack: env, projects: localProjects(dirs) });
   const diagram = mermaid(plans);
   if (!values.write) {
