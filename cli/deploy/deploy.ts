@@ -30,21 +30,30 @@ export const USAGE = `usage:
   npm run destroy -- --env <dev|prod> [--project <name>...] --yes [--allow-prod-destroy] [--org <org>]`;
 
 export function parseDeployArgs(command: Command, argv: string[]): DeployArgs {
-  const { values } = parseCommandLine(
-    {
-      args: argv,
-      options: {
-        env: { type: "string" },
-        project: { type: "string", multiple: true },
-        preview: { type: "boolean", default: false },
-        yes: { type: "boolean", default: false },
-        refresh: { type: "boolean", default: false },
-        org: { type: "string" },
-        "allow-prod-destroy": { type: "boolean", default: false },
-      },
-    },
-    USAGE,
-  );
+  // Node's parser errors, worded by the shared helper, as this command's UsageError (usage appended).
+  const parse = () => {
+    try {
+      return parseCommandLine(
+        {
+          args: argv,
+          options: {
+            env: { type: "string" },
+            project: { type: "string", multiple: true },
+            preview: { type: "boolean", default: false },
+            yes: { type: "boolean", default: false },
+            refresh: { type: "boolean", default: false },
+            org: { type: "string" },
+            "allow-prod-destroy": { type: "boolean", default: false },
+          },
+        },
+        "",
+      );
+    } catch (e) {
+      if (e instanceof CommandLineError) throw new UsageError(e.message.trim());
+      throw e;
+    }
+  };
+  const { values } = parse();
   const env = values.env;
   if (env === "local")
     throw new UsageError("--env local runs on the embedded emulators: use `npm start` instead");
