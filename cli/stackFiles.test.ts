@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigFileError } from "../config/errors";
-import { namespaceWarnings, PROGRAM_NAMESPACES } from "../config/load";
+import { namespaceWarnings, PROGRAM_NAMESPACES, programNamespaceWarnings } from "../config/load";
 import { discoverProjects, readYaml, REPO_ROOT, stackConfig } from "../harness/projects";
 import { checkStackFiles, knownNamespaces, knownStacks, stackFileWarnings } from "./stackFiles";
 
@@ -68,5 +68,23 @@ describe("stack files", () => {
     expect(read).toEqual(expect.arrayContaining([...PROGRAM_NAMESPACES]));
     const known = knownNamespaces(discoverProjects());
     for (const ns of read) expect(known).toContain(ns);
+  });
+});
+
+describe("the warning a program itself gives (pulumi preview / up)", () => {
+  it("is silent for the configuration every repository project gets, and names a misspelt key", () => {
+    for (const project of discoverProjects()) {
+      for (const stack of knownStacks()) {
+        expect(programNamespaceWarnings(stackConfig(project, stack), project.name)).toEqual([]);
+      }
+    }
+    expect(
+      programNamespaceWarnings(
+        { "orders:owner": "a", "data-platfrom:owner": "b", "aws:region": "c" },
+        "orders",
+      ),
+    ).toEqual([
+      'stack configuration: data-platfrom:owner: unknown namespace "data-platfrom" — did you mean "data-platform:owner"?',
+    ]);
   });
 });

@@ -227,3 +227,17 @@ export function namespaceWarnings(keys: readonly string[], known: readonly strin
   }
   return warnings;
 }
+
+/**
+ * The namespace warnings a program reports for the configuration Pulumi hands it (all keys of the
+ * stack): known are its own project's namespace, the platform's, the providers' and the program
+ * namespaces. The program logs them with `pulumi.log.warn`, so `pulumi preview`/`up` shows them.
+ */
+export function programNamespaceWarnings(all: Record<string, string>, project: string): string[] {
+  return namespaceWarnings(Object.keys(all), [
+    project,
+    PLATFORM_NAMESPACE,
+    ...PROVIDER_NAMESPACES,
+    ...PROGRAM_NAMESPACES,
+  ]).map((w) => `stack configuration: ${w}`);
+}
