@@ -102,6 +102,16 @@ const CASES: [string, string[], RegExp][] = [
   ["sample", ["--bogus"], /unknown option --bogus\nusage: npm run sample/],
   ["replay", ["--domain", "orders"], /--from <ISO time \| TRIM_HORIZON> is required/],
   ["replay", ["--domain", "orders", "--from", "yesterday"], /--from yesterday: an ISO time/],
+  [
+    "replay",
+    ["--env", "dev", "--from", "TRIM_HORIZON", "--batch-size", "0"],
+    /--batch-size 0: an integer ≥ 1/,
+  ],
+  [
+    "replay",
+    ["--env", "dev", "--from", "TRIM_HORIZON", "--outputs", dir],
+    /--outputs .*a-directory: is a directory; give a file/,
+  ],
   ["graph", ["--env", "nope"], /--env must be one of local, dev, prod \(got nope\)/],
   ["capacity", ["--records-per-second", "x"], /--records-per-second x: a number ≥ 0/],
   ["cost", ["--env", "dev", "--plan-dir", records], /--plan-dir .*records\.ndjson: not a directory/],
