@@ -99,6 +99,7 @@ const CASES: [string, string[], RegExp][] = [
   ],
   ["local", ["--domain", "nope", "--file", records], /--domain "nope": no such domain \(known: .*orders/],
   ["local", ["--file", records], /--domain <d> is required/],
+  ["sample", ["--domain", "nope", "--count", "1"], /--domain "nope": no such domain/],
   ["sample", ["--bogus"], /unknown option --bogus\nusage: npm run sample/],
   ["replay", ["--domain", "orders"], /--from <ISO time \| TRIM_HORIZON> is required/],
   ["replay", ["--domain", "orders", "--from", "yesterday"], /--from yesterday: an ISO time/],

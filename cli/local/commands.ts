@@ -349,6 +349,7 @@ export async function sample(argv: string[]): Promise<number> {
   const count = Number(values.count ?? 10);
   if (!Number.isInteger(count) || count < 1)
     throw new UsageError(`--count ${values.count}: a positive integer`);
+  checkDomain(values.domain, values.product);
   const { planAndGate, dataProducts, dataPlane, validSamples } = await engine();
   const plans = await planAndGate(localProjects(values["project-dir"]), say);
   const spec = oneProduct(dataProducts(dataPlane(plans)), values.domain, values.product);
