@@ -12,13 +12,35 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { startLocalIssuer } from "../runtime/api/localIssuer";
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
-import { createStream, startEmulators } from "../runtime/testing/emulators";
-import { orderEvent } from "../runtime/testing/events";
+import type { KinesisClient } from "@aws-sdk/client-kinesis";
+import { integerOption, parseCommandLine, runCommand } from "../cli/args";
 
-const autocannon = require("autocannon") as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+export const USAGE = `usage: npm run bench:api -- [--seconds <1-3600>] [--connections <1-1000>] [--max-requests <n>] [--json]
+    defaults: 10 s, 10 connections, 200000 requests per scenario`;
+
+/** The bench's options, checked before anything starts (emulators, the API, the load generator). */
+export function benchOptions(argv: string[]) {
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      options: {
+        seconds: { type: "string" },
+        connections: { type: "string" },
+        "max-requests": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    },
+    USAGE,
+  );
+  return {
+    help: values.help ?? false,
+    json: values.json ?? false,
+    seconds: integerOption("seconds", values.seconds, { min: 1, max: 3600 }, 10),
+    connections: integerOption("connections", values.connections, { min: 1, max: 1000 }, 10),
+    maxRequests: integerOption("max-requests", values["max-requests"], { min: 1 }, 200_000),
+  };
+}
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -56,6 +78,7 @@ app.listen({ port: 0, host: "127.0.0.1" }).then(() => process.send({ port: app.s
 
 /** Records on a shard, read from the start until a read returns nothing. */
 async function countShard(kinesis: KinesisClient, streamName: string, shardId: string): Promise<number> {
+  const { GetRecordsCommand, GetShardIteratorCommand } = await import("@aws-sdk/client-kinesis");
   const it = await kinesis.send(
     new GetShardIteratorCommand({
       StreamName: streamName,
@@ -86,18 +109,18 @@ function startServer(config: object): Promise<{ child: ChildProcess; url: string
   });
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: "string" },
-      connections: { type: "string" },
-      "max-requests": { type: "string" },
-      json: { type: "boolean" },
-    },
-  });
-  const seconds = Number(values.seconds ?? 10);
-  const connections = Number(values.connections ?? 10);
-  const maxRequests = Number(values["max-requests"] ?? 200_000);
+async function main(): Promise<number> {
+  const values = benchOptions(process.argv.slice(2));
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  const { seconds, connections, maxRequests } = values;
+  // Loaded once the options hold: the SDK, the emulators and the load generator take seconds.
+  const autocannon = require("autocannon") as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+  const { startLocalIssuer } = await import("../runtime/api/localIssuer");
+  const { createStream, startEmulators } = await import("../runtime/testing/emulators");
+  const { orderEvent } = await import("../runtime/testing/events");
   const load = () =>
     os
       .loadavg()
@@ -189,7 +212,7 @@ async function main(): Promise<void> {
   const out = { machine: { ...machine, loadAfter: load() }, shards, results };
   if (values.json) {
     process.stdout.write(JSON.stringify(out) + "\n");
-    return;
+    return 0;
   }
   process.stdout.write(
     `machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average before ${machine.loadBefore}, after ${out.machine.loadAfter}\n` +
@@ -204,9 +227,7 @@ async function main(): Promise<void> {
         .join("\n") +
       "\n",
   );
+  return 0;
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+if (require.main === module) runCommand(main);

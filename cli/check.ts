@@ -9,10 +9,9 @@
  * 0 otherwise.
  */
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
-import { POLICIES } from "../policies/all";
-import { analyzeDocument, type Violation } from "../policies/runner/analyze";
-import { packConfigFor, POLICY_ENVIRONMENTS, type PolicyEnvironment } from "../policies/runner/config";
+import { parseCommandLine, runCommand, UsageError } from "./args";
+import type { Violation } from "../policies/runner/analyze";
+import { POLICY_ENVIRONMENTS, type PolicyEnvironment } from "../policies/runner/config";
 import { parsePreviewDocument } from "../policies/runner/document";
 
 export const CHECK_USAGE = `usage: npm run check -- [--env <${POLICY_ENVIRONMENTS.join("|")}>] [--json] <preview.json>...`;
@@ -57,6 +56,10 @@ export function readPreviewDocument(file: string) {
 /** Evaluates the pack over each file with the environment's config. */
 export async function checkFiles(files: string[], env: PolicyEnvironment): Promise<DocumentViolation[]> {
   const docs = files.map((f) => [f, readPreviewDocument(f)] as const);
+  // The pack loads in seconds: only once the arguments and documents hold.
+  const { POLICIES } = await import("../policies/all");
+  const { analyzeDocument } = await import("../policies/runner/analyze");
+  const { packConfigFor } = await import("../policies/runner/config");
   const config = packConfigFor(env);
   const out: DocumentViolation[] = [];
   for (const [file, doc] of docs) {
@@ -122,13 +125,17 @@ export async function check(argv: string[], out = console.log, err = console.err
   let values: { env?: string; json?: boolean; help?: boolean };
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { env: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } },
-    }));
+    ({ values, positionals } = parseCommandLine(
+      {
+        args: argv,
+        allowPositionals: true,
+        options: { env: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } },
+      },
+      CHECK_USAGE,
+    ));
   } catch (e) {
-    err(`${(e as Error).message}\n${CHECK_USAGE}`);
+    if (!(e instanceof UsageError)) throw e;
+    err(e.message);
     return 2;
   }
   if (values.help) {
@@ -162,12 +169,4 @@ export async function check(argv: string[], out = console.log, err = console.err
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }
 
-if (require.main === module) {
-  check(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runCommand(() => check(process.argv.slice(2)));

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { UsageError } from "./args";
 import { cost, readPlanDir } from "./cost";
 
 /** A preview document with one provisioned stream of 2 shards: 2 x 0.015 x 730 = $21.90 a month. */
@@ -45,12 +46,20 @@ describe("npm run cost", () => {
   });
 
   it("refuses an environment it does not know", async () => {
-    const err = jest.spyOn(console, "error").mockImplementation(() => undefined);
-    try {
-      expect(await cost(["--env", "staging"])).toBe(2);
-      expect(err.mock.calls[0][0]).toContain("--env must be one of local, dev, prod (got staging)");
-    } finally {
-      err.mockRestore();
-    }
+    await expect(cost(["--env", "staging"])).rejects.toThrow(UsageError);
+    await expect(cost(["--env", "staging"])).rejects.toThrow(
+      "--env must be one of local, dev, prod (got staging)",
+    );
+  });
+
+  it("names a plan directory without preview documents, or a file that is not one", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "ops-cost-empty-"));
+    expect(() => readPlanDir(empty, "dev")).toThrow(/no <project>\.json preview documents there/);
+    fs.writeFileSync(path.join(empty, "orders.json"), "{ not json");
+    expect(() => readPlanDir(empty, "dev")).toThrow(/orders\.json: not a JSON preview document/);
+    fs.writeFileSync(path.join(empty, "orders.json"), JSON.stringify({ resources: [] }));
+    expect(() => readPlanDir(empty, "dev")).toThrow(
+      /orders\.json: not a preview document \(no "steps" array\)/,
+    );
   });
 });

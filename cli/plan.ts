@@ -1,14 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluateProjects, type ProjectPlan } from "../harness/evaluate";
-import { discoverProjects, type ProjectInfo } from "../harness/projects";
-import {
-  type Finding,
-  formatFindings,
-  freshAccountFindings,
-  platformStacks,
-  stackNames,
-} from "./freshAccount";
+import type { ProjectInfo } from "../harness/projects";
+import { type Finding, formatFindings, freshAccountFindings, platformStacks } from "./freshAccount";
 
 export interface PlanOptions {
   readonly env: string;
@@ -54,10 +48,7 @@ export async function runPlan(opts: PlanOptions): Promise<{ plans: ProjectPlan[]
   return { plans, files };
 }
 
-/** Stacks `npm run plan -- --env <stack>` accepts: every `Pulumi.<stack>.yaml` of the platform project. */
-export function knownStacks(projects: ProjectInfo[] = discoverProjects()): string[] {
-  return stackNames(projects[0]);
-}
+export { knownStacks } from "./stackFiles";
 
 /**
  * The policy levels a stack is checked with (`policies/<env>.json`): prod's for every stack whose

@@ -3,15 +3,9 @@
  * `start` (the local run). Usage: `npm run plan -- --env <local|dev|prod> [--out <dir>] [--check]`.
  */
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { ENVIRONMENTS } from "../config/schema";
-import { EvaluationError } from "../harness/evaluate";
-import { checkFiles, formatViolations } from "./check";
-import { cost } from "./cost";
-import { local, replay, sample, start, UsageError } from "./local/commands";
-import { capacity } from "./local/capacity";
-import { graph } from "./local/graph";
-import { formatPlanTable, freshAccountCheck, knownStacks, policyEnvironmentOf, runPlan } from "./plan";
+import { outputDirectory, parseCommandLine, runCommand, UsageError } from "./args";
+import { checkStackFiles, knownStacks } from "./stackFiles";
 
 // The AWS SDK warns on Node < 22 that its releases after January 2027 need Node 22, once per process
 // that creates a client. The platform supports Node ^20.19 || ^22.13 (package.json `engines`); the
@@ -34,17 +28,23 @@ const USAGE = `usage:
   npm run capacity -- --records-per-second <n> --bytes-per-record <b>   shards, concurrency, table capacity
   npm run cost -- --env <env> [--json] [--plan-dir <dir>]   monthly estimate per stack, itemised by resource`;
 
+/** The `plan` lines of the usage. */
+const PLAN_USAGE = USAGE.split("\n").slice(0, 6).join("\n");
+
 async function plan(argv: string[], defaultEnv?: string): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: "string" },
-      out: { type: "string" },
-      check: { type: "boolean" },
-      "allow-placeholders": { type: "boolean" },
-      help: { type: "boolean" },
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      options: {
+        env: { type: "string" },
+        out: { type: "string" },
+        check: { type: "boolean" },
+        "allow-placeholders": { type: "boolean" },
+        help: { type: "boolean" },
+      },
     },
-  });
+    PLAN_USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -52,12 +52,16 @@ async function plan(argv: string[], defaultEnv?: string): Promise<number> {
   const env = values.env ?? defaultEnv;
   const stacks = knownStacks();
   if (!env || !stacks.includes(env)) {
-    console.error(
-      `--env must be a stack of the platform project: one of ${stacks.join(", ")} (got ${env ?? "nothing"}; a new stack needs Pulumi.<stack>.yaml in every project)\n${USAGE}`,
+    throw new UsageError(
+      `--env must be a stack of the platform project: one of ${stacks.join(", ")} (got ${env ?? "nothing"}; a new stack needs Pulumi.<stack>.yaml in every project)\n${PLAN_USAGE}`,
     );
-    return 2;
   }
-  const out = path.resolve(values.out ?? path.join("out", "plan", env));
+  const out = outputDirectory("out", values.out ?? path.join("out", "plan", env));
+  // Stack files of every project: YAML errors with file and line, namespace typos, before evaluating.
+  for (const warning of checkStackFiles(env)) console.error(`warning: ${warning}`);
+  // Loaded once the arguments hold: the evaluation harness and the policy pack take seconds to load.
+  const { formatPlanTable, freshAccountCheck, policyEnvironmentOf, runPlan } = await import("./plan");
+  const { checkFiles, formatViolations } = await import("./check");
   console.log(`Evaluating every project offline for "${env}"...`);
   const { plans, files } = await runPlan({ env, out });
   console.log(formatPlanTable(plans));
@@ -77,41 +81,25 @@ async function main(): Promise<number> {
   switch (command) {
     case "plan":
       return plan(rest);
+    // Each command's module is loaded only when it runs (start-up time is what a mistake costs).
     case "start":
-      return start(rest);
+      return (await import("./local/commands")).start(rest);
     case "local":
-      return local(rest);
+      return (await import("./local/commands")).local(rest);
     case "sample":
-      return sample(rest);
+      return (await import("./local/commands")).sample(rest);
     case "replay":
-      return replay(rest);
+      return (await import("./local/commands")).replay(rest);
     case "graph":
-      return graph(rest);
+      return (await import("./local/graph")).graph(rest);
     case "capacity":
-      return capacity(rest);
+      return (await import("./local/capacity")).capacity(rest);
     case "cost":
-      return cost(rest);
+      return (await import("./cost")).cost(rest);
     default:
-      console.error(USAGE);
-      return 2;
+      throw new UsageError(`${command ? `unknown command ${command}` : "no command"}\n${USAGE}`);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof UsageError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    // Errors of the platform's commands say what to do; the stack only helps when debugging.
-    if (e instanceof Error && !process.env.DEBUG) {
-      console.error(
-        e instanceof EvaluationError ? e.message : `${e.message}\n(DEBUG=1 shows where it was raised)`,
-      );
-    } else {
-      console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    }
-    process.exit(1);
-  },
-);
+// Errors of the platform's commands say what to do; the stack only helps when debugging (DEBUG=1).
+runCommand(main, { plainErrors: (e) => e.name === "EvaluationError" });

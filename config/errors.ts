@@ -27,3 +27,15 @@ export function describeValue(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** A project or stack file (`Pulumi*.yaml`) that cannot be read: the message names the file and line. */
+export class ConfigFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "ConfigFileError";
+  }
+}

@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./errors";
-import { decodeRawConfig, parseConfig, PLATFORM_NAMESPACE, resolvePlatformConfig } from "./load";
+import {
+  decodeRawConfig,
+  parseConfig,
+  PLATFORM_NAMESPACE,
+  programNamespaceWarnings,
+  resolvePlatformConfig,
+} from "./load";
 import type { PlatformConfig } from "./schema";
 
 export * from "./cidr";
@@ -17,6 +23,7 @@ export * from "./schema";
  */
 export function readPlatformConfig(): PlatformConfig {
   const all = pulumi.runtime.allConfig();
+  for (const w of programNamespaceWarnings(all, pulumi.getProject())) pulumi.log.warn(w);
   const raw = decodeRawConfig(all, PLATFORM_NAMESPACE);
   if (raw.region === undefined && all["aws:region"] !== undefined) raw.region = all["aws:region"];
   const stack = pulumi.getStack();
@@ -41,7 +48,9 @@ export * from "./domain";
  */
 export function readDomainConfig<T extends import("zod").ZodType>(schema: T): import("zod").infer<T> {
   const project = pulumi.getProject();
-  const raw = decodeRawConfig(pulumi.runtime.allConfig(), project);
+  const all = pulumi.runtime.allConfig();
+  for (const w of programNamespaceWarnings(all, project)) pulumi.log.warn(w);
+  const raw = decodeRawConfig(all, project);
   try {
     return parseConfig(schema, raw, project, `stack "${pulumi.getStack()}" of project "${project}"`);
   } catch (e) {

@@ -170,3 +170,74 @@ export function parseConfig<T extends z.ZodType>(
   if (issues.length > 0 || !parsed.success) throw new ConfigError(source, issues);
   return parsed.data;
 }
+
+/**
+ * Namespaces a stack file may use besides the projects' own: the providers' (`aws:region`, ...) and
+ * the extra namespaces programs read (`new pulumi.Config("delivery")` in the platform's index.ts).
+ */
+export const PROVIDER_NAMESPACES = ["aws", "awsx", "pulumi", "pulumiservice", "random"] as const;
+export const PROGRAM_NAMESPACES = ["delivery"] as const;
+
+/**
+ * Edit distance (insertions, deletions, substitutions, adjacent transpositions) between two short
+ * strings. Written out because this module runs inside the Pulumi program, whose production
+ * dependencies are packaged into every inline Lambda.
+ */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (__, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * One warning per configuration key whose namespace (the part before `:`) is none of `known`,
+ * naming the key and, when one is close (edit distance ≤ 2, or ≤ a third of the name), the namespace
+ * it was probably meant for. Pulumi passes such keys on silently and no program reads them.
+ *
+ * @example
+ * namespaceWarnings(["data-platfrom:owner"], ["data-platform", "aws"]);
+ * // ['data-platfrom:owner: unknown namespace "data-platfrom" — did you mean "data-platform:owner"?']
+ */
+export function namespaceWarnings(keys: readonly string[], known: readonly string[]): string[] {
+  const warnings: string[] = [];
+  for (const key of keys) {
+    const colon = key.indexOf(":");
+    if (colon < 0) continue;
+    const ns = key.slice(0, colon);
+    if (known.includes(ns)) continue;
+    const [best] = known
+      .map((k) => ({ k, d: editDistance(ns.toLowerCase(), k.toLowerCase()) }))
+      .sort((x, y) => x.d - y.d || x.k.localeCompare(y.k));
+    const close = best && best.d <= Math.max(2, Math.floor(ns.length / 3));
+    warnings.push(
+      `${key}: unknown namespace "${ns}" — ` +
+        (close
+          ? `did you mean "${best.k}${key.slice(colon)}"?`
+          : `no project or provider reads it (known: ${[...known].sort().join(", ")})`),
+    );
+  }
+  return warnings;
+}
+
+/**
+ * The namespace warnings a program reports for the configuration Pulumi hands it (all keys of the
+ * stack): known are its own project's namespace, the platform's, the providers' and the program
+ * namespaces. The program logs them with `pulumi.log.warn`, so `pulumi preview`/`up` shows them.
+ */
+export function programNamespaceWarnings(all: Record<string, string>, project: string): string[] {
+  return namespaceWarnings(Object.keys(all), [
+    project,
+    PLATFORM_NAMESPACE,
+    ...PROVIDER_NAMESPACES,
+    ...PROGRAM_NAMESPACES,
+  ]).map((w) => `stack configuration: ${w}`);
+}

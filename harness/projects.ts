@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { ConfigFileError } from "../config/errors";
 
 /** Repository root: the platform project's directory. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -58,8 +59,28 @@ export function runtimeOptions(file: string, runtime: unknown): RuntimeOptions {
   return { typescript, ...(tsconfig ? { tsconfig } : {}), ...(nodeargs ? { nodeargs } : {}) };
 }
 
-function readYaml(file: string): unknown {
-  return yaml.load(fs.readFileSync(file, "utf8"));
+/** A path as messages show it: relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * A YAML file's document; undefined when it holds none (empty, or comments only: Pulumi reads such a
+ * stack file as no configuration). A syntax error names the file and the line:
+ * `stacks/orders/Pulumi.dev.yaml:3:2: bad indentation of a mapping entry` and the lines around it.
+ */
+export function readYaml(file: string): unknown {
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return yaml.load(text, { filename: file });
+  } catch (e) {
+    if (!(e instanceof yaml.YAMLException)) throw e;
+    if (/the input is empty/.test(e.reason ?? "")) return undefined;
+    const where = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : "";
+    const snippet = e.mark?.snippet ? `\n${e.mark.snippet}` : "";
+    throw new ConfigFileError(file, `${displayPath(file)}${where}: ${e.reason}${snippet}`, { cause: e });
+  }
 }
 
 export function readProject(projectDir: string): ProjectInfo {

@@ -226,8 +226,8 @@ describe("argument handling", () => {
     [["--env", "staging", "--yes"], /--env must be dev or prod \(got staging\)/],
     [["--env", "local", "--yes"], /use `npm start` instead/],
     [["--env", "dev"], /pass --yes to go ahead, or --preview to only preview/],
-    [["--env", "dev", "--yes", "--bogus"], /Unknown option '--bogus'/],
-    [["--env", "dev", "--yes", "stray"], /Unexpected argument 'stray'/],
+    [["--env", "dev", "--yes", "--bogus"], /unknown option --bogus/],
+    [["--env", "dev", "--yes", "stray"], /unexpected argument stray/],
   ])("deploy %j is refused with usage", (argv, message) => {
     expect(() => parseDeployArgs("deploy", argv)).toThrow(UsageError);
     expect(() => parseDeployArgs("deploy", argv)).toThrow(message);

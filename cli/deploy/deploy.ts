@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine, UsageError as CommandLineError } from "../args";
 import { REPO_ROOT, type ProjectInfo } from "../../harness/projects";
 import { deploymentLevels, selectLevels } from "./order";
 import type { StackResult, StackRunner } from "./runner";
@@ -18,7 +18,7 @@ export interface DeployArgs {
 }
 
 /** Bad command-line arguments; the message says what to type instead. */
-export class UsageError extends Error {
+export class UsageError extends CommandLineError {
   constructor(message: string) {
     super(`${message}\n\n${USAGE}`);
     this.name = "UsageError";
@@ -30,23 +30,30 @@ export const USAGE = `usage:
   npm run destroy -- --env <dev|prod> [--project <name>...] --yes [--allow-prod-destroy] [--org <org>]`;
 
 export function parseDeployArgs(command: Command, argv: string[]): DeployArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        env: { type: "string" },
-        project: { type: "string", multiple: true },
-        preview: { type: "boolean", default: false },
-        yes: { type: "boolean", default: false },
-        refresh: { type: "boolean", default: false },
-        org: { type: "string" },
-        "allow-prod-destroy": { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  // Node's parser errors, worded by the shared helper, as this command's UsageError (usage appended).
+  const parse = () => {
+    try {
+      return parseCommandLine(
+        {
+          args: argv,
+          options: {
+            env: { type: "string" },
+            project: { type: "string", multiple: true },
+            preview: { type: "boolean", default: false },
+            yes: { type: "boolean", default: false },
+            refresh: { type: "boolean", default: false },
+            org: { type: "string" },
+            "allow-prod-destroy": { type: "boolean", default: false },
+          },
+        },
+        "",
+      );
+    } catch (e) {
+      if (e instanceof CommandLineError) throw new UsageError(e.message.trim());
+      throw e;
+    }
+  };
+  const { values } = parse();
   const env = values.env;
   if (env === "local")
     throw new UsageError("--env local runs on the embedded emulators: use `npm start` instead");
@@ -159,10 +166,11 @@ export async function checkStacks(
  */
 export async function runDeploy(args: DeployArgs, deps: DeployDeps): Promise<StackSummary[]> {
   const now = deps.now ?? Date.now;
-  // Everything that needs no program evaluation first: the plan takes a minute or two.
+  // Everything that needs no program evaluation first (the plan takes a minute or two), the
+  // user's own arguments before the tools.
+  checkProjectNames(args.projects, deps.projects());
   const tools = await checkTools(deps.runner);
   if (tools.length) throw new PrerequisiteError(tools);
-  checkProjectNames(args.projects, deps.projects());
   const planned = await deps.plan(args.env);
   const byName = new Map(planned.map((p) => [p.project.name, p.project]));
   let levels = selectLevels(

@@ -8,6 +8,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../harness/projects";
+import { parseCommandLine, runCommand } from "../args";
+
+const USAGE =
+  "usage: npm run deployments:projects   rewrites stacks/deployments/projects.json from the dev offline plan (no options)";
 import type { PlannedProject } from "./deploy";
 import { deploymentLevels } from "./order";
 import { pathFilters } from "./paths";
@@ -53,13 +57,17 @@ export async function formatDeploymentProjects(projects: readonly DeploymentProj
 }
 
 if (require.main === module) {
-  void (async () => {
+  runCommand(async () => {
+    // No options: anything given is a mistake, reported before the plan is evaluated.
+    const { values } = parseCommandLine({ options: { help: { type: "boolean" } } }, USAGE);
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
     const { plannedProjects } = await import("./plan-graph");
     const projects = deploymentProjects(await plannedProjects("dev"));
     fs.writeFileSync(DEPLOYMENT_PROJECTS_FILE, await formatDeploymentProjects(projects));
     console.log(`wrote ${path.relative(REPO_ROOT, DEPLOYMENT_PROJECTS_FILE)} (${projects.length} projects)`);
-  })().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exit(1);
+    return 0;
   });
 }

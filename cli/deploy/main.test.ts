@@ -30,7 +30,12 @@ it("says the Pulumi CLI is missing and exits 2 within seconds, before evaluating
 });
 
 it.each([
-  [["deploy", "--env", "dev", "--preview", "--bogus"], /Unknown option '--bogus'/],
+  [["deploy", "--env", "dev", "--preview", "--bogus"], /unknown option --bogus/],
+  [["deploy", "--env"], /--env needs a value/],
+  [
+    ["deploy", "--env", "dev", "--project", "nope", "--preview"],
+    /--project nope: no such project \(known: api, /,
+  ],
   [["deploy", "--env", "staging", "--preview"], /--env must be dev or prod \(got staging\)/],
   [["destroy", "--env", "prod", "--yes"], /refusing to destroy prod/],
 ])("answers %j with usage and exit 2, no stack trace", (argv, message) => {

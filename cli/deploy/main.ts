@@ -5,14 +5,9 @@
  * names are checked before the offline plan (which evaluates every program, a minute or more) is
  * even loaded, so a missing tool or a typo is reported within a second or two, with exit code 2.
  */
-import {
-  type Command,
-  formatSummary,
-  parseDeployArgs,
-  PrerequisiteError,
-  runDeploy,
-  UsageError,
-} from "./deploy";
+import { runCommand } from "../args";
+import { checkStackFiles } from "../stackFiles";
+import { type Command, formatSummary, parseDeployArgs, runDeploy, UsageError } from "./deploy";
 import { AutomationRunner } from "./automation";
 import { discoverProjects } from "../../harness/projects";
 
@@ -23,6 +18,8 @@ async function main(): Promise<number> {
   const [command, ...argv] = process.argv.slice(2);
   if (command !== "deploy" && command !== "destroy") throw new UsageError(`unknown command ${command}`);
   const args = parseDeployArgs(command as Command, argv);
+  // Stack files first: a YAML error names file and line (exit 2), a namespace typo is a warning.
+  for (const warning of checkStackFiles(args.env)) console.error(`warning: ${warning}`);
   const summaries = await runDeploy(args, {
     runner: new AutomationRunner(),
     projects: () => discoverProjects(),
@@ -34,15 +31,5 @@ async function main(): Promise<number> {
   return summaries.every((s) => s.status === "succeeded") ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    // A user's mistake or a missing tool gets its message and exit code 2, never a stack trace.
-    if (e instanceof UsageError || e instanceof PrerequisiteError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    process.exit(1);
-  },
-);
+// A user's mistake or a missing tool gets its message and exit code 2, never a stack trace.
+runCommand(main);

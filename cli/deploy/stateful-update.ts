@@ -5,13 +5,23 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { statefulUrns, type StatefulUrns } from "../../contracts/stateful";
-import { evaluateProjects } from "../../harness/evaluate";
 import { REPO_ROOT } from "../../harness/projects";
+import { parseCommandLine, runCommand } from "../args";
+
+const USAGE =
+  "usage: npm run stateful:update   rewrites contracts/stateful-urns.json from the dev and prod offline plans (no options)";
 
 export const STATEFUL_URNS_FILE = path.join(REPO_ROOT, "contracts", "stateful-urns.json");
 
 if (require.main === module) {
-  void (async () => {
+  runCommand(async () => {
+    // No options: anything given is a mistake, reported before the plan is evaluated.
+    const { values } = parseCommandLine({ options: { help: { type: "boolean" } } }, USAGE);
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const { evaluateProjects } = await import("../../harness/evaluate");
     const out: StatefulUrns = {};
     for (const stack of ["dev", "prod"]) {
       for (const plan of await evaluateProjects({ stack })) {
@@ -27,8 +37,6 @@ if (require.main === module) {
     );
     const count = Object.values(sorted).reduce((n, l) => n + l.length, 0);
     console.log(`wrote ${path.relative(REPO_ROOT, STATEFUL_URNS_FILE)} (${count} URNs)`);
-  })().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exit(1);
+    return 0;
   });
 }

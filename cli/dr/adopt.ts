@@ -22,6 +22,10 @@
  *   (cd stacks/orders && pulumi import --stack <org>/orders/dr --file ../../orders-import.json --protect=false --yes)
  */
 import * as fs from "node:fs";
+import { existingFile, parseCommandLine, runCommand, UsageError } from "../args";
+
+const USAGE =
+  "usage: npx tsx cli/dr/adopt.ts --plan <dr-preview.json> --outputs <primary-outputs.json> [--provider-targets] > import.json";
 
 /** The part of a preview step this needs. */
 export interface PlanStepLike {
@@ -171,31 +175,45 @@ export function providerTargets(file: ImportFile): string[] {
   return [...new Set(Object.values(file.nameTable))];
 }
 
-function arg(argv: string[], flag: string): string {
-  const i = argv.indexOf(flag);
-  if (i < 0 || !argv[i + 1]) throw new Error(`${flag} <file> is required`);
-  return argv[i + 1];
-}
-
-if (require.main === module) {
+/** A JSON file given with `--<flag>`; a missing file or bad JSON is a `UsageError` naming it. */
+function readJson(flag: string, value: string | undefined): unknown {
+  if (!value) throw new UsageError(`--${flag} <file> is required\n${USAGE}`);
+  const file = existingFile(flag, value);
   try {
-    const plan = JSON.parse(fs.readFileSync(arg(process.argv, "--plan"), "utf8")) as {
-      steps: PlanStepLike[];
-    };
-    const outputs = JSON.parse(fs.readFileSync(arg(process.argv, "--outputs"), "utf8")) as Record<
-      string,
-      unknown
-    >;
-    const file = adoptTablesImport(plan.steps, outputs);
-    process.stdout.write(
-      process.argv.includes("--provider-targets")
-        ? providerTargets(file)
-            .map((urn) => `--target ${urn}`)
-            .join(" ") + "\n"
-        : `${JSON.stringify(file, null, 2)}\n`,
-    );
+    return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(1);
+    throw new UsageError(`--${flag} ${value}: not JSON (${(e as Error).message})`);
   }
 }
+
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(
+    {
+      options: {
+        plan: { type: "string" },
+        outputs: { type: "string" },
+        "provider-targets": { type: "boolean" },
+      },
+    },
+    USAGE,
+  );
+  const plan = readJson("plan", values.plan) as { steps?: PlanStepLike[] };
+  if (!Array.isArray(plan?.steps))
+    throw new UsageError(`--plan ${values.plan}: not a preview document (no "steps" array)`);
+  const outputs = readJson("outputs", values.outputs);
+  if (!outputs || typeof outputs !== "object" || Array.isArray(outputs))
+    throw new UsageError(
+      `--outputs ${values.outputs}: not \`pulumi stack output --json\` (an object expected)`,
+    );
+  const file = adoptTablesImport(plan.steps, outputs as Record<string, unknown>);
+  process.stdout.write(
+    values["provider-targets"]
+      ? `${providerTargets(file)
+          .map((urn) => `--target ${urn}`)
+          .join(" ")}\n`
+      : `${JSON.stringify(file, null, 2)}\n`,
+  );
+  return 0;
+}
+
+if (require.main === module) runCommand(main, { plainErrors: () => true });

@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util";
-import { UsageError } from "./errors";
+import { integerOption, parseCommandLine, UsageError } from "../args";
 import { LIMITS } from "../../config/limits";
 import { bindingLimit, shardsFor } from "../../components/streaming/sizing";
 
@@ -67,29 +66,36 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
 }
 
 export async function capacity(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      "records-per-second": { type: "string" },
-      "bytes-per-record": { type: "string" },
-      "parallelization-factor": { type: "string" },
+  const usage =
+    "usage: npm run capacity -- --records-per-second <n> --bytes-per-record <b> [--parallelization-factor <1-10>]";
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      options: {
+        "records-per-second": { type: "string" },
+        "bytes-per-record": { type: "string" },
+        "parallelization-factor": { type: "string" },
+      },
     },
-  });
+    usage,
+  );
   const num = (name: string, v: string | undefined, min: number) => {
-    const x = Number(v);
-    if (v === undefined || !Number.isFinite(x) || x < min) {
-      throw new UsageError(
-        `--${name} ${v ?? "(missing)"}: a number ≥ ${min}\nusage: npm run capacity -- --records-per-second <n> --bytes-per-record <b>`,
-      );
+    const x = v === undefined || v.trim() === "" ? NaN : Number(v);
+    if (!Number.isFinite(x) || x < min) {
+      throw new UsageError(`--${name} ${v ?? "(missing)"}: a number ≥ ${min}\n${usage}`);
     }
     return x;
   };
   const plan = capacityPlan({
     recordsPerSecond: num("records-per-second", values["records-per-second"], 0),
     bytesPerRecord: num("bytes-per-record", values["bytes-per-record"], 1),
-    parallelizationFactor: values["parallelization-factor"]
-      ? num("parallelization-factor", values["parallelization-factor"], 1)
-      : 1,
+    // A Kinesis event source mapping takes 1 to 10 concurrent batches per shard.
+    parallelizationFactor: integerOption(
+      "parallelization-factor",
+      values["parallelization-factor"],
+      { min: 1, max: 10 },
+      1,
+    ),
   });
   const lines = [
     `Kinesis shards          ${plan.shards}`,

@@ -1,24 +1,35 @@
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
-import { clientEnvironment, DEFAULT_PORT_BASE, type Endpoints, runningSession } from "./emulators";
-import type { ProductSpec } from "./model";
-import { dataPlane, dataProducts } from "./model";
-import { type InputRecord, splitLines } from "./produce";
+import { dataProductNames } from "../../runtime/schemas";
+import { existingFile, integerOption, knownDomain, parseCommandLine, projectDirectories } from "../args";
 import {
-  formatSummary,
-  localProjects,
-  planAndGate,
-  type Platform,
-  type ProductInput,
-  runRecords,
-  startPlatform,
-} from "./run";
-import { malformedSamples, validSamples } from "./sample";
+  DEFAULT_PORT_BASE,
+  type Endpoints,
+  runningSession,
+  SessionBusyError,
+  shellEnvironment,
+} from "./emulators";
+import type { ProductSpec } from "./model";
+import type { InputRecord } from "./produce";
+import type { Platform, ProductInput } from "./run";
 import { UsageError } from "./errors";
-import { replayAgainstAws } from "../replay/command";
-import { curlExamples, exerciseLocalApi, startLocalApi } from "./api";
+import { checkStackFiles, localProjects } from "../stackFiles";
+import type { LocalApi } from "./api";
 
 export { UsageError };
+
+/**
+ * The modules that evaluate and run the platform (the evaluation harness, the emulators, the API
+ * server, the AWS SDK): seconds to load, so loaded only once a command's arguments are checked.
+ */
+async function engine() {
+  return {
+    ...(await import("./run")),
+    ...(await import("./model")),
+    ...(await import("./produce")),
+    ...(await import("./sample")),
+    ...(await import("./api")),
+  };
+}
 
 /*
  * `npm start`, `npm run local`, `npm run sample`, `npm run replay`: the local platform's commands.
@@ -36,10 +47,33 @@ const common = {
 
 function portBase(v: string | undefined): number {
   if (v === undefined) return DEFAULT_PORT_BASE;
-  const n = Number(v);
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 65_530)
-    throw new UsageError(`--port-base ${v}: 0 (any free port) or 1-65530`);
+    throw new UsageError(`--port-base ${v}: 0 (any free port) or 1-65530 (four ports from there)`);
   return n;
+}
+
+/**
+ * Checks made before the plan is evaluated (a minute or more): the domain and product names against
+ * the data products the runtime knows, and no other local run holding the emulators.
+ */
+function checkDomain(domain: string | undefined, product: string | undefined): void {
+  const names: readonly string[] = dataProductNames();
+  if (domain !== undefined) knownDomain("domain", domain, names);
+  if (product !== undefined && !names.includes(product))
+    throw new UsageError(
+      `--product ${JSON.stringify(product)}: no such data product (known: ${names.join(", ")})`,
+    );
+}
+
+/** The stack files of the local run's projects: YAML errors stop, typos are warned about. */
+function checkLocalStackFiles(dirs: readonly string[]): void {
+  for (const warning of checkStackFiles("local", localProjects(dirs))) say(`warning: ${warning}`);
+}
+
+function checkNotRunning(): void {
+  const live = runningSession();
+  if (live) throw new SessionBusyError(live);
 }
 
 /** The products of one domain (project), optionally one product. */
@@ -78,10 +112,11 @@ function oneProduct(
   return sel[0];
 }
 
-/** Prints endpoints and ready-to-paste settings, then waits for Ctrl-C. */
-async function keepRunning(platform: Platform): Promise<void> {
+/** Prints endpoints, ready-to-paste settings and the API's curl examples, then waits for Ctrl-C. */
+async function keepRunning(platform: Platform, api: LocalApi): Promise<void> {
   const e: Endpoints = platform.endpoints;
-  const env = clientEnvironment(e);
+  const env = shellEnvironment(e);
+  const [route] = Object.keys(api.routes);
   const lines = [
     "",
     "The local platform keeps running (Ctrl-C stops it). Endpoints:",
@@ -100,8 +135,12 @@ async function keepRunning(platform: Platform): Promise<void> {
       ...(p.deliveryStream ? [`  aws s3 ls --recursive s3://${p.deliveryStream.bucket}/${p.product}/`] : []),
     ]),
     "",
-    "SDK (JavaScript v3): new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB }) — and for",
-    "Kinesis pass requestHandler: new NodeHttpHandler() (kinesalite speaks HTTP/1.1 only).",
+    "SDK (JavaScript v3): clients read AWS_ENDPOINT_URL_<SERVICE> themselves. No variable sets path-style S3",
+    "in v3: pass new S3Client({ forcePathStyle: true }). For Kinesis pass",
+    "requestHandler: new NodeHttpHandler() (@smithy/node-http-handler; kinesalite speaks HTTP/1.1 only).",
+    "",
+    `API: ${api.url} (routes: ${Object.keys(api.routes).join(", ")}; see docs/api.md)`,
+    ...(route ? (await import("./api")).curlExamples(api, route).map((l) => `  ${l}`) : []),
   ];
   process.stdout.write(lines.join("\n") + "\n");
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
@@ -134,24 +173,41 @@ async function withPlatform<T>(
   }
 }
 
-const START_USAGE = `usage: npm start -- [--count <records per product>] [--keep] [--port-base <n>|0] [--project-dir <dir>]...`;
+const START_USAGE = `usage: npm start -- [--count <records per product>] [--seed <n>] [--keep] [--port-base <n>|0] [--project-dir <dir>]...`;
 
 /** `npm start`: plan + policies, emulators, data plane, functions, samples, summary. */
 export async function start(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { ...common, count: { type: "string" }, keep: { type: "boolean" }, seed: { type: "string" } },
-  });
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      options: { ...common, count: { type: "string" }, keep: { type: "boolean" }, seed: { type: "string" } },
+    },
+    START_USAGE,
+  );
   if (values.help) {
     process.stdout.write(START_USAGE + "\n");
     return 0;
   }
-  const count = Number(values.count ?? 2000);
-  if (!Number.isInteger(count) || count < 1)
-    throw new UsageError(`--count ${values.count}: a positive integer`);
-  const seed = Number(values.seed ?? 1);
+  const count = integerOption("count", values.count, { min: 1, max: 1_000_000 }, 2000);
+  const seed = integerOption("seed", values.seed, { min: 0 }, 1);
+  const ports = portBase(values["port-base"]);
+  const dirs = projectDirectories("project-dir", values["project-dir"]);
+  checkLocalStackFiles(dirs);
+  checkNotRunning();
   const t0 = Date.now();
-  const plans = await planAndGate(localProjects(values["project-dir"]), say);
+  const {
+    planAndGate,
+    dataProducts,
+    dataPlane,
+    validSamples,
+    malformedSamples,
+    startLocalApi,
+    exerciseLocalApi,
+    runRecords,
+    formatSummary,
+    startPlatform,
+  } = await engine();
+  const plans = await planAndGate(localProjects(dirs), say);
   const products = dataProducts(dataPlane(plans));
   if (products.length === 0) {
     say(
@@ -192,18 +248,19 @@ export async function start(argv: string[]): Promise<number> {
         process.stdout.write(
           `\n${lost === 0 ? "nothing lost" : `${lost} RECORDS LOST`}${altered === 0 ? ", nothing altered" : `, ${altered} RECORDS ALTERED`} — whole run ${((Date.now() - t0) / 1000).toFixed(1)} s (dead letters and window items stay in the emulators' data under .state/local)\n`,
         );
-        const [first] = Object.keys(api.routes);
-        process.stdout.write(
-          `\nAPI: ${api.url} (routes: ${Object.keys(api.routes).join(", ")}; see docs/api.md)\n` +
-            (first ? curlExamples(api, first).join("\n") + "\n" : ""),
-        );
-        if (values.keep) await keepRunning(platform);
+        if (values.keep) await keepRunning(platform, api);
+        else {
+          process.stdout.write(
+            `\nThe API (routes: ${Object.keys(api.routes).join(", ")}) and the emulators stopped with the run. ` +
+              "To keep them running, with the endpoints, exports and curl examples: npm start -- --keep\n",
+          );
+        }
         return lost === 0 && altered === 0 && apiOk ? 0 : 1;
       } finally {
         await api.stop();
       }
     },
-    () => startPlatform({ plans, portBase: portBase(values["port-base"]), fresh: true, say }),
+    () => startPlatform({ plans, portBase: ports, fresh: true, say }),
   );
 }
 
@@ -211,24 +268,35 @@ const LOCAL_USAGE = `usage: npm run local -- --domain <d> [--product <p>] --file
 
 /** `npm run local`: exactly the lines of a file through the local platform. */
 export async function local(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...common,
-      domain: { type: "string" },
-      product: { type: "string" },
-      file: { type: "string" },
-      json: { type: "boolean" },
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      options: {
+        ...common,
+        domain: { type: "string" },
+        product: { type: "string" },
+        file: { type: "string" },
+        json: { type: "boolean" },
+      },
     },
-  });
+    LOCAL_USAGE,
+  );
   if (values.help) {
     process.stdout.write(LOCAL_USAGE + "\n");
     return 0;
   }
+  if (!values.domain) throw new UsageError(`--domain <d> is required\n${LOCAL_USAGE}`);
   if (!values.file) throw new UsageError(`--file is required\n${LOCAL_USAGE}`);
-  if (!fs.existsSync(values.file)) throw new UsageError(`--file ${values.file}: no such file`);
-  const records = splitLines(fs.readFileSync(values.file));
-  const plans = await planAndGate(localProjects(values["project-dir"]), say);
+  const file = existingFile("file", values.file);
+  checkDomain(values.domain, values.product);
+  const ports = portBase(values["port-base"]);
+  const dirs = projectDirectories("project-dir", values["project-dir"]);
+  checkLocalStackFiles(dirs);
+  checkNotRunning();
+  const { splitLines, planAndGate, dataProducts, dataPlane, runRecords, formatSummary, startPlatform } =
+    await engine();
+  const records = splitLines(fs.readFileSync(file));
+  const plans = await planAndGate(localProjects(dirs), say);
   const spec = oneProduct(dataProducts(dataPlane(plans)), values.domain, values.product);
   return withPlatform(
     async (platform) => {
@@ -257,25 +325,32 @@ export async function local(argv: string[]): Promise<number> {
       }
       return s.lost === 0 && s.altered === 0 ? 0 : 1;
     },
-    () => startPlatform({ plans, portBase: portBase(values["port-base"]), fresh: true, say }),
+    () => startPlatform({ plans, portBase: ports, fresh: true, say }),
   );
 }
 
+const SAMPLE_USAGE = `usage: npm run sample -- --domain <d> [--product <p>] [--count <n>] [--seed <n>]`;
+
 /** `npm run sample`: valid records, one JSON per line. */
 export async function sample(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...common,
-      domain: { type: "string" },
-      product: { type: "string" },
-      count: { type: "string" },
-      seed: { type: "string" },
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      options: {
+        ...common,
+        domain: { type: "string" },
+        product: { type: "string" },
+        count: { type: "string" },
+        seed: { type: "string" },
+      },
     },
-  });
+    SAMPLE_USAGE,
+  );
   const count = Number(values.count ?? 10);
   if (!Number.isInteger(count) || count < 1)
     throw new UsageError(`--count ${values.count}: a positive integer`);
+  checkDomain(values.domain, values.product);
+  const { planAndGate, dataProducts, dataPlane, validSamples } = await engine();
   const plans = await planAndGate(localProjects(values["project-dir"]), say);
   const spec = oneProduct(dataProducts(dataPlane(plans)), values.domain, values.product);
   process.stdout.write(validSamples(spec.product, count, Number(values.seed ?? 1)).join("\n") + "\n");
@@ -305,25 +380,28 @@ const REPLAY_USAGE = `usage: npm run replay -- --domain <d> [--product <p>] --fr
 
 /** `npm run replay`: reprocess a stream from a point in time through the current processor. */
 export async function replay(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...common,
-      domain: { type: "string" },
-      product: { type: "string" },
-      from: { type: "string" },
-      // Against AWS (--env dev|prod): see cli/replay/command.ts.
-      env: { type: "string" },
-      stack: { type: "string" },
-      stream: { type: "string" },
-      function: { type: "string" },
-      outputs: { type: "string" },
-      "batch-size": { type: "string" },
-      "max-retries": { type: "string" },
-      out: { type: "string" },
-      yes: { type: "boolean" },
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      options: {
+        ...common,
+        domain: { type: "string" },
+        product: { type: "string" },
+        from: { type: "string" },
+        // Against AWS (--env dev|prod): see cli/replay/command.ts.
+        env: { type: "string" },
+        stack: { type: "string" },
+        stream: { type: "string" },
+        function: { type: "string" },
+        outputs: { type: "string" },
+        "batch-size": { type: "string" },
+        "max-retries": { type: "string" },
+        out: { type: "string" },
+        yes: { type: "boolean" },
+      },
     },
-  });
+    REPLAY_USAGE,
+  );
   if (values.help) {
     process.stdout.write(REPLAY_USAGE + "\n");
     return 0;
@@ -338,9 +416,11 @@ export async function replay(argv: string[]): Promise<number> {
             throw new UsageError(`--from ${values.from}: an ISO time (2026-11-27T15:00:00Z) or TRIM_HORIZON`);
           return { type: "AT_TIMESTAMP" as const, at };
         })();
+  checkDomain(values.domain, values.product);
   if (values.env && values.env !== "local") {
     if (!["dev", "prod"].includes(values.env))
       throw new UsageError(`--env ${values.env}: dev or prod (or local)`);
+    const { replayAgainstAws } = await import("../replay/command");
     return replayAgainstAws(
       {
         ...values,
@@ -353,13 +433,17 @@ export async function replay(argv: string[]): Promise<number> {
       say,
     );
   }
+  const ports = portBase(values["port-base"]);
+  const dirs = projectDirectories("project-dir", values["project-dir"]);
+  checkLocalStackFiles(dirs);
   const live = runningSession();
   if (live) {
     throw new UsageError(
       `a local platform is running (pid ${live.pid}): stop it first (Ctrl-C); replay reprocesses its data from .state/local on its own emulators`,
     );
   }
-  const plans = await planAndGate(localProjects(values["project-dir"]), say);
+  const { planAndGate, dataProducts, dataPlane, startPlatform } = await engine();
+  const plans = await planAndGate(localProjects(dirs), say);
   const selected = selectProducts(dataProducts(dataPlane(plans)), values.domain, values.product);
   return withPlatform(
     async (platform) => {
@@ -389,7 +473,7 @@ export async function replay(argv: string[]): Promise<number> {
     () =>
       startPlatform({
         plans,
-        portBase: portBase(values["port-base"]),
+        portBase: ports,
         fresh: false,
         startAt,
         only: (p) => selected.some((s) => s.domain === p.domain && s.product === p.product),

@@ -2,13 +2,15 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../harness/projects";
+import { UsageError } from "./errors";
 
 /*
  * The embedded AWS emulators on loopback, in this process: kinesalite (Kinesis), dynalite
  * (DynamoDB), s3rver (S3). Data lives under `.state/local/data` (gitignored) so `npm run replay` can
- * reprocess a previous run's stream. A lock file records the running session (pid, endpoints):
- * a second run while one is alive stops with a clear message; a lock left by a crashed run is
- * detected (its pid is gone) and its state removed before starting clean.
+ * reprocess a previous run's stream. A lock file records the running session (pid, then endpoints):
+ * it is created atomically before any emulator starts, so of two runs started together exactly one
+ * proceeds and the other stops with a clear message; a lock left by a crashed run is detected (its
+ * pid is gone) and its state removed before starting clean.
  */
 
 export const STATE_DIR = process.env.PLATFORM_LOCAL_STATE_DIR
@@ -31,11 +33,14 @@ export interface Endpoints {
 export interface Session {
   readonly pid: number;
   readonly startedAt: string;
-  readonly endpoints: Endpoints;
+  /** Set once the emulators listen; absent while the session is starting. */
+  readonly endpoints?: Endpoints;
 }
 
 const LOCK = () => path.join(STATE_DIR, "session.json");
 export const DATA_DIR = () => path.join(STATE_DIR, "data");
+/** The function logs of the current (or last) run, one file per function. */
+export const LOGS_DIR = () => path.join(STATE_DIR, "logs");
 
 function alive(pid: number): boolean {
   try {
@@ -56,13 +61,68 @@ export function runningSession(): Session | undefined {
   }
 }
 
-export class SessionBusyError extends Error {
+/** Another local run holds the lock: stop it, or use it while it runs (exit 2). */
+export class SessionBusyError extends UsageError {
   constructor(s: Session) {
     super(
-      `a local platform is already running (pid ${s.pid}, since ${s.startedAt}; Kinesis ${s.endpoints.kinesis}).\n` +
-        `Stop it with Ctrl-C in its terminal (or \`kill ${s.pid}\`), or use it: npm run replay talks to a running session.`,
+      `a local platform is already running (pid ${s.pid}, since ${s.startedAt}${s.endpoints ? `; Kinesis ${s.endpoints.kinesis}` : "; still starting"}).\n` +
+        `Stop it with Ctrl-C in its terminal (or \`kill ${s.pid}\`) and run again; or, if it was started with --keep, ` +
+        `use it: its terminal prints the endpoints and exports (also in ${path.relative(process.cwd(), LOCK()) || LOCK()}).`,
     );
     this.name = "SessionBusyError";
+  }
+}
+
+function readSession(file: string): Session | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Session;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes the session lock for this process, atomically: the lock is written to a private file and
+ * hard-linked into place (`link` fails if the lock exists, and a reader never sees a half-written
+ * lock). A lock whose process is gone is moved aside (one `rename` wins) and the link retried.
+ * Returns whether a crashed run's lock was found; throws `SessionBusyError` when a live one holds it.
+ */
+export function acquireSession(): { crashed: boolean } {
+  fs.mkdirSync(STATE_DIR, { recursive: true });
+  const mine = path.join(STATE_DIR, `session.${process.pid}.tmp`);
+  const s: Session = { pid: process.pid, startedAt: new Date().toISOString() };
+  fs.writeFileSync(mine, JSON.stringify(s, null, 2) + "\n");
+  let crashed = false;
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        fs.linkSync(mine, LOCK());
+        return { crashed };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      const held = readSession(LOCK());
+      if (held && held.pid !== process.pid && alive(held.pid)) throw new SessionBusyError(held);
+      // A crashed run's lock (or an unreadable one): move it aside; if another process moved it
+      // first, the rename fails and the next attempt links or finds that process's lock.
+      const aside = path.join(STATE_DIR, `session.stale.${process.pid}`);
+      try {
+        fs.renameSync(LOCK(), aside);
+        const moved = readSession(aside);
+        if (moved && moved.pid !== process.pid && alive(moved.pid)) {
+          // Between the check and the rename a live process took the lock: put it back.
+          fs.renameSync(aside, LOCK());
+          throw new SessionBusyError(moved);
+        }
+        fs.rmSync(aside, { force: true });
+        crashed = true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      }
+    }
+    throw new Error(`could not take the session lock ${LOCK()}: it keeps changing; try again`);
+  } finally {
+    fs.rmSync(mine, { force: true });
   }
 }
 
@@ -71,16 +131,16 @@ export class SessionBusyError extends Error {
  * otherwise keep it (replay). A lock from a dead process is a crash: reported and cleared.
  */
 export function prepareState(fresh: boolean, say: (m: string) => void): void {
-  const live = runningSession();
-  if (live) throw new SessionBusyError(live);
-  if (fs.existsSync(LOCK())) {
+  const { crashed } = acquireSession();
+  if (crashed) {
     say(
       `a previous local run did not shut down cleanly; ${fresh ? "removing its state" : "reusing its data"}`,
     );
-    fs.rmSync(LOCK(), { force: true });
   }
   if (fresh) fs.rmSync(DATA_DIR(), { recursive: true, force: true });
   fs.mkdirSync(path.join(DATA_DIR(), "s3"), { recursive: true });
+  // Function logs are per run: the previous run's are removed (see LOGS_DIR).
+  fs.rmSync(LOGS_DIR(), { recursive: true, force: true });
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -180,10 +240,14 @@ export async function startEmulators(portBase: number): Promise<RunningEmulators
   };
 }
 
-/** Records the running session (for a second run, `replay` and the --keep instructions). */
+/** Adds the endpoints to this process's lock (written aside and renamed: readers see whole files). */
 export function writeSession(endpoints: Endpoints): void {
-  const s: Session = { pid: process.pid, startedAt: new Date().toISOString(), endpoints };
-  fs.writeFileSync(LOCK(), JSON.stringify(s, null, 2) + "\n");
+  const held = readSession(LOCK());
+  if (held?.pid !== process.pid) throw new Error(`the session lock ${LOCK()} is not this process's`);
+  const s: Session = { ...held, endpoints };
+  const next = path.join(STATE_DIR, `session.${process.pid}.next`);
+  fs.writeFileSync(next, JSON.stringify(s, null, 2) + "\n");
+  fs.renameSync(next, LOCK());
 }
 
 export function clearSession(): void {
@@ -195,7 +259,20 @@ export function clearSession(): void {
   }
 }
 
-/** Environment a process (an AWS CLI, a deployed closure) needs to reach the emulators. */
+/**
+ * Environment a shell needs to reach the emulators with the AWS CLI v2 or the JavaScript SDK v3:
+ * both read `AWS_ENDPOINT_URL_<SERVICE>` themselves. No environment variable makes SDK v3 address
+ * S3 by path; its clients take `forcePathStyle: true` in code (`keepRunning` says so).
+ */
+export function shellEnvironment(e: Endpoints): Record<string, string> {
+  const { S3_FORCE_PATH_STYLE: _functionsOnly, ...shell } = clientEnvironment(e);
+  return shell;
+}
+
+/**
+ * Environment the local functions get: the shell's plus `S3_FORCE_PATH_STYLE`, which the
+ * platform's own runtime reads (runtime/lambda/env.ts) to build its S3 client with `forcePathStyle`.
+ */
 export function clientEnvironment(e: Endpoints): Record<string, string> {
   return {
     AWS_REGION: REGION,

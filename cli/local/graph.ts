@@ -1,12 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { UsageError } from "./errors";
+import { parseCommandLine, projectDirectories, UsageError } from "../args";
 import { ENVIRONMENTS } from "../../config/schema";
-import { evaluateProjects, type ProjectPlan } from "../../harness/evaluate";
+import type { ProjectPlan } from "../../harness/evaluate";
 import { REPO_ROOT } from "../../harness/projects";
 import { dataPlane } from "./model";
-import { localProjects } from "./run";
 
 /*
  * `npm run graph`: a Mermaid diagram of the projects, the StackReferences between them and their
@@ -127,19 +125,30 @@ export function embedded(readme: string, env: string): string | undefined {
   return end < 0 ? undefined : readme.slice(start, end + END.length);
 }
 
+const GRAPH_USAGE = `usage: npm run graph -- [--env <${ENVIRONMENTS.join("|")}>] [--write] [--project-dir <dir>]...`;
+
 export async function graph(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: "string" },
-      write: { type: "boolean" },
-      "project-dir": { type: "string", multiple: true },
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      options: {
+        env: { type: "string" },
+        write: { type: "boolean" },
+        "project-dir": { type: "string", multiple: true },
+      },
     },
-  });
+    GRAPH_USAGE,
+  );
   const env = values.env ?? "dev";
   if (!(ENVIRONMENTS as readonly string[]).includes(env))
-    throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(", ")} (got ${env})`);
-  const plans = await evaluateProjects({ stack: env, projects: localProjects(values["project-dir"]) });
+    throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(", ")} (got ${env})\n${GRAPH_USAGE}`);
+  const dirs = projectDirectories("project-dir", values["project-dir"]);
+  const { checkStackFiles, localProjects } = await import("../stackFiles");
+  for (const warning of checkStackFiles(env, localProjects(dirs)))
+    process.stderr.write(`warning: ${warning}\n`);
+  // The evaluation harness loads in seconds: only once the arguments hold.
+  const { evaluateProjects } = await import("../../harness/evaluate");
+  const plans = await evaluateProjects({ stack: env, projects: localProjects(dirs) });
   const diagram = mermaid(plans);
   if (!values.write) {
     process.stdout.write(diagram + "\n");

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -151,8 +151,11 @@ describe("npm run local / npm start on the repository's domains", () => {
     const output = run.stdout + run.stderr;
     expect(output).toMatch(/API orders: 5 accepted, 1 rejected \(HTTP 207\), 5 read back/);
     expect(output).toMatch(/API clickstream: 5 accepted, 1 rejected \(HTTP 207\), 5 read back/);
-    expect(run.stdout).toMatch(/^API: http:\/\/127\.0\.0\.1:\d+ \(routes: /m);
-    expect(run.stdout).toMatch(/^curl -s -H "authorization: Bearer \$API_TOKEN"/m);
+    // Without --keep the API has stopped with the run: no curl examples for it, but how to keep it.
+    expect(run.stdout).toMatch(
+      /^The API \(routes: .*orders.*\) and the emulators stopped with the run\. To keep them running, with the endpoints, exports and curl examples: npm start -- --keep$/m,
+    );
+    expect(run.stdout).not.toMatch(/^\s*curl -s/m);
   });
 });
 
@@ -171,4 +174,53 @@ describe("npm run capacity", () => {
     expect(big.binding).toBe("bytes");
     expect(big.problems.join("\n")).toMatch(/100,000 WCU exceed the 40,000 per-table limit/);
   });
+
+  it("npm start -- --keep keeps the API running and its printed exports and curl examples work until Ctrl-C", async () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "platform-keep-"));
+    const child = spawn(
+      "npm",
+      ["run", "--silent", "start", "--", "--count", "20", "--keep", "--port-base", "0"],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          PLATFORM_LOCAL_STATE_DIR: state,
+        },
+        detached: true,
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    try {
+      const deadline = Date.now() + 280_000;
+      while (!/^ {2}curl -s .*\/items\//m.test(stdout)) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`no --keep output:\n${stderr.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const lines = stdout.split("\n").map((l) => l.trim());
+      const exports = lines.filter((l) => l.startsWith("export "));
+      expect(exports.join("\n")).toMatch(/export AWS_ENDPOINT_URL_DYNAMODB=http:\/\/127\.0\.0\.1:\d+/);
+      expect(exports.join("\n")).not.toMatch(/S3_FORCE_PATH_STYLE/);
+      expect(stdout).toMatch(/forcePathStyle: true/);
+      const [post, get] = lines.filter((l) => l.startsWith("curl "));
+      // The printed commands as a user pastes them into a shell: ingest, then read back (once processed).
+      const script = `${exports.join("\n")}\n${post}\necho\nfor i in $(seq 1 60); do out=$(${get} -w ' %{http_code}'); case "$out" in *" 200") echo "$out"; exit 0;; esac; sleep 0.5; done; echo "$out"; exit 1`;
+      const r = spawnSync("bash", ["-c", script], { encoding: "utf8", timeout: 60_000 });
+      expect(r.stdout).toMatch(/"accepted":1/);
+      // Read back through the API (an item, or a partition's items for a product keyed by session).
+      expect(r.stdout).toMatch(/^\{"items?":[[{].*\} 200$/m);
+      expect(r.status).toBe(0);
+    } finally {
+      if (child.exitCode === null) process.kill(-child.pid!, "SIGINT");
+    }
+    await exited;
+    // Ctrl-C stops everything: the session lock goes once the emulators have stopped.
+    const lock = path.join(state, "session.json");
+    for (let i = 0; i < 100 && fs.existsSync(lock); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(fs.existsSync(lock)).toBe(false);
+  }, 320_000);
 });

@@ -1,7 +1,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { evaluateProjects, type ProjectPlan } from "../../harness/evaluate";
-import { discoverProjects, type ProjectInfo, readProject } from "../../harness/projects";
+import type { ProjectInfo } from "../../harness/projects";
 import { applyDataPlane, type Clients, clientsFor, s3Sink } from "./apply";
 import {
   clearSession,
@@ -25,16 +25,7 @@ import { formatSummary, type ProductSummary, summarize } from "./summary";
 /** Stack every project is evaluated for. */
 export const LOCAL_STACK = "local";
 
-/**
- * The projects of the local run: every project of the repository, or — for tests and trying a
- * fixture — the project directories listed in `PLATFORM_LOCAL_PROJECTS` (separated by the path
- * delimiter) or given with `--project-dir`.
- */
-export function localProjects(dirs: readonly string[] = []): ProjectInfo[] {
-  const fromEnv = (process.env.PLATFORM_LOCAL_PROJECTS ?? "").split(path.delimiter).filter(Boolean);
-  const all = [...dirs, ...fromEnv];
-  return all.length ? all.map((d) => readProject(path.resolve(d))) : discoverProjects();
-}
+export { localProjects } from "../stackFiles";
 
 export interface Say {
   (line: string): void;

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { discoverProjects, type ProjectInfo } from "../../harness/projects";
+import { existingFile } from "../args";
 import { UsageError } from "../local/errors";
 
 /*
@@ -56,7 +57,7 @@ export function resolveTarget(
   let found: { stream?: string; fn?: string };
   let source: string;
   if (args.outputs) {
-    if (!fs.existsSync(args.outputs)) throw new UsageError(`--outputs ${args.outputs}: no such file`);
+    existingFile("outputs", args.outputs);
     let parsed: unknown;
     try {
       parsed = JSON.parse(fs.readFileSync(args.outputs, "utf8"));
