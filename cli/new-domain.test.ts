@@ -108,6 +108,14 @@ describe("new-domain writes one folder", () => {
     expect(schema).not.toMatch(/\borders\b|Orders/);
   });
 
+  it("keeps the names it imports from shared code", () => {
+    const text =
+      'import { clickstreamEvent } from "../../runtime/testing/events";\nexport const sample = () => clickstreamEvent(1); // clickstream';
+    expect(renameDomain(text, "clickstream", "web-visits")).toBe(
+      'import { clickstreamEvent } from "../../runtime/testing/events";\nexport const sample = () => clickstreamEvent(1); // web-visits',
+    );
+  });
+
   it("renames identifiers, strings and prose, leaving other words alone", () => {
     expect(
       renameDomain(

@@ -108,11 +108,21 @@ const upperSnake = (name: string) => name.replace(/-/g, "_").toUpperCase();
  */
 export function renameDomain(text: string, from: Template, name: string): string {
   const Pascal = pascal(from);
-  return text
-    .replace(new RegExp(`"${from}"`, "g"), JSON.stringify(name))
-    .replace(new RegExp(Pascal, "g"), pascal(name))
-    .replace(new RegExp(`\\b${from}(?=[A-Z])`, "g"), camel(name))
-    .replace(new RegExp(`\\b${from}\\b`, "g"), name);
+  // Names imported from shared code (e.g. `clickstreamEvent` of runtime/testing) keep their name.
+  const imported = [...text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}/g)]
+    .flatMap((m) => m[1].split(","))
+    .map((n) => n.trim().split(/\s+as\s+/)[0])
+    .filter(Boolean);
+  const hold = (s: string) =>
+    imported.reduce((t, n, i) => t.replace(new RegExp(`\\b${n}\\b`, "g"), `\u0000${i}\u0000`), s);
+  const release = (s: string) => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => imported[Number(i)]);
+  return release(
+    hold(text)
+      .replace(new RegExp(`"${from}"`, "g"), JSON.stringify(name))
+      .replace(new RegExp(Pascal, "g"), pascal(name))
+      .replace(new RegExp(`\\b${from}(?=[A-Z])`, "g"), camel(name))
+      .replace(new RegExp(`\\b${from}\\b`, "g"), name),
+  );
 }
 
 /** The config defaults of each template (what the examples' `config.ts` declare), or a new domain's. */
