@@ -114,8 +114,8 @@ export function renameDomain(text: string, from: Template, name: string): string
     .map((n) => n.trim().split(/\s+as\s+/)[0])
     .filter(Boolean);
   const hold = (s: string) =>
-    imported.reduce((t, n, i) => t.replace(new RegExp(`\\b${n}\\b`, "g"), `\u0000${i}\u0000`), s);
-  const release = (s: string) => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => imported[Number(i)]);
+    imported.reduce((t, n, i) => t.replace(new RegExp(`\\b${n}\\b`, "g"), `@@imported${i}@@`), s);
+  const release = (s: string) => s.replace(/@@imported(\d+)@@/g, (_, i: string) => imported[Number(i)]);
   return release(
     hold(text)
       .replace(new RegExp(`"${from}"`, "g"), JSON.stringify(name))
