@@ -215,21 +215,17 @@ class Drawer {
   }
 
   private number(node: Node, integer: boolean): number {
-    let lo = node.minimum ?? (node.exclusiveMinimum !== undefined ? node.exclusiveMinimum : 0);
-    let hi =
-      node.maximum ?? (node.exclusiveMaximum !== undefined ? node.exclusiveMaximum : Math.max(lo, 0) + 1000);
-    if (hi < lo) hi = lo;
+    const lo = node.minimum ?? node.exclusiveMinimum ?? 0;
+    const hi = Math.max(lo, node.maximum ?? node.exclusiveMaximum ?? Math.max(lo, 0) + 1000);
+    // Values are multiples of a step (integers: 1; else cents unless the schema says otherwise).
     const step = node.multipleOf ?? (integer ? 1 : 0.01);
     const first = Math.ceil(lo / step);
     const last = Math.floor(hi / step);
     let k = last >= first ? this.int(first, last) : first;
-    const excludedLo = node.exclusiveMinimum !== undefined && k * step <= node.exclusiveMinimum;
-    const excludedHi = node.exclusiveMaximum !== undefined && k * step >= node.exclusiveMaximum;
-    if (excludedLo && k + 1 <= last) k += 1;
-    else if (excludedHi && k - 1 >= first) k -= 1;
-    lo = k * step;
+    if (node.exclusiveMinimum !== undefined && k * step <= node.exclusiveMinimum && k + 1 <= last) k += 1;
+    if (node.exclusiveMaximum !== undefined && k * step >= node.exclusiveMaximum && k - 1 >= first) k -= 1;
     // Round away binary noise of the step (0.01 * 4133 = 41.330000000000005).
     const decimals = Math.min(10, Math.max(0, -Math.floor(Math.log10(step))));
-    return Number(lo.toFixed(decimals));
+    return Number((k * step).toFixed(decimals));
   }
 }
