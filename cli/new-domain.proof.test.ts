@@ -16,9 +16,9 @@
  * Cost (plans transpile-only, as in `npm test`): nine offline evaluations of the copy — dev: the
  * five projects (the API reads every domain); prod and local: platform + payments only, the local
  * plan shared by `local` and `start` through the run's evaluation cache — and two emulator runs.
- * Nothing is shared with the repository's own plans (other paths). Measured on the 2-core machine
- * at load average ~20: 5 min 12 s wall, 56 s CPU in the jest process (dev plans 134 s, local run
- * 88 s, prod plans 38 s, start 32 s, samples 11 s).
+ * Nothing is shared with the repository's own plans (other paths). Measured on the 2-core machine:
+ * 123 s wall at load average ~5; 5 min 12 s at load average ~20 (dev plans 134 s, local run 88 s,
+ * prod plans 38 s, start 32 s, samples 11 s).
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
