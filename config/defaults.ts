@@ -30,7 +30,8 @@ export const DEFAULTS = {
       awsConfig: true,
       guardDuty: true,
       lakeFormationAdmins: [],
-      dataDomains: ["shared", "clickstream", "orders"],
+      // Discovered domains (stacks/<name>/schema.ts) are appended: see `security.dataDomains`.
+      dataDomains: ["shared"],
     },
     lake: {
       allowDestroyData: false,

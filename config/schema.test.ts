@@ -234,3 +234,23 @@ describe("bad platform configuration is refused with the key, the value and what
     expect(message).toContain("data-platform:network.azCount = 0");
   });
 });
+
+describe("Lake Formation domain tag values", () => {
+  it("are `shared` plus every domain folder under stacks/, with no list to keep", () => {
+    expect(resolvePlatformConfig(base, "dev").security.dataDomains).toEqual([
+      "shared",
+      "clickstream",
+      "orders",
+    ]);
+  });
+
+  it("keep a stack's own list (older configs that name the domains) and add the discovered ones", () => {
+    const legacy = { ...base, security: { dataDomains: ["shared", "orders", "marketing"] } };
+    expect(resolvePlatformConfig(legacy, "dev").security.dataDomains).toEqual([
+      "shared",
+      "orders",
+      "marketing",
+      "clickstream",
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, isNetworkAddress, parseCidr } from "./cidr";
+import { domainNames } from "../runtime/schemas/discovery";
 import { LIMITS, LOG_RETENTION_DAYS } from "./limits";
 import {
   AlarmsSchema,
@@ -86,8 +87,11 @@ export const SecuritySchema = z.strictObject({
   /** IAM principal ARNs that administer Lake Formation besides the deploying role. Default none. */
   lakeFormationAdmins: z.array(z.string().startsWith("arn:", { error: "an IAM principal ARN" })),
   /**
-   * Values of the Lake Formation tag `domain`: every data domain that may own tables, plus `shared`
-   * for platform-owned data. Default `shared`, `clickstream`, `orders`.
+   * Values of the Lake Formation tag `domain` besides the discovered ones: every domain folder under
+   * `stacks/` (`stacks/<name>/schema.ts`) is always a value, appended to these, so a new domain
+   * needs no entry here. List other owners of tables (`shared` for platform-owned data, teams
+   * without a streaming domain). A list that still names discovered domains keeps working.
+   * Default `shared`.
    */
   dataDomains: z
     .array(
@@ -97,7 +101,8 @@ export const SecuritySchema = z.strictObject({
     )
     .min(1, { error: "at least one domain name" })
     .max(1000, { error: "at most 1000 domain names (Lake Formation tag values)" })
-    .refine((xs) => new Set(xs).size === xs.length, { error: "domain names without duplicates" }),
+    .refine((xs) => new Set(xs).size === xs.length, { error: "domain names without duplicates" })
+    .transform((xs) => [...xs, ...domainNames().filter((d) => !xs.includes(d))]),
   /** Days CloudTrail and AWS Config files stay in S3 (Glacier after 90). Default 365 (dev), 2557 (prod). */
   auditLogRetentionDays: intIn(180, 3653, "days audit logs are kept; they move to Glacier after 90"),
 });

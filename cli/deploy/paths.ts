@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { REPO_ROOT, type ProjectInfo } from "../../harness/projects";
+import { discoverDomains } from "../../runtime/schemas/discovery";
 
 /** Files every project's deployment depends on besides its own sources. */
 const ALWAYS = ["package.json", "package-lock.json", "tsconfig.json"];
@@ -38,6 +39,20 @@ export function importClosure(entry: string): string[] {
 }
 
 /**
+ * `closure` plus, when it loads domain discovery (`runtime/schemas/discovery.ts`), every domain's
+ * `schema.ts` and what it imports: the registry `require`s them by a computed path, the Lambda
+ * bundle compiles all of them in (a change to any domain's schema changes every streaming
+ * function's package), and the platform's LF-tag values and the API's routes list them.
+ */
+export function withDomainSchemas(closure: readonly string[], root = REPO_ROOT): string[] {
+  const discovery = path.join(root, "runtime", "schemas", "discovery.ts");
+  if (!closure.includes(discovery)) return [...closure];
+  const all = new Set(closure);
+  for (const domain of discoverDomains(root)) for (const f of importClosure(domain.schemaFile)) all.add(f);
+  return [...all].sort();
+}
+
+/**
  * Repository paths a program reads at run time rather than imports: `path.join(__dirname, "..",
  * "sql")`-style expressions (`join` or `resolve` from `__dirname` with string literals) in `file`.
  * Only the leading literal segments count, so `path.join(__dirname, "policies", \`${env}.json\`)`
@@ -68,10 +83,15 @@ export function pathFilters(project: ProjectInfo, root = REPO_ROOT): string[] {
   } else {
     for (const f of fs.readdirSync(root)) if (/^Pulumi(\.[\w-]+)?\.yaml$/.test(f)) filters.add(f);
   }
-  const closure = importClosure(project.main);
+  const closure = withDomainSchemas(importClosure(project.main), root);
   for (const file of closure) {
     const rel = path.relative(root, file);
     if (projectDir && rel.startsWith(`${projectDir}/`)) continue;
+    // Another domain's schema is one file of its folder, not the folder (see withDomainSchemas).
+    if (rel.startsWith("stacks/")) {
+      filters.add(rel);
+      continue;
+    }
     const dir = path.dirname(rel);
     filters.add(dir === "." ? rel : `${dir}/**`);
   }

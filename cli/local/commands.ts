@@ -349,11 +349,10 @@ export async function sample(argv: string[]): Promise<number> {
   const count = Number(values.count ?? 10);
   if (!Number.isInteger(count) || count < 1)
     throw new UsageError(`--count ${values.count}: a positive integer`);
-  checkDomain(values.domain, values.product);
-  const { planAndGate, dataProducts, dataPlane, validSamples } = await engine();
-  const plans = await planAndGate(localProjects(values["project-dir"]), say);
-  const spec = oneProduct(dataProducts(dataPlane(plans)), values.domain, values.product);
-  process.stdout.write(validSamples(spec.product, count, Number(values.seed ?? 1)).join("\n") + "\n");
+  // The domains are found on disk (stacks/<name>/schema.ts): no plan is evaluated for samples.
+  const { sampleProduct, validSamples } = await import("./sample");
+  const product = sampleProduct(values.domain, values.product);
+  process.stdout.write(validSamples(product, count, Number(values.seed ?? 1)).join("\n") + "\n");
   return 0;
 }
 

@@ -1,48 +1,49 @@
 import { LIMITS } from "../../config/limits";
-import { buildDataProduct } from "../../runtime/schemas";
-import { clickstreamEvent, orderEvent, seededRandom } from "../../runtime/testing/events";
+import { buildDataProduct, dataProductNames, discoverDomains } from "../../runtime/schemas";
+import { seededRandom } from "../../runtime/testing/events";
+import { deriveGenerator, type SampleGenerator } from "./derive-sample";
+import { UsageError } from "./errors";
 
 /*
- * Sample records per data product of the runtime's registry (`runtime/schemas`): valid ones from
- * the runtime's realistic event factories, varied by a seeded PRNG (the same seed gives the same
- * records), and a few malformed ones the platform must dead-letter or refuse.
+ * Sample records per data product, one per domain folder under `stacks/`: valid ones from the
+ * domain's own generator (`stacks/<domain>/sample.ts`, exporting `sample(i, random)`) or, without
+ * one, a generator derived from its zod schema (`derive-sample.ts`); varied by a seeded PRNG (the
+ * same seed gives the same records); and a few malformed ones the platform must dead-letter or
+ * refuse. Nothing here evaluates a plan: the domains are found on disk.
  */
 
-type Generator = (i: number, random: () => number) => object;
+/** What a domain's `sample.ts` exports. */
+interface SampleModule {
+  readonly sample?: unknown;
+}
 
-const ORDER_STATUS_FLOW = ["created", "paid", "shipped"] as const;
-const CURRENCIES = ["EUR", "USD", "GBP"] as const;
-
-/** One generator per data product; a product without one fails with what to add. */
-const GENERATORS: Record<string, Generator> = {
-  orders: (i, random) => {
-    // Every third record moves an earlier order forward (latest-state writes, versions).
-    const order = i % 3 === 2 ? i - 2 : i;
-    const status = ORDER_STATUS_FLOW[i % 3 === 2 ? 1 : 0];
-    return orderEvent(
-      order,
-      {
-        status,
-        currency: CURRENCIES[Math.floor(random() * CURRENCIES.length)],
-        occurredAt: new Date(Date.now() - 60_000 + i).toISOString(),
-      },
-      1 + Math.floor(random() * 4),
-    );
-  },
-  clickstream: (i, random) =>
-    clickstreamEvent(i, {
-      eventId: `evt-${i}-${Math.floor(random() * 1e9).toString(36)}`,
-      occurredAt: new Date(Date.now() - 60_000 + i).toISOString(),
-    }),
-};
-
-export class NoSampleGeneratorError extends Error {
-  constructor(product: string) {
-    super(
-      `no sample generator for data product "${product}": add one to GENERATORS in cli/local/sample.ts (known: ${Object.keys(GENERATORS).join(", ")})`,
-    );
-    this.name = "NoSampleGeneratorError";
+/** The generator of `product`: the domain's own, or one derived from its schema. */
+export function sampleGenerator(product: string): SampleGenerator {
+  const domain = discoverDomains().find((d) => d.name === product);
+  if (domain?.sampleFile) {
+    const mod = require(domain.sampleFile) as SampleModule;
+    if (typeof mod.sample !== "function")
+      throw new Error(`${domain.sampleFile}: exports no function sample(i: number, random: () => number)`);
+    return mod.sample as SampleGenerator;
   }
+  return deriveGenerator(buildDataProduct(product).schema);
+}
+
+/**
+ * The data product `npm run sample -- --domain <d> [--product <p>]` draws from: a domain folder
+ * declares one product, named after it. An unknown name is a usage error (exit 2) listing the
+ * domains.
+ */
+export function sampleProduct(domain: string | undefined, product?: string): string {
+  const known = dataProductNames();
+  if (!domain) throw new UsageError(`--domain <name> is required: one of ${known.join(", ")}`);
+  if (!known.includes(domain))
+    throw new UsageError(
+      `--domain ${domain}: no such data domain (stacks/<name>/schema.ts): one of ${known.join(", ")}`,
+    );
+  if (product !== undefined && product !== domain)
+    throw new UsageError(`--product ${product}: ${domain} has one data product, ${domain}`);
+  return domain;
 }
 
 /**
@@ -50,17 +51,20 @@ export class NoSampleGeneratorError extends Error {
  * the lake partitions and windows are current). Each one is checked against the product's schema.
  */
 export function validSamples(product: string, count: number, seed = 1): string[] {
-  const gen = GENERATORS[product];
-  if (!gen) throw new NoSampleGeneratorError(product);
   const schema = buildDataProduct(product).schema;
+  const gen = sampleGenerator(product);
   const random = seededRandom(seed);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const value = gen(i, random);
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = discoverDomains().find((d) => d.name === product)?.sampleFile
+        ? `fix stacks/${product}/sample.ts`
+        : `the schema has a rule its JSON Schema cannot express: add stacks/${product}/sample.ts exporting sample(i, random)`;
       throw new Error(
-        `sample generator of "${product}" produced an invalid record (${parsed.error.issues[0]?.message}); fix cli/local/sample.ts`,
+        `sample generator of "${product}" produced an invalid record (${issue?.path.join(".") || "record"}: ${issue?.message}); ${where}`,
       );
     }
     out.push(JSON.stringify(value));

@@ -1,4 +1,4 @@
-import type { ClickstreamEvent } from "../schemas/clickstream";
+import type { ClickstreamEvent } from "../schemas";
 import type { FeatureSet, FeatureSpec } from "./types";
 
 /**

@@ -4,6 +4,7 @@ import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 import type { WindowResponse, WindowState } from "../aggregator/aggregator";
+import { discoverDomains } from "../schemas/discovery";
 import type { BatchResponse, InvocationContext, KinesisStreamEvent, KinesisWindowEvent } from "../types";
 
 /*
@@ -26,6 +27,25 @@ export const RUNTIME_ARCHIVE_PATH = ".lambda/runtime.js";
 const ROOT = path.resolve(__dirname, "..", "..");
 const ENTRY = path.join(__dirname, "entry.ts");
 
+/**
+ * The bundle's entry: `entry.ts` plus the registration of every domain's data product, imported
+ * statically from `stacks/<domain>/schema.ts` so esbuild compiles each schema in (inside Lambda
+ * there is no `stacks/` folder to discover). Sorted by name, relative paths: deterministic.
+ */
+export function bundleEntrySource(root: string = ROOT): string {
+  const domains = discoverDomains(root);
+  const rel = (file: string) => path.relative(path.dirname(ENTRY), file).split(path.sep).join("/");
+  return [
+    `export * from "./${path.basename(ENTRY, ".ts")}";`,
+    `import { registerDataProducts } from "../schemas";`,
+    ...domains.map(
+      (d, i) => `import { defineDataProduct as d${i} } from "${rel(d.schemaFile).replace(/\.ts$/, "")}";`,
+    ),
+    `registerDataProducts({ ${domains.map((d, i) => `${JSON.stringify(d.name)}: d${i}`).join(", ")} });`,
+    "",
+  ].join("\n");
+}
+
 /** What the Lambda Node.js 22 runtime provides: the AWS SDK v3 (never bundled, never packaged). */
 export const PROVIDED_BY_LAMBDA = ["@aws-sdk/*"] as const;
 
@@ -43,7 +63,7 @@ export interface RuntimeBundle {
 const built = new Map<string, RuntimeBundle>();
 
 /**
- * Bundles `runtime/lambda/entry.ts` with esbuild (node22, CommonJS, AWS SDK external, zod and
+ * Bundles `runtime/lambda/entry.ts` and every domain's schema (`bundleEntrySource`) with esbuild (node22, CommonJS, AWS SDK external, zod and
  * everything else inlined) and writes it to `<cwd>/.lambda/runtime.js`. Once per process and
  * working directory; deterministic: the same sources give the same bytes (paths in the output are
  * relative to the repository), so `pulumi preview` shows no change to `code` when nothing changed,
@@ -54,7 +74,12 @@ export function buildRuntimeBundle(cwd: string = process.cwd()): RuntimeBundle {
   const cached = built.get(file);
   if (cached) return cached;
   const result = esbuild.buildSync({
-    entryPoints: [ENTRY],
+    stdin: {
+      contents: bundleEntrySource(),
+      resolveDir: path.dirname(ENTRY),
+      sourcefile: path.relative(ROOT, path.join(path.dirname(ENTRY), "bundle-entry.ts")),
+      loader: "ts",
+    },
     absWorkingDir: ROOT,
     bundle: true,
     platform: "node",

@@ -1,8 +1,8 @@
 import { UnknownDataProductError } from "../errors";
 import { clickstreamEvent, orderEvent } from "../testing/events";
-import { clickstreamSchema } from "./clickstream";
+import { clickstreamSchema } from "../../stacks/clickstream/schema";
 import { buildDataProduct, dataProductNames, defineClickstream, defineOrders } from "./index";
-import { ordersSchema } from "./orders";
+import { ordersSchema } from "../../stacks/orders/schema";
 
 describe("data product registry", () => {
   it("builds every registered product by name, each with a fresh compiled schema", () => {

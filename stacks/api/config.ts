@@ -8,7 +8,11 @@ const url = z.string().regex(/^https:\/\/\S+$/, { error: "an https:// URL" });
 
 /** Configuration of the API project (keys `api:*`). */
 export const configSchema = DomainConfigSchema.extend({
-  /** Domains the API routes to; each is a domain project whose stack is read. Default clickstream, orders. */
+  /**
+   * Domains the API routes to; each is a domain project whose stack is read. Default: every domain
+   * folder under `stacks/` (`stacks/<name>/schema.ts`), so a new domain gets its routes with no
+   * change here.
+   */
   domains: z
     .array(
       z.enum(dataProductNames() as [string, ...string[]], {
@@ -16,7 +20,7 @@ export const configSchema = DomainConfigSchema.extend({
       }),
     )
     .min(1, { error: "at least one domain" })
-    .default(["clickstream", "orders"]),
+    .default(() => dataProductNames()),
   /** Full stack names of domain stacks, by domain. Default `<org>/<domain>/<this stack>`. */
   domainStacks: z.record(z.string(), z.string().min(1)).default({}),
   /** CIDRs allowed to reach the load balancer (443; 80 only redirects). Required. */

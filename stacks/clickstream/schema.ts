@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { canonicalTime } from "./time";
-import type { DataProduct, Item } from "./types";
+import { canonicalTime } from "../../runtime/schemas/time";
+import type { DataProduct, Item } from "../../runtime/schemas/types";
 
 /** Event types of the clickstream data product. */
 export const CLICKSTREAM_EVENT_TYPES = [
@@ -79,3 +79,6 @@ export function defineClickstream(): DataProduct<ClickstreamEvent> {
     },
   };
 }
+
+/** The clickstream domain's data product, as the runtime registry discovers it (runtime/schemas). */
+export const defineDataProduct = defineClickstream;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DataProduct } from "./types";
+import type { DataProduct } from "../../runtime/schemas/types";
 
 /** Lifecycle states of an order. */
 export const ORDER_STATUSES = [
@@ -81,3 +81,6 @@ export function defineOrders(): DataProduct<OrderEvent> {
     },
   };
 }
+
+/** The orders domain's data product, as the runtime registry discovers it (runtime/schemas). */
+export const defineDataProduct = defineOrders;
