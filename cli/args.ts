@@ -138,7 +138,9 @@ export function outputDirectory(flag: string, value: string): string {
  */
 export function knownDomain(flag: string, value: string, domains: readonly string[]): string {
   if (!domains.includes(value))
-    throw new UsageError(`--${flag} ${JSON.stringify(value)}: no such domain (known: ${domains.join(", ")})`);
+    throw new UsageError(
+      `--${flag} ${JSON.stringify(value)}: no such domain (known: ${domains.join(", ")}; a domain is a stacks/<name>/ folder with a schema.ts, npm run new-domain scaffolds one)`,
+    );
   return value;
 }
 

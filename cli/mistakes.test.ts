@@ -78,7 +78,7 @@ const CASES: [string, string[], RegExp][] = [
   [
     "plan",
     ["--env", "nope"],
-    /--env must be a stack of the platform project: one of dev, local, prod \(got nope/,
+    /--env must be a stack of the platform project: one of (?:[a-z-]+, )*prod \(got nope/,
   ],
   ["deploy", ["--env", "dev", "--project", "nope", "--preview"], /--project nope: no such project \(known: /],
   ["changed", ["--base", "no-such-ref"], /--base no-such-ref: no such commit, branch or tag in this clone/],

@@ -74,7 +74,7 @@ describe("samples of the discovered domains", () => {
   it("refuse an unknown domain with a usage error (exit 2) that lists the domains", () => {
     expect(() => sampleProduct("nope")).toThrow(
       new UsageError(
-        "--domain nope: no such data domain (stacks/<name>/schema.ts): one of clickstream, orders",
+        '--domain "nope": no such domain (known: clickstream, orders; a domain is a stacks/<name>/ folder with a schema.ts, npm run new-domain scaffolds one)',
       ),
     );
     expect(() => sampleProduct(undefined)).toThrow(/--domain <name> is required: one of clickstream, orders/);

@@ -2,6 +2,7 @@ import { LIMITS } from "../../config/limits";
 import { buildDataProduct, dataProductNames, discoverDomains } from "../../runtime/schemas";
 import { seededRandom } from "../../runtime/testing/events";
 import { deriveGenerator, type SampleGenerator } from "./derive-sample";
+import { knownDomain } from "../args";
 import { UsageError } from "./errors";
 
 /*
@@ -37,10 +38,7 @@ export function sampleGenerator(product: string): SampleGenerator {
 export function sampleProduct(domain: string | undefined, product?: string): string {
   const known = dataProductNames();
   if (!domain) throw new UsageError(`--domain <name> is required: one of ${known.join(", ")}`);
-  if (!known.includes(domain))
-    throw new UsageError(
-      `--domain ${domain}: no such data domain (stacks/<name>/schema.ts): one of ${known.join(", ")}`,
-    );
+  knownDomain("domain", domain, known);
   if (product !== undefined && product !== domain)
     throw new UsageError(`--product ${product}: ${domain} has one data product, ${domain}`);
   return domain;

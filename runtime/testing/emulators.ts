@@ -23,14 +23,14 @@ import * as path from "path";
 import { unmarshallItem } from "../sinks/marshall";
 import type { Item } from "../schemas/types";
 import type { KinesisEventRecord, KinesisStreamEvent } from "../types";
+import { ACCOUNT, REGION } from "./identity";
 
 /*
  * Real AWS emulators from npm on loopback, started and stopped by the tests themselves:
  * kinesalite (Kinesis), dynalite (DynamoDB), s3rver (S3). Ports are chosen by the OS (port 0).
  */
 
-export const REGION = "us-east-1";
-export const ACCOUNT = "000000000000";
+export { ACCOUNT, REGION };
 /** s3rver's built-in credentials; kinesalite and dynalite accept any. */
 export const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 

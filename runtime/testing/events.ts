@@ -1,6 +1,6 @@
 import type { ClickstreamEvent, OrderEvent } from "../schemas";
 import type { InvocationContext, KinesisEventRecord, KinesisStreamEvent } from "../types";
-import { ACCOUNT, REGION } from "./emulators";
+import { ACCOUNT, REGION } from "./identity";
 
 /** A small seeded PRNG (mulberry32) so randomized tests and benchmarks are reproducible. */
 export function seededRandom(seed: number): () => number {
