@@ -559,7 +559,7 @@ async function runProduct(
 /**
  * `--profile <variant index> --products <one product> --ratios <one ratio>`: builds the package and
  * runs that one variant in a child process for `--seconds` (after the warm-up) with no IPC, under
- * `node --cpu-prof`, and prints where the `.cpuprofile` went. Summarise it with `bench/profile.ts`.
+ * `node --cpu-prof`, writes `out/profiles/bench-<product>-<ratio>-<variant>.cpuprofile` and prints its path. Summarise it with `bench/profile.ts`.
  */
 async function profile(variantIndex: number): Promise<void> {
   const pkg = buildPackage();
@@ -580,7 +580,13 @@ async function profile(variantIndex: number): Promise<void> {
       },
     );
     if (r.status !== 0) throw new Error(`profiled variant exited ${r.status}`);
-    const out = path.resolve(`bench-${PRODUCTS[0]}-${RATIOS[0]}-${variantIndex}.cpuprofile`);
+    const out = path.join(
+      ROOT,
+      "out",
+      "profiles",
+      `bench-${PRODUCTS[0]}-${RATIOS[0]}-${variantIndex}.cpuprofile`,
+    );
+    fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.copyFileSync(path.join(dir, fs.readdirSync(dir)[0]), out);
     process.stdout.write(`${VARIANTS[variantIndex].name}: ${out}\n`);
   } finally {
