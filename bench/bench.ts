@@ -4,8 +4,9 @@
  * delivers them, with 0 %, 1 % and 10 % invalid records. Every variant that processes records
  * does the same work per valid record — decode, validate with the same zod schema (the
  * product's, `z.compile`d once), transform the decoded text into the serving item and the lake
- * line, and build the DynamoDB (BatchWriteItem by 25 for clickstream, one conditional PutItem per
- * order) and Firehose (500) requests — and nothing goes over the network.
+ * line, and send the DynamoDB (BatchWriteItem by 25 for clickstream, one conditional PutItem per
+ * order) and Firehose (PutRecordBatch by 500) calls as SDK commands through the same SDK clients,
+ * whose `send` answers in memory (`stubSdk`) — nothing goes over the network.
  *
  * "platform" is the deployment package `pulumi up` uploads, built by the same function as the
  * plan's `code` archive (`runtime/testing/deployed.ts build`), written outside the repository and
@@ -17,6 +18,9 @@
  * process, the variants' type feedback on the code they share (the transform, zod) and the
  * exceptions some of them throw de-optimised the others, and a variant's rate depended on which
  * variants had run before it. The parent only schedules samples, interleaving the variants.
+ *
+ * `--profile <variant index>` (with one product and one ratio) runs one variant under
+ * `node --cpu-prof` instead; `npx tsx bench/profile.ts <file>` summarises the profile.
  *
  *   npm run bench -- [--json] [--seconds <per sample, 0.2>] [--rounds <samples per variant, 15>] [--warmup <s>] [--ratios 0,0.01,0.1] [--products clickstream,orders] [--pack-baselines]
  */
@@ -104,35 +108,57 @@ const schema = product.schema;
 const prepare = createTransformer(product);
 
 /**
- * The sink batches every baseline builds from its prepared records: DynamoDB put requests by 25,
- * and one Firehose record per lake line (the line and its newline, encoded), by 500 — what a
- * handler written against the SDK does. With `--pack-baselines` they pack lines into Firehose
+ * The sink calls every baseline makes with its prepared records, through the same AWS SDK clients
+ * and the same in-memory `send` as the package (`stubSdk`): DynamoDB `BatchWriteItem` by 25 for
+ * clickstream or one conditional `PutItem` per order (all in flight at once), and Firehose
+ * `PutRecordBatch` by 500 with one record per lake line (the line and its newline, encoded) — what
+ * a handler written against the SDK does. With `--pack-baselines` they pack lines into Firehose
  * records the way the platform does (`packLines`), to show how much of the platform's lead that is.
+ * (Until 2026-12-05 the baselines only built the request objects and never constructed an SDK
+ * command or called `send`, while the package did both: the package paid for SDK work the
+ * baselines skipped, one command per order.)
  */
 const PACK_BASELINES = args.includes("--pack-baselines");
-function buildSinkBatches(prepared: Prepared[]): { dynamo: unknown[][]; firehose: unknown[][] } {
-  const dynamo: unknown[][] = [];
+let baselineClients: { dynamodb: SdkClient; firehose: SdkClient; sdk: SdkModules } | undefined;
+async function sendSinkBatches(prepared: Prepared[]): Promise<void> {
+  const { dynamodb, firehose, sdk } = (baselineClients ??= baselineSdkClients());
+  const calls: Promise<unknown>[] = [];
   if (product.writeMode === "latest")
     // One conditional PutItem per item (newest version wins), as the platform writes orders.
-    dynamo.push(
-      prepared.map((p) => ({
-        TableName: "bench",
-        Item: p.item,
-        ConditionExpression: "attribute_not_exists(#v) OR #v < :v",
-        ExpressionAttributeNames: { "#v": "_version" },
-        ExpressionAttributeValues: { ":v": p.item._version },
-      })),
-    );
+    for (const p of prepared)
+      calls.push(
+        dynamodb.send(
+          new sdk.PutItemCommand({
+            TableName: "bench",
+            Item: p.item,
+            ConditionExpression: "attribute_not_exists(#h) OR #v < :v",
+            ExpressionAttributeNames: { "#h": product.tableKey.hashKey, "#v": "_version" },
+            ExpressionAttributeValues: { ":v": p.item._version },
+          }),
+        ),
+      );
   else
     for (let i = 0; i < prepared.length; i += 25)
-      dynamo.push(prepared.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.item } })));
+      calls.push(
+        dynamodb.send(
+          new sdk.BatchWriteItemCommand({
+            RequestItems: { bench: prepared.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.item } })) },
+          }),
+        ),
+      );
   const records = PACK_BASELINES
     ? packLines(prepared).records
     : prepared.map((p) => Buffer.from(`${p.line}\n`));
-  const firehose: unknown[][] = [];
   for (let i = 0; i < records.length; i += 500)
-    firehose.push(records.slice(i, i + 500).map((Data) => ({ Data })));
-  return { dynamo, firehose };
+    calls.push(
+      firehose.send(
+        new sdk.PutRecordBatchCommand({
+          DeliveryStreamName: "bench",
+          Records: records.slice(i, i + 500).map((Data) => ({ Data })),
+        }),
+      ),
+    );
+  await Promise.all(calls);
 }
 
 const origin = (seq: string) => ({ sequenceNumber: seq, shardId: "shardId-000000000000" });
@@ -150,20 +176,30 @@ const SDK_RESPONSES: Record<string, (input: { Records?: unknown[] }) => unknown>
   PutObjectCommand: () => ({}),
 };
 
+type SdkClient = { send: (command: unknown) => Promise<unknown> };
+type SdkCommand = new (input: unknown) => unknown;
+type SdkModules = {
+  DynamoDBClient: new (config: object) => SdkClient;
+  FirehoseClient: new (config: object) => SdkClient;
+  PutItemCommand: SdkCommand;
+  BatchWriteItemCommand: SdkCommand;
+  PutRecordBatchCommand: SdkCommand;
+};
+
 /**
- * The deployed package in this process, loaded as Lambda loads it: the provided SDK's clients
- * (the same modules the package resolves through NODE_PATH) answer in memory, then
- * `require("<package>/__index.js").handler` with the function's environment.
+ * Makes the AWS SDK clients of `@aws-sdk/*` resolved from `from` answer in memory
+ * (`SDK_RESPONSES`), and returns the SDK's modules. The package's clients and the baselines'
+ * go through this same `send`: commands are built by the SDK as in production, nothing is sent.
  */
-function deployedPackage(): (event: KinesisStreamEvent) => Promise<unknown> {
-  const dir = process.env.BENCH_PACKAGE!;
-  const provided = process.env.NODE_PATH!;
+function stubSdk(from: string): SdkModules {
+  const modules: Record<string, unknown> = {};
   for (const [pkg, client] of [
     ["client-dynamodb", "DynamoDBClient"],
     ["client-firehose", "FirehoseClient"],
     ["client-s3", "S3Client"],
   ]) {
-    const C = require(path.join(provided, "@aws-sdk", pkg))[client] as {
+    const mod = require(require.resolve(`@aws-sdk/${pkg}`, { paths: [from] })) as Record<string, unknown>;
+    const C = mod[client] as {
       prototype: { send: (command: { input: { Records?: unknown[] } }) => Promise<unknown> };
     };
     C.prototype.send = async (command) => {
@@ -171,11 +207,34 @@ function deployedPackage(): (event: KinesisStreamEvent) => Promise<unknown> {
       if (!answer) throw new Error(`bench: no in-memory answer for ${command.constructor.name}`);
       return answer(command.input);
     };
+    Object.assign(modules, mod);
   }
+  return modules as unknown as SdkModules;
+}
+
+const SDK_ENVIRONMENT = {
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "bench",
+  AWS_SECRET_ACCESS_KEY: "bench",
+};
+
+/** The baselines' SDK clients (this repository's SDK, the version the package is linked against). */
+function baselineSdkClients(): { dynamodb: SdkClient; firehose: SdkClient; sdk: SdkModules } {
+  Object.assign(process.env, SDK_ENVIRONMENT);
+  const sdk = stubSdk(ROOT);
+  return { dynamodb: new sdk.DynamoDBClient({}), firehose: new sdk.FirehoseClient({}), sdk };
+}
+
+/**
+ * The deployed package in this process, loaded as Lambda loads it: the provided SDK's clients
+ * (the same modules the package resolves through NODE_PATH) answer in memory, then
+ * `require("<package>/__index.js").handler` with the function's environment.
+ */
+function deployedPackage(): (event: KinesisStreamEvent) => Promise<unknown> {
+  const dir = process.env.BENCH_PACKAGE!;
+  stubSdk(process.env.NODE_PATH!);
   Object.assign(process.env, {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "bench",
-    AWS_SECRET_ACCESS_KEY: "bench",
+    ...SDK_ENVIRONMENT,
     AWS_LAMBDA_FUNCTION_NAME: `bench-${PRODUCT_NAME}-processor`,
     DATA_PRODUCT: PRODUCT_NAME,
     TABLE_NAME: "bench",
@@ -209,7 +268,7 @@ async function handLoop(event: KinesisStreamEvent): Promise<void> {
     if (isRefused(out)) failed.push(r.kinesis.sequenceNumber);
     else prepared.push(out);
   }
-  buildSinkBatches(prepared);
+  await sendSinkBatches(prepared);
 }
 
 function powertools(parallel: boolean): (event: KinesisStreamEvent) => Promise<void> {
@@ -228,7 +287,7 @@ function powertools(parallel: boolean): (event: KinesisStreamEvent) => Promise<v
       processInParallel: parallel,
       throwOnFullBatchFailure: false,
     });
-    buildSinkBatches(prepared);
+    await sendSinkBatches(prepared);
   };
 }
 
@@ -241,7 +300,7 @@ async function powertoolsEnvelope(event: KinesisStreamEvent): Promise<void> {
     const out = prepare(v, origin(event.Records[i].kinesis.sequenceNumber));
     if (!isRefused(out)) prepared.push(out);
   });
-  buildSinkBatches(prepared);
+  await sendSinkBatches(prepared);
 }
 
 let sink = 0;
@@ -497,8 +556,67 @@ async function runProduct(
   return { payloadBytes, results };
 }
 
+/**
+ * `--profile <variant index> --products <one product> --ratios <one ratio>`: builds the package and
+ * runs that one variant in a child process for `--seconds` (after the warm-up) with no IPC, under
+ * `node --cpu-prof`, writes `out/profiles/bench-<product>-<ratio>-<variant>.cpuprofile` and prints its path. Summarise it with `bench/profile.ts`.
+ */
+async function profile(variantIndex: number): Promise<void> {
+  const pkg = buildPackage();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-profile-"));
+  try {
+    const isPlatform = VARIANTS[variantIndex].name === PLATFORM;
+    const r = spawnSync(
+      process.execPath,
+      ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "200", __filename, ...args],
+      {
+        stdio: ["ignore", isPlatform ? "ignore" : "inherit", "inherit"],
+        env: {
+          ...process.env,
+          BENCH_CHILD: `${variantIndex}:${RATIOS[0]}:${PRODUCTS[0]}`,
+          BENCH_PROFILE_CHILD: "1",
+          ...(isPlatform ? { BENCH_PACKAGE: pkg.dir, NODE_PATH: pkg.provided } : {}),
+        },
+      },
+    );
+    if (r.status !== 0) throw new Error(`profiled variant exited ${r.status}`);
+    const out = path.join(
+      ROOT,
+      "out",
+      "profiles",
+      `bench-${PRODUCTS[0]}-${RATIOS[0]}-${variantIndex}.cpuprofile`,
+    );
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.copyFileSync(path.join(dir, fs.readdirSync(dir)[0]), out);
+    process.stdout.write(`${VARIANTS[variantIndex].name}: ${out}\n`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(pkg.work, { recursive: true, force: true });
+  }
+}
+
+/** The profiled child: warm-up, then one long sample, its rate on stderr. */
+async function profileChild(variantIndex: number, ratio: number): Promise<void> {
+  const variant = VARIANTS[variantIndex];
+  const batches = makeBatches(PRODUCT_NAME, ratio);
+  const decoded = batches.map((b) =>
+    b.event.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString("utf8")),
+  );
+  await measure(variant, batches, decoded, WARMUP);
+  const rate = await measure(variant, batches, decoded, SECONDS);
+  process.stderr.write(`${variant.name}: ${Math.round(rate)} records per CPU-second (profiled)\n`);
+}
+
 const childOf = process.env.BENCH_CHILD;
-(childOf ? child(Number(childOf.split(":")[0]), Number(childOf.split(":")[1])) : main()).catch((err) => {
+const profiled = args.indexOf("--profile");
+(childOf
+  ? process.env.BENCH_PROFILE_CHILD === "1"
+    ? profileChild(Number(childOf.split(":")[0]), Number(childOf.split(":")[1]))
+    : child(Number(childOf.split(":")[0]), Number(childOf.split(":")[1]))
+  : profiled >= 0
+    ? profile(Number(args[profiled + 1]))
+    : main()
+).catch((err) => {
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -58,10 +58,22 @@ export function versionOf(
   eventTimeMs = 0,
   rank = 0,
 ): string {
-  const sub =
-    subSequenceNumber === undefined ? ":0000000000" : `:${String(subSequenceNumber).padStart(10, "0")}`;
-  return `${String(eventTimeMs).padStart(15, "0")}:${String(rank).padStart(4, "0")}:${sequenceNumber.padStart(64, "0")}${sub}`;
+  const time = String(eventTimeMs);
+  const rankText = String(rank);
+  // Zeros sliced off one constant: `padStart` per field measured ~3 % of a clickstream record.
+  return (
+    (time.length < 15 ? ZEROS.slice(0, 15 - time.length) + time : time) +
+    ":" +
+    (rankText.length < 4 ? ZEROS.slice(0, 4 - rankText.length) + rankText : rankText) +
+    ":" +
+    (sequenceNumber.length < 64
+      ? ZEROS.slice(0, 64 - sequenceNumber.length) + sequenceNumber
+      : sequenceNumber) +
+    (subSequenceNumber === undefined ? ":0000000000" : `:${String(subSequenceNumber).padStart(10, "0")}`)
+  );
 }
+
+const ZEROS = "0".repeat(64);
 
 /** The stored version of one event of `product` at a Kinesis position (see `versionOf`). */
 export function eventVersion<T>(
@@ -170,8 +182,11 @@ export function createTransformer<T>(
       `"_meta":{"idempotencyKey":${JSON.stringify(idempotencyKey)},"sequenceNumber":"${origin.sequenceNumber}"` +
       (sub === undefined ? "" : `,"subSequenceNumber":${sub}`) +
       `,"shardId":${shardJson},"partition":${partitionJson(eventTime)}}}`;
-    const line = lakeLine(sent === undefined ? value : sent, tail);
-    const lineBytes = Buffer.byteLength(line);
+    const json = lakeJson(sent === undefined ? value : sent);
+    const line = `${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`;
+    // UTF-8 size from its two parts: measuring `line` itself would first copy the whole line into
+    // one flat string (V8 flattens a concatenation before measuring it), ~4 % of a clickstream record.
+    const lineBytes = Buffer.byteLength(json) - (json.length > 2 ? 0 : 1) + Buffer.byteLength(tail);
     if (lineBytes > SINK_LIMITS.firehoseMaxRecordBytes) {
       return {
         reason: POISON_REASONS.deliveryRecordTooLarge,
@@ -183,22 +198,21 @@ export function createTransformer<T>(
 }
 
 /**
- * One NDJSON line for the raw zone: the record as the producer sent it, re-serialized from its
- * parsed value, with `_meta` as its last key. Re-serializing (rather than splicing `_meta` into the
+ * The JSON of one NDJSON line for the raw zone, before `_meta` is appended as its last key: the
+ * record as the producer sent it, re-serialized from its parsed value. Re-serializing (rather than splicing `_meta` into the
  * producer's text) gives one line whatever the producer's whitespace, every field it sent (known to
  * the schema or not), each key once (a key the producer repeated keeps the value `JSON.parse` and
  * the validation saw: the last), and exactly one `_meta`: a `_meta` the producer sent is replaced.
  * Encoded to UTF-8 later, once per Firehose record.
  */
-function lakeLine(sent: unknown, tail: string): string {
+function lakeJson(sent: unknown): string {
   let record = sent;
   if (typeof sent === "string") record = JSON.parse(sent);
   else if (Buffer.isBuffer(sent)) record = JSON.parse(sent.toString("utf8"));
   const fields = record as Record<string, unknown>;
   // Undefined properties are left out by JSON.stringify (no `delete`, which would slow the object).
   if (fields._meta !== undefined) fields._meta = undefined;
-  const json = JSON.stringify(fields);
-  return `${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`;
+  return JSON.stringify(fields);
 }
 
 /** Narrows a transform result. */

@@ -1,9 +1,9 @@
 import { chunkBySize } from "./chunk";
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue, PutItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { SINK_LIMITS } from "../constants";
 import type { TableKey } from "../schemas/types";
 import type { DynamoDbPort } from "./ports";
-import { isRetryable, mapLimit, nextDelay, type Budget, type RetryPolicy, type Timing } from "./retry";
+import { isRetryable, nextDelay, type Budget, type RetryPolicy, type Timing } from "./retry";
 
 /** One item to write, with its marshalled size. */
 export interface TableWrite {
@@ -144,6 +144,12 @@ export async function writeLatest(
   );
 }
 
+/**
+ * PutItem per write, at most `concurrency` in flight: each worker takes the next write and runs
+ * its attempts in its own loop: no promise or closure per item beyond the SDK call's own (every
+ * promise costs more where the X-Ray SDK tracks async resources, as in the package); the parts of
+ * the input that do not depend on the item are built once.
+ */
 async function writeEach(
   ctx: WriteContext,
   writes: readonly TableWrite[],
@@ -155,50 +161,52 @@ async function writeEach(
   const rejected = new Set<number>();
   let retries = 0;
   let duplicates = 0;
-  const condition = conditional
-    ? {
-        ConditionExpression: "attribute_not_exists(#h) OR #v < :v",
-        ExpressionAttributeNames: { "#h": ctx.key.hashKey, "#v": VERSION_ATTRIBUTE },
-      }
-    : {};
-  await mapLimit(indexes, concurrency, async (i) => {
-    const item = writes[i].item;
-    for (let attempt = 1; ; attempt++) {
-      if (ctx.budget.remainingMs() <= 0) {
-        failed.add(i);
-        return;
-      }
-      try {
-        await ctx.port.putItem(
-          {
+  const names = conditional ? { "#h": ctx.key.hashKey, "#v": VERSION_ATTRIBUTE } : undefined;
+  const call = { abortSignal: ctx.budget.signal };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < indexes.length) {
+      const i = indexes[next++];
+      const item = writes[i].item;
+      const input: PutItemCommandInput = conditional
+        ? {
             TableName: ctx.tableName,
             Item: item,
-            ...condition,
-            ...(conditional ? { ExpressionAttributeValues: { ":v": item[VERSION_ATTRIBUTE] } } : {}),
-          },
-          { abortSignal: ctx.budget.signal },
-        );
-        return;
-      } catch (err) {
-        if (conditional && errorName(err) === "ConditionalCheckFailedException") {
-          duplicates++;
-          return;
-        }
-        if (!isRetryable(err)) {
-          ctx.log("error", "DynamoDB rejected an item", { error: describe(err) });
-          (isValidation(err) ? rejected : failed).add(i);
-          return;
-        }
-        const delay = nextDelay(attempt, ctx.retry, ctx.budget, ctx.timing);
-        if (delay === undefined) {
+            ConditionExpression: "attribute_not_exists(#h) OR #v < :v",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ":v": item[VERSION_ATTRIBUTE] },
+          }
+        : { TableName: ctx.tableName, Item: item };
+      for (let attempt = 1; ; attempt++) {
+        if (ctx.budget.remainingMs() <= 0) {
           failed.add(i);
-          return;
+          break;
         }
-        retries++;
-        await ctx.timing.sleep(delay);
+        try {
+          await ctx.port.putItem(input, call);
+          break;
+        } catch (err) {
+          if (conditional && errorName(err) === "ConditionalCheckFailedException") {
+            duplicates++;
+            break;
+          }
+          if (!isRetryable(err)) {
+            ctx.log("error", "DynamoDB rejected an item", { error: describe(err) });
+            (isValidation(err) ? rejected : failed).add(i);
+            break;
+          }
+          const delay = nextDelay(attempt, ctx.retry, ctx.budget, ctx.timing);
+          if (delay === undefined) {
+            failed.add(i);
+            break;
+          }
+          retries++;
+          await ctx.timing.sleep(delay);
+        }
       }
     }
-  });
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, indexes.length) }, worker));
   return { failed, rejected, retries, duplicates };
 }
 

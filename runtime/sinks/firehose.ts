@@ -48,7 +48,6 @@ export function packLines(lines: readonly LakeLine[]): { records: Buffer[]; firs
   let start = 0;
   while (start < lines.length) {
     let bytes = lines[start].lineBytes;
-    let text = lines[start].line;
     let end = start + 1;
     while (
       end < lines.length &&
@@ -56,15 +55,26 @@ export function packLines(lines: readonly LakeLine[]): { records: Buffer[]; firs
       bytes + 1 + lines[end].lineBytes <= SINK_LIMITS.firehoseMaxRecordBytes
     ) {
       bytes += 1 + lines[end].lineBytes;
-      text += LAKE_LINE_DELIMITER + lines[end].line;
       end++;
     }
+    // Each line is encoded straight into the record's buffer at its offset: joining the lines into
+    // one string first made V8 copy them all into a flat string before encoding it.
+    const record = Buffer.allocUnsafe(bytes);
+    let at = record.write(lines[start].line, 0, "utf8");
+    for (let i = start + 1; i < end; i++) {
+      record[at++] = NEWLINE;
+      at += record.write(lines[i].line, at, "utf8");
+    }
+    if (at !== bytes)
+      throw new RangeError(`lake lines ${start}..${end - 1} encode to ${at} bytes, not ${bytes}`);
     first.push(start);
-    records.push(Buffer.from(text, "utf8"));
+    records.push(record);
     start = end;
   }
   return { records, first };
 }
+
+const NEWLINE = LAKE_LINE_DELIMITER.charCodeAt(0);
 
 /** Splits records (in order) into PutRecordBatch calls of at most 500 records and 4 MiB. */
 export function chunkRecords(records: readonly Buffer[]): number[][] {

@@ -338,6 +338,23 @@ describe("transform", () => {
     });
   });
 
+  it("counts the lake line's UTF-8 bytes exactly, whatever characters its fields and _meta hold", () => {
+    // Firehose records are packed up to 1,000 KiB by these counts: an undercount overflows a record.
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ ...clickstreamEvent(5), note: "héllo 😀 \u2028 ☃" }, "123", "shardId-000000000001"],
+      [{ ...clickstreamEvent(6), eventId: "évènement-😀-1" }, "456", "shard-é"],
+      [{ ...clickstreamEvent(7), note: "\ud800 lone surrogate" }, "9".repeat(80), "s"],
+      [{ ...clickstreamEvent(8), blob: "ü".repeat(200) }, "1", "shardId-000000000001"],
+    ];
+    for (const [event, sequenceNumber, shardId] of cases) {
+      const parsed = product.schema.safeParse(event);
+      if (!parsed.success) throw new Error(parsed.error.message);
+      const out = prepare(parsed.data, { sequenceNumber, shardId }, Buffer.from(JSON.stringify(event)));
+      if (isRefused(out)) throw new Error(out.detail);
+      expect(out.lineBytes).toBe(Buffer.byteLength(out.line));
+    }
+  });
+
   it("re-serializes pretty-printed records so every lake record stays on one line", () => {
     const out = prepare(value, origin, Buffer.from(JSON.stringify(clickstreamEvent(5), null, 2)));
     if (isRefused(out)) throw new Error(out.detail);
