@@ -284,6 +284,11 @@ export function mockResourceState(
           arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:targetgroup/${tgName}/${tgId}`,
           arnSuffix: `targetgroup/${tgName}/${tgId}`,
         },
+        // The listeners awsx creates, in the order of `listeners` (one HTTP listener on 80 without any).
+        listeners: ((inputs.listeners as { port?: number }[] | undefined) ?? [{ port: 80 }]).map((l, i) => ({
+          arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:listener/app/${physical}/${lbId}/${hex(urn + "listener" + i, 16)}`,
+          port: l.port ?? 80,
+        })),
       });
       break;
     }

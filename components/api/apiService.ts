@@ -94,6 +94,12 @@ export interface ApiServiceArgs {
   readonly deletionProtection?: boolean;
   /** Let `pulumi destroy` delete the access log bucket with its logs. Default false. */
   readonly allowDestroyData?: boolean;
+  /**
+   * Requests must carry this header with this value (CloudFront's origin-verification header,
+   * `ApiEdge.originVerify`): the HTTPS listener answers 403 to any request without it and forwards
+   * only those with it. Default none: the listener forwards every request.
+   */
+  readonly originVerify?: { readonly headerName: string; readonly value: pulumi.Input<string> };
 }
 
 const DEFAULTS = {
@@ -119,6 +125,21 @@ export const API_CONTAINER_PORT = 8080;
 export const API_SERVICE_NAME = "api";
 /** Key prefix of the load balancer's access logs in the log bucket. */
 export const ACCESS_LOG_PREFIX = "alb";
+/** The HTTPS listener's default action behind CloudFront: requests without the origin header. */
+export const ORIGIN_VERIFY_DENY = {
+  type: "fixed-response",
+  fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" },
+} as const;
+
+/** The ARN of the first listener awsx created (the HTTPS one); an error when awsx reports none. */
+export function httpsListenerArn(
+  listeners: readonly { arn: pulumi.Input<string> }[] | undefined,
+): pulumi.Output<string> {
+  const first = listeners?.[0];
+  if (!first) throw new Error("the load balancer reports no listeners: the HTTPS listener is missing");
+  return pulumi.output(first.arn);
+}
+
 /** Valid Fargate CPU units and their memory ranges (MiB). */
 export const FARGATE_SIZES: Readonly<Record<number, readonly [number, number]>> = {
   256: [512, 2048],
@@ -554,6 +575,9 @@ export class ApiService extends pulumi.ComponentResource {
             certificateArn: args.certificateArn,
             sslPolicy: p.sslPolicy,
             routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000; includeSubDomains",
+            // Behind CloudFront, only requests with the origin-verification header are forwarded
+            // (the listener rule below); everything else gets 403.
+            ...(args.originVerify ? { defaultActions: [ORIGIN_VERIFY_DENY] } : {}),
           },
           {
             port: 80,
@@ -569,6 +593,23 @@ export class ApiService extends pulumi.ComponentResource {
     );
     const lb = this.loadBalancer.loadBalancer;
     const tg = this.loadBalancer.defaultTargetGroup;
+    if (args.originVerify) {
+      new aws.lb.ListenerRule(
+        `${name}-origin-verified`,
+        {
+          // awsx creates the listeners in the order given: the HTTPS listener is the first.
+          listenerArn: this.loadBalancer.listeners.apply((ls) => httpsListenerArn(ls)),
+          priority: 1,
+          conditions: [
+            {
+              httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] },
+            },
+          ],
+          actions: [{ type: "forward", targetGroupArn: tg.arn }],
+        },
+        parent,
+      );
+    }
 
     // Service (awsx) in the private subnets, no public IP, behind the target group. Autoscaling owns
     // the task count after creation: the transform reaches the aws.ecs.Service awsx creates
