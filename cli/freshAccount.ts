@@ -50,6 +50,26 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     step: "docs/bootstrap.md#2-prerequisites",
   },
   {
+    key: "api:edge.aliases",
+    what: "the DNS names viewers use for the API through CloudFront (CNAMEs to the distribution), covered by api:edge.certificateArn",
+    step: "docs/bootstrap.md#2-prerequisites",
+  },
+  {
+    key: "api:edge.certificateArn",
+    what: "the ARN of an issued ACM certificate in us-east-1 for the api:edge.aliases (CloudFront reads certificates there only)",
+    step: "docs/bootstrap.md#2-prerequisites",
+  },
+  {
+    key: "api:edge.originDomainName",
+    what: "the DNS name CloudFront connects to: a record pointing at the API load balancer, covered by api:certificateArn",
+    step: "docs/bootstrap.md#2-prerequisites",
+  },
+  {
+    key: "orders:quicksight.principalArn",
+    what: "the ARN of a QuickSight group or user of the account's QuickSight subscription (arn:aws:quicksight:<region>:<account>:group/default/<group>)",
+    step: "docs/bootstrap.md#quicksight",
+  },
+  {
     key: "delivery:githubRepository",
     what: "your GitHub repository as owner/name (the workflows' OIDC roles trust its pull requests and deploy environments)",
     step: "docs/bootstrap.md#2-prerequisites",

@@ -212,4 +212,23 @@ export const fixtures: PolicyFixture[] = [
           "match-viewer"),
     },
   },
+  {
+    policy: "quicksight-data-source-ssl",
+    compliant: [
+      {
+        type: "aws:quicksight/dataSource:DataSource",
+        name: "orders-quicksight-athena",
+        inputs: {
+          dataSourceId: "orders-prod-athena",
+          name: "orders lake",
+          type: "ATHENA",
+          parameters: { athena: { workGroup: "analytics-1234567" } },
+          sslProperties: { disableSsl: false },
+        },
+      },
+    ],
+    failing: {
+      ssl: (rs) => (byName(rs, "orders-quicksight-athena").inputs.sslProperties.disableSsl = true),
+    },
+  },
 ];
