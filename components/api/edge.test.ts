@@ -158,6 +158,14 @@ describe("edge in the prod plan of the api project", () => {
     expect(rule.listenerArn).toMatch(/:listener\/app\//);
   });
 
+  it("exports the URL clients use and the name to CNAME it to", () => {
+    expect(api.outputs).toMatchObject({
+      edgeUrl: "https://api.example.com",
+      distributionDomainName: expect.stringMatching(/^d[0-9a-f]+\.cloudfront\.net$/),
+      webAclArn: expect.stringMatching(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\//),
+    });
+  });
+
   it("puts the web ACL, the distribution and their logs in us-east-1 under the platform's account only", () => {
     const provider = one(api, "pulumi:providers:aws", "api-aws-us-east-1").inputs as any;
     expect(provider.region).toBe("us-east-1");
