@@ -472,6 +472,19 @@ export function mockCall(
         registryPath: `${registryId}.dkr.ecr.${r}.${dnsSuffix}/${repository}:${tag}`,
       };
     }
+    case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+      // AWS-managed lists (e.g. com.amazonaws.global.cloudfront.origin-facing) have one id per region.
+      const name = String(inputs.name);
+      return {
+        id: `pl-${hex(`${region}/${name}`, 8)}`,
+        name,
+        arn: `arn:aws:ec2:${region}:aws:prefix-list/pl-${hex(`${region}/${name}`, 8)}`,
+        addressFamily: "IPv4",
+        maxEntries: 55,
+        ownerId: "AWS",
+        entries: [],
+      };
+    }
     case "aws:elb/getServiceAccount:getServiceAccount":
       return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
     default:

@@ -95,9 +95,11 @@ export interface ApiServiceArgs {
   /** Let `pulumi destroy` delete the access log bucket with its logs. Default false. */
   readonly allowDestroyData?: boolean;
   /**
-   * Requests must carry this header with this value (CloudFront's origin-verification header,
-   * `ApiEdge.originVerify`): the HTTPS listener answers 403 to any request without it and forwards
-   * only those with it. Default none: the listener forwards every request.
+   * Behind CloudFront: requests must carry this header with this value (CloudFront's
+   * origin-verification header, `ApiEdge.originVerify`). The HTTPS listener answers 403 to any
+   * request without it and forwards only those with it, and the load balancer admits 443 only from
+   * CloudFront's origin-facing managed prefix list of its region (instead of `allowedCidrs`; port 80
+   * closed). Default none: the listener forwards every request from `allowedCidrs`.
    */
   readonly originVerify?: { readonly headerName: string; readonly value: pulumi.Input<string> };
 }
@@ -125,6 +127,9 @@ export const API_CONTAINER_PORT = 8080;
 export const API_SERVICE_NAME = "api";
 /** Key prefix of the load balancer's access logs in the log bucket. */
 export const ACCESS_LOG_PREFIX = "alb";
+/** CloudFront's origin-facing managed prefix list (one per region, AWS-managed). */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
+
 /** The HTTPS listener's default action behind CloudFront: requests without the origin header. */
 export const ORIGIN_VERIFY_DENY = {
   type: "fixed-response",
@@ -242,7 +247,26 @@ export class ApiService extends pulumi.ComponentResource {
       { vpcId: args.network.vpcId, description: "API tasks: container port from the API load balancer only" },
       parent,
     );
-    for (const [i, cidr] of args.allowedCidrs.entries()) {
+    if (args.originVerify) {
+      // Only CloudFront's origin-facing addresses (a managed prefix list per region) reach 443.
+      const cloudFront = aws.ec2.getManagedPrefixListOutput(
+        { name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST },
+        parent,
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-alb-in-443-cloudfront`,
+        {
+          securityGroupId: this.albSecurityGroup.id,
+          prefixListId: cloudFront.id,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: "HTTPS from CloudFront (origin-facing)",
+        },
+        parent,
+      );
+    }
+    for (const [i, cidr] of args.originVerify ? [] : args.allowedCidrs.entries()) {
       for (const port of [443, 80]) {
         new aws.vpc.SecurityGroupIngressRule(
           `${name}-alb-in-${port}-${i}`,

@@ -156,6 +156,17 @@ describe("edge in the prod plan of the api project", () => {
       { type: "forward", targetGroupArn: expect.stringContaining(":targetgroup/") },
     ]);
     expect(rule.listenerArn).toMatch(/:listener\/app\//);
+    // Only CloudFront's origin-facing addresses reach the load balancer, on 443 only.
+    const albIngress = resourcesOf(api, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+      (r) => /::api-alb-in-/.test(r.urn),
+    );
+    expect(
+      albIngress.map((r) => [
+        r.urn.split("::").pop(),
+        (r.inputs as any).prefixListId,
+        (r.inputs as any).fromPort,
+      ]),
+    ).toEqual([["api-alb-in-443-cloudfront", expect.stringMatching(/^pl-[0-9a-f]+$/), 443]]);
   });
 
   it("exports the URL clients use and the name to CNAME it to", () => {
@@ -234,5 +245,9 @@ describe("edge off (dev)", () => {
     expect(resourcesOf(api, "aws:lb/listenerRule:ListenerRule")).toEqual([]);
     const alb = one(api, "awsx:lb:ApplicationLoadBalancer", "api-alb").inputs as any;
     expect(alb.listeners[0].defaultActions).toBeUndefined();
+    const albIngress = resourcesOf(api, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+      (r) => /::api-alb-in-/.test(r.urn),
+    );
+    expect(albIngress.map((r) => (r.inputs as any).cidrIpv4)).toEqual(["0.0.0.0/0", "0.0.0.0/0"]);
   });
 });

@@ -83,7 +83,10 @@ export const configSchema = DomainConfigSchema.extend({
     .default(["clickstream", "orders"]),
   /** Full stack names of domain stacks, by domain. Default `<org>/<domain>/<this stack>`. */
   domainStacks: z.record(z.string(), z.string().min(1)).default({}),
-  /** CIDRs allowed to reach the load balancer (443; 80 only redirects). Required. */
+  /**
+   * CIDRs allowed to reach the load balancer (443; 80 only redirects). Required. With
+   * `edge.enabled` only CloudFront's origin-facing prefix list reaches it (443) and these are unused.
+   */
   allowedCidrs: z
     .array(z.string().regex(CIDR, { error: "an IPv4 CIDR such as 203.0.113.0/24" }))
     .min(1, { error: "at least one CIDR (0.0.0.0/0 for a public API)" }),
