@@ -194,8 +194,13 @@ export function accountFindings(plan: CheckedPlan, accountId: string): Finding[]
   return out;
 }
 
-/** Inputs computed at deploy time from the caller's identity (an invoke, not a resource). */
-const CALLER_IDENTITY_INPUTS = new Set(["aws:lakeformation/dataLakeSettings:DataLakeSettings.admins"]);
+/** Inputs computed at deploy time from the caller's identity or an AWS-managed lookup (an invoke, not a resource). */
+const CALLER_IDENTITY_INPUTS = new Set([
+  "aws:lakeformation/dataLakeSettings:DataLakeSettings.admins",
+  // AWS-managed prefix lists (CloudFront's origin-facing list, components/api/apiService.ts) are
+  // looked up by name in each region (an invoke); the platform creates no prefix list of its own.
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule.prefixListId",
+]);
 
 /**
  * ARNs AWS publishes rather than the account creates: managed policies (`arn:aws:iam::aws:...`) and
