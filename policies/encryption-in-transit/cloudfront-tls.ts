@@ -18,7 +18,6 @@ export const cloudfrontTls = resourcePolicy({
     "CloudFront distributions take viewers over HTTPS with TLS 1.2 (TLSv1.2_2021 or later) only and reach custom origins over HTTPS with TLS 1.2 only.",
   severity: "high",
   concern: "encryption-in-transit",
-  fsbp: ["CloudFront.3", "CloudFront.7", "CloudFront.9", "CloudFront.10"],
   remediationSteps:
     "Use an ACM certificate (us-east-1) with sslSupportMethod sni-only and minimumProtocolVersion TLSv1.2_2021; viewerProtocolPolicy https-only or redirect-to-https on every behaviour; originProtocolPolicy https-only with originSslProtocols [TLSv1.2] on custom origins.",
   resourceTypes: [DISTRIBUTION],

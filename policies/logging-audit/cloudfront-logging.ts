@@ -13,7 +13,6 @@ export const cloudfrontLogging = stackPolicy({
     "CloudFront distributions deliver standard access logs (legacy S3 logging or CloudWatch log delivery) and WAF web ACLs have logging configured.",
   severity: "medium",
   concern: "logging-audit",
-  fsbp: ["CloudFront.5", "WAF.11"],
   remediationSteps:
     "Give the distribution a loggingConfig, or an aws.cloudwatch.LogDeliverySource (logType ACCESS_LOGS, resourceArn = the distribution's ARN) with an aws.cloudwatch.LogDelivery; give each web ACL an aws.wafv2.WebAclLoggingConfiguration whose resourceArn is its ARN.",
   resourceTypes: [DISTRIBUTION, WEB_ACL],

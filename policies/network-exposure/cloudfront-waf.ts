@@ -12,7 +12,6 @@ export const cloudfrontWaf = resourcePolicy({
     "CloudFront distributions have an AWS WAF web ACL attached, and web ACLs hold rules including a rate-based one.",
   severity: "high",
   concern: "network-exposure",
-  fsbp: ["CloudFront.6", "WAF.10"],
   remediationSteps:
     "Set webAclId to the ARN of an aws.wafv2.WebAcl (scope CLOUDFRONT, us-east-1) whose rules include a rateBasedStatement and AWS managed rule groups.",
   resourceTypes: [DISTRIBUTION, WEB_ACL],
