@@ -39,7 +39,27 @@ function filled(env: "dev" | "prod"): Record<string, Record<string, string>> {
     api: {
       "api:certificateArn": `arn:aws:acm:us-east-1:${account}:certificate/3f1c2a9e-8b7d-4c6e-9a51-2d0b7e4f6c18`,
       "api:authIssuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab12Cd34E",
+      ...(env === "prod"
+        ? {
+            "api:edge": JSON.stringify({
+              enabled: true,
+              aliases: ["api.acme-data.io"],
+              certificateArn: `arn:aws:acm:us-east-1:${account}:certificate/7c2e4b1a-5d3f-4e8a-b6c9-0f1e2d3c4b5a`,
+              originDomainName: "origin.api.acme-data.io",
+            }),
+          }
+        : {}),
     },
+    ...(env === "prod"
+      ? {
+          orders: {
+            "orders:quicksight": JSON.stringify({
+              enabled: true,
+              principalArn: `arn:aws:quicksight:us-east-1:${account}:group/default/acme-analysts`,
+            }),
+          },
+        }
+      : {}),
     deployments: { "deployments:repository": "acme-data/aws-data-platform" },
   };
 }
@@ -88,7 +108,16 @@ describe("placeholders", () => {
 
   it.each([
     ["dev", []],
-    ["prod", ["data-platform:batch.emrTlsCertificatesS3Uri"]],
+    [
+      "prod",
+      [
+        "data-platform:batch.emrTlsCertificatesS3Uri",
+        "api:edge.aliases[0]",
+        "api:edge.certificateArn",
+        "api:edge.originDomainName",
+        "orders:quicksight.principalArn",
+      ],
+    ],
   ])(
     "stops the committed %s configuration at every value still to fill in, naming the key and what goes there",
     (stack, extra) => {
@@ -114,7 +143,9 @@ describe("placeholders", () => {
     const plans = committed("prod").map(
       (p) => ({ project: { name: p.project }, document: p.document }) as unknown as ProjectPlan,
     );
-    expect(freshAccountCheck(plans, "prod").failing.map((f) => f.rule)).toEqual(Array(6).fill("placeholder"));
+    expect(freshAccountCheck(plans, "prod").failing.map((f) => f.rule)).toEqual(
+      Array(10).fill("placeholder"),
+    );
     const allowed = freshAccountCheck(plans, "prod", { allowPlaceholders: true });
     expect(allowed.failing).toEqual([]);
     expect(allowed.report).toMatch(

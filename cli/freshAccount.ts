@@ -55,6 +55,26 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     step: "docs/bootstrap.md#2-prerequisites",
   },
   {
+    key: "api:edge.aliases",
+    what: "the DNS names viewers use for the API through CloudFront (CNAMEs to the distribution), covered by api:edge.certificateArn",
+    step: "docs/bootstrap.md#2-prerequisites",
+  },
+  {
+    key: "api:edge.certificateArn",
+    what: "the ARN of an issued ACM certificate in us-east-1 for the api:edge.aliases (CloudFront reads certificates there only)",
+    step: "docs/bootstrap.md#2-prerequisites",
+  },
+  {
+    key: "api:edge.originDomainName",
+    what: "the DNS name CloudFront connects to: a record pointing at the API load balancer, covered by api:certificateArn",
+    step: "docs/bootstrap.md#2-prerequisites",
+  },
+  {
+    key: "orders:quicksight.principalArn",
+    what: "the ARN of a QuickSight group or user of the account's QuickSight subscription (arn:aws:quicksight:<region>:<account>:group/default/<group>)",
+    step: "docs/bootstrap.md#quicksight",
+  },
+  {
     key: "delivery:githubRepository",
     what: "your GitHub repository as owner/name (the workflows' OIDC roles trust its pull requests and deploy environments)",
     step: "docs/bootstrap.md#2-prerequisites",
@@ -179,8 +199,13 @@ export function accountFindings(plan: CheckedPlan, accountId: string): Finding[]
   return out;
 }
 
-/** Inputs computed at deploy time from the caller's identity (an invoke, not a resource). */
-const CALLER_IDENTITY_INPUTS = new Set(["aws:lakeformation/dataLakeSettings:DataLakeSettings.admins"]);
+/** Inputs computed at deploy time from the caller's identity or an AWS-managed lookup (an invoke, not a resource). */
+const CALLER_IDENTITY_INPUTS = new Set([
+  "aws:lakeformation/dataLakeSettings:DataLakeSettings.admins",
+  // AWS-managed prefix lists (CloudFront's origin-facing list, components/api/apiService.ts) are
+  // looked up by name in each region (an invoke); the platform creates no prefix list of its own.
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule.prefixListId",
+]);
 
 /**
  * ARNs AWS publishes rather than the account creates: managed policies (`arn:aws:iam::aws:...`) and

@@ -52,7 +52,9 @@ const FREE: readonly RegExp[] = [
   /^aws:s3\/bucket(Policy|Versioning|LifecycleConfiguration|Logging|OwnershipControls|PublicAccessBlock|ServerSideEncryptionConfiguration|Replication(Config)?|Notification|Object(v2)?)/,
   /^aws:glue\/(catalogDatabase|securityConfiguration|dataCatalogEncryptionSettings|crawler|trigger):/,
   /^aws:lakeformation\//,
-  /^aws:cloudwatch\/(eventRule|eventTarget|logStream|logResourcePolicy):/,
+  /^aws:cloudwatch\/(eventRule|eventTarget|logStream|logResourcePolicy|logDeliverySource|logDeliveryDestination):/,
+  /^aws:cloudfront\/(cachePolicy|originRequestPolicy):/,
+  /^aws:lb\/listenerRule:/,
   /^aws:sns\/(topicPolicy|topicSubscription):/,
   /^aws:secretsmanager\/secretVersion:/,
   /^aws:redshift\/(parameterGroup|subnetGroup|logging|snapshotCopyGrant|snapshotCopy):/,
@@ -264,6 +266,14 @@ const RULES: Record<string, Rule> = {
     return {
       monthlyUsd: tasks * hourly * p.hoursPerMonth,
       basis: `${tasks} tasks x (${vcpu} vCPU x ${p.hourly.fargateVcpu} + ${gb} GB x ${p.hourly.fargateGb})/h x ${p.hoursPerMonth} h (minimum of autoscaling)`,
+    };
+  },
+  // WAF: the web ACL and each rule (a managed rule group counts as one rule) per month; requests usage-based.
+  "aws:wafv2/webAcl:WebAcl": (i, p) => {
+    const rules = Array.isArray(i.rules) ? i.rules.length : 0;
+    return {
+      monthlyUsd: p.monthly.wafWebAcl + rules * p.monthly.wafRule,
+      basis: `web ACL ${p.monthly.wafWebAcl}/month + ${rules} rules x ${p.monthly.wafRule}/month (+ 0.60 per million requests, usage-based)`,
     };
   },
   "aws:kms/key:Key": (_i, p) => ({

@@ -115,6 +115,11 @@ export function arnFor(type: string, name: string, region: string, id: string): 
       return `arn:aws:redshift-serverless:${region}:${acct}:workgroup/${uuidOf(name)}`;
     case "aws:mwaa/environment:Environment":
       return `arn:aws:airflow:${region}:${acct}:environment/${name}`;
+    // CloudFront is global: no region in its ARNs; CLOUDFRONT-scope web ACLs are "global" in us-east-1.
+    case "aws:cloudfront/distribution:Distribution":
+      return `arn:aws:cloudfront::${acct}:distribution/${id}`;
+    case "aws:wafv2/webAcl:WebAcl":
+      return `arn:aws:wafv2:us-east-1:${acct}:global/webacl/${name}/${id}`;
     case "aws:cloudwatch/eventRule:EventRule":
       return `arn:aws:events:${region}:${acct}:rule/${name}`;
     // SageMaker lower-cases names in ARNs.
@@ -192,6 +197,7 @@ export function mockResourceState(
   if (type === "aws:emr/cluster:Cluster") id = `j-${hex(urn, 13).toUpperCase()}`;
   if (type === "aws:emrserverless/application:Application") id = `00${hex(urn, 14)}`;
   if (type === "aws:sagemaker/domain:Domain") id = `d-${hex(urn, 12)}`;
+  if (type === "aws:cloudfront/distribution:Distribution") id = `E${hex(urn, 13).toUpperCase()}`;
   if (type === "aws:kms/key:Key" || type === "aws:kms/replicaKey:ReplicaKey") {
     const h = hex(urn, 32);
     id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
@@ -262,6 +268,9 @@ export function mockResourceState(
           : {}),
       });
       break;
+    case "aws:cloudfront/distribution:Distribution":
+      state.domainName = `d${hex(urn, 13)}.cloudfront.net`;
+      break;
     case "aws:ecr/repository:Repository":
       state.repositoryUrl = `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}`;
       break;
@@ -284,6 +293,11 @@ export function mockResourceState(
           arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:targetgroup/${tgName}/${tgId}`,
           arnSuffix: `targetgroup/${tgName}/${tgId}`,
         },
+        // The listeners awsx creates, in the order of `listeners` (one HTTP listener on 80 without any).
+        listeners: ((inputs.listeners as { port?: number }[] | undefined) ?? [{ port: 80 }]).map((l, i) => ({
+          arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:listener/app/${physical}/${lbId}/${hex(urn + "listener" + i, 16)}`,
+          port: l.port ?? 80,
+        })),
       });
       break;
     }
@@ -456,6 +470,19 @@ export function mockCall(
         imageTag: tag,
         dnsSuffix,
         registryPath: `${registryId}.dkr.ecr.${r}.${dnsSuffix}/${repository}:${tag}`,
+      };
+    }
+    case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+      // AWS-managed lists (e.g. com.amazonaws.global.cloudfront.origin-facing) have one id per region.
+      const name = String(inputs.name);
+      return {
+        id: `pl-${hex(`${region}/${name}`, 8)}`,
+        name,
+        arn: `arn:aws:ec2:${region}:aws:prefix-list/pl-${hex(`${region}/${name}`, 8)}`,
+        addressFamily: "IPv4",
+        maxEntries: 55,
+        ownerId: "AWS",
+        entries: [],
       };
     }
     case "aws:elb/getServiceAccount:getServiceAccount":

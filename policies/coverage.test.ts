@@ -310,6 +310,34 @@ const MUTATIONS: Mutation[] = [
     s.newState.inputs.listeners[0].sslPolicy = "ELBSecurityPolicy-2016-08";
     return s.urn;
   }),
+  M("cloudfront-tls", "api", "viewers on the default certificate (TLS 1.0)", (d) => {
+    const s = step(d, "aws:cloudfront/distribution:Distribution");
+    s.newState.inputs.viewerCertificate = { cloudfrontDefaultCertificate: true };
+    return s.urn;
+  }),
+  M("cloudfront-tls", "api", "origin reached over HTTP", (d) => {
+    const s = step(d, "aws:cloudfront/distribution:Distribution");
+    s.newState.inputs.origins[0].customOriginConfig.originProtocolPolicy = "http-only";
+    return s.urn;
+  }),
+  M("cloudfront-waf", "api", "distribution without its web ACL", (d) => {
+    const s = step(d, "aws:cloudfront/distribution:Distribution");
+    delete s.newState.inputs.webAclId;
+    return s.urn;
+  }),
+  M("cloudfront-logging", "api", "access log delivery removed", (d) => {
+    remove(d, step(d, "aws:cloudwatch/logDelivery:LogDelivery"));
+    return step(d, "aws:cloudfront/distribution:Distribution").urn;
+  }),
+  M("cloudfront-logging", "api", "WAF logging removed", (d) => {
+    remove(d, step(d, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"));
+    return step(d, "aws:wafv2/webAcl:WebAcl").urn;
+  }),
+  M("quicksight-data-source-ssl", "orders", "QuickSight data source without SSL", (d) => {
+    const s = step(d, "aws:quicksight/dataSource:DataSource");
+    s.newState.inputs.sslProperties = { disableSsl: true };
+    return s.urn;
+  }),
   M("redshift-require-ssl", P, "parameter group without require_ssl", (d) => {
     const s = step(d, "aws:redshift/parameterGroup:ParameterGroup");
     s.newState.inputs.parameters = (s.newState.inputs.parameters as Inputs[]).map((p) =>

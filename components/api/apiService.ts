@@ -94,6 +94,14 @@ export interface ApiServiceArgs {
   readonly deletionProtection?: boolean;
   /** Let `pulumi destroy` delete the access log bucket with its logs. Default false. */
   readonly allowDestroyData?: boolean;
+  /**
+   * Behind CloudFront: requests must carry this header with this value (CloudFront's
+   * origin-verification header, `ApiEdge.originVerify`). The HTTPS listener answers 403 to any
+   * request without it and forwards only those with it, and the load balancer admits 443 only from
+   * CloudFront's origin-facing managed prefix list of its region (instead of `allowedCidrs`; port 80
+   * closed). Default none: the listener forwards every request from `allowedCidrs`.
+   */
+  readonly originVerify?: { readonly headerName: string; readonly value: pulumi.Input<string> };
 }
 
 const DEFAULTS = {
@@ -119,6 +127,24 @@ export const API_CONTAINER_PORT = 8080;
 export const API_SERVICE_NAME = "api";
 /** Key prefix of the load balancer's access logs in the log bucket. */
 export const ACCESS_LOG_PREFIX = "alb";
+/** CloudFront's origin-facing managed prefix list (one per region, AWS-managed). */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
+
+/** The HTTPS listener's default action behind CloudFront: requests without the origin header. */
+export const ORIGIN_VERIFY_DENY = {
+  type: "fixed-response",
+  fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" },
+} as const;
+
+/** The ARN of the first listener awsx created (the HTTPS one); an error when awsx reports none. */
+export function httpsListenerArn(
+  listeners: readonly { arn: pulumi.Input<string> }[] | undefined,
+): pulumi.Output<string> {
+  const first = listeners?.[0];
+  if (!first) throw new Error("the load balancer reports no listeners: the HTTPS listener is missing");
+  return pulumi.output(first.arn);
+}
+
 /** Valid Fargate CPU units and their memory ranges (MiB). */
 export const FARGATE_SIZES: Readonly<Record<number, readonly [number, number]>> = {
   256: [512, 2048],
@@ -221,7 +247,26 @@ export class ApiService extends pulumi.ComponentResource {
       { vpcId: args.network.vpcId, description: "API tasks: container port from the API load balancer only" },
       parent,
     );
-    for (const [i, cidr] of args.allowedCidrs.entries()) {
+    if (args.originVerify) {
+      // Only CloudFront's origin-facing addresses (a managed prefix list per region) reach 443.
+      const cloudFront = aws.ec2.getManagedPrefixListOutput(
+        { name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST },
+        parent,
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-alb-in-443-cloudfront`,
+        {
+          securityGroupId: this.albSecurityGroup.id,
+          prefixListId: cloudFront.id,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: "HTTPS from CloudFront (origin-facing)",
+        },
+        parent,
+      );
+    }
+    for (const [i, cidr] of args.originVerify ? [] : args.allowedCidrs.entries()) {
       for (const port of [443, 80]) {
         new aws.vpc.SecurityGroupIngressRule(
           `${name}-alb-in-${port}-${i}`,
@@ -554,6 +599,9 @@ export class ApiService extends pulumi.ComponentResource {
             certificateArn: args.certificateArn,
             sslPolicy: p.sslPolicy,
             routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000; includeSubDomains",
+            // Behind CloudFront, only requests with the origin-verification header are forwarded
+            // (the listener rule below); everything else gets 403.
+            ...(args.originVerify ? { defaultActions: [ORIGIN_VERIFY_DENY] } : {}),
           },
           {
             port: 80,
@@ -569,6 +617,23 @@ export class ApiService extends pulumi.ComponentResource {
     );
     const lb = this.loadBalancer.loadBalancer;
     const tg = this.loadBalancer.defaultTargetGroup;
+    if (args.originVerify) {
+      new aws.lb.ListenerRule(
+        `${name}-origin-verified`,
+        {
+          // awsx creates the listeners in the order given: the HTTPS listener is the first.
+          listenerArn: this.loadBalancer.listeners.apply((ls) => httpsListenerArn(ls)),
+          priority: 1,
+          conditions: [
+            {
+              httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] },
+            },
+          ],
+          actions: [{ type: "forward", targetGroupArn: tg.arn }],
+        },
+        parent,
+      );
+    }
 
     // Service (awsx) in the private subnets, no public IP, behind the target group. Autoscaling owns
     // the task count after creation: the transform reaches the aws.ecs.Service awsx creates

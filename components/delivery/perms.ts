@@ -8,6 +8,7 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "backup:*",
   "budgets:*",
   "ce:*",
+  "cloudfront:*",
   "cloudtrail:*",
   "cloudwatch:*",
   "config:*",
@@ -28,6 +29,7 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "lambda:*",
   "logs:*",
   "airflow:*",
+  "quicksight:*",
   "redshift:*",
   "redshift-serverless:*",
   "redshift-data:*",
@@ -38,6 +40,7 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "sns:*",
   "sqs:*",
   "states:*",
+  "wafv2:*",
   "xray:*",
   "application-autoscaling:*",
   // RDS only for the subnet groups some services (MWAA, Redshift neighbours) take; no databases.

@@ -13,6 +13,7 @@ const MODULE_PREFIX: Record<string, string> = {
   ce: "ce",
   costexplorer: "ce",
   cfg: "config",
+  cloudfront: "cloudfront",
   cloudtrail: "cloudtrail",
   dynamodb: "dynamodb",
   ec2: "ec2",
@@ -33,12 +34,14 @@ const MODULE_PREFIX: Record<string, string> = {
   redshiftserverless: "redshift-serverless",
   s3: "s3",
   vpc: "ec2",
+  quicksight: "quicksight",
   sagemaker: "sagemaker",
   secretsmanager: "secretsmanager",
   securityhub: "securityhub",
   sfn: "states",
   sns: "sns",
   sqs: "sqs",
+  wafv2: "wafv2",
   xray: "xray",
 };
 
@@ -81,6 +84,29 @@ const SPECIFIC: Record<string, readonly string[]> = {
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": ["firehose:CreateDeliveryStream"],
   "aws:kinesis/streamConsumer:StreamConsumer": ["kinesis:RegisterStreamConsumer"],
   "aws:kinesis/resourcePolicy:ResourcePolicy": ["kinesis:PutResourcePolicy"],
+  // The API edge (components/api/edge.ts): CloudFront, its WAF web ACL and log delivery.
+  "aws:cloudfront/distribution:Distribution": [
+    "cloudfront:CreateDistribution",
+    "cloudfront:TagResource",
+    "wafv2:GetWebACL",
+  ],
+  "aws:cloudwatch/logDeliverySource:LogDeliverySource": [
+    "logs:PutDeliverySource",
+    "cloudfront:AllowVendedLogDeliveryForResource",
+  ],
+  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": ["logs:PutDeliveryDestination"],
+  "aws:cloudwatch/logDelivery:LogDelivery": ["logs:CreateDelivery"],
+  "aws:lb/listenerRule:ListenerRule": ["elasticloadbalancing:CreateRule", "elasticloadbalancing:AddTags"],
+  "aws:wafv2/webAcl:WebAcl": ["wafv2:CreateWebACL", "wafv2:TagResource"],
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": [
+    "wafv2:PutLoggingConfiguration",
+    "logs:CreateLogDelivery",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+  ],
+  // QuickSight on the lake (components/bi): the data source passes its role to QuickSight.
+  "aws:quicksight/dataSource:DataSource": ["quicksight:CreateDataSource", "iam:PassRole"],
+  "aws:quicksight/dataSet:DataSet": ["quicksight:CreateDataSet", "quicksight:PassDataSource"],
   // awsx components: what their providers call, even in preview (Image gets an ECR token).
   "awsx:ecr:Image": [
     "ecr:GetAuthorizationToken",

@@ -162,4 +162,73 @@ export const fixtures: PolicyFixture[] = [
           "ELBSecurityPolicy-2016-08"),
     },
   },
+  {
+    policy: "cloudfront-tls",
+    compliant: [
+      {
+        type: "aws:cloudfront/distribution:Distribution",
+        name: "api-edge-distribution",
+        inputs: {
+          enabled: true,
+          aliases: ["api.example.com"],
+          webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api-edge/1",
+          origins: [
+            {
+              originId: "api-load-balancer",
+              domainName: "origin.api.example.com",
+              customOriginConfig: {
+                httpPort: 80,
+                httpsPort: 443,
+                originProtocolPolicy: "https-only",
+                originSslProtocols: ["TLSv1.2"],
+              },
+            },
+          ],
+          defaultCacheBehavior: { targetOriginId: "api-load-balancer", viewerProtocolPolicy: "https-only" },
+          orderedCacheBehaviors: [
+            {
+              pathPattern: "/v1/*/items/*",
+              targetOriginId: "api-load-balancer",
+              viewerProtocolPolicy: "https-only",
+            },
+          ],
+          viewerCertificate: {
+            acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1",
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: "TLSv1.2_2021",
+          },
+        },
+      },
+    ],
+    failing: {
+      "viewer-tls-1-2": (rs) =>
+        (byName(rs, "api-edge-distribution").inputs.viewerCertificate.minimumProtocolVersion =
+          "TLSv1.2_2019"),
+      "viewer-https": (rs) =>
+        (byName(rs, "api-edge-distribution").inputs.orderedCacheBehaviors[0].viewerProtocolPolicy =
+          "allow-all"),
+      "origin-https-only": (rs) =>
+        (byName(rs, "api-edge-distribution").inputs.origins[0].customOriginConfig.originProtocolPolicy =
+          "match-viewer"),
+    },
+  },
+  {
+    policy: "quicksight-data-source-ssl",
+    compliant: [
+      {
+        type: "aws:quicksight/dataSource:DataSource",
+        name: "orders-quicksight-athena",
+        inputs: {
+          dataSourceId: "orders-prod-athena",
+          name: "orders lake",
+          type: "ATHENA",
+          parameters: { athena: { workGroup: "analytics-1234567" } },
+          sslProperties: { disableSsl: false },
+        },
+      },
+    ],
+    failing: {
+      ssl: (rs) => (byName(rs, "orders-quicksight-athena").inputs.sslProperties.disableSsl = true),
+    },
+  },
 ];

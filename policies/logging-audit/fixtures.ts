@@ -155,4 +155,99 @@ export const fixtures: PolicyFixture[] = [
     ],
     failing: { enabled: (rs) => (byName(rs, "api-alb").inputs.accessLogs.enabled = false) },
   },
+  {
+    policy: "cloudfront-logging",
+    compliant: [
+      {
+        type: "aws:wafv2/webAcl:WebAcl",
+        name: "api-edge-waf",
+        inputs: {
+          scope: "CLOUDFRONT",
+          defaultAction: { allow: {} },
+          rules: [
+            {
+              name: "rate-limit-per-ip",
+              priority: 0,
+              action: { block: {} },
+              statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP" } },
+            },
+            {
+              name: "AWSManagedRulesCommonRuleSet",
+              priority: 1,
+              overrideAction: { none: {} },
+              statement: {
+                managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesCommonRuleSet" },
+              },
+            },
+          ],
+        },
+      },
+      {
+        type: "aws:cloudfront/distribution:Distribution",
+        name: "api-edge-distribution",
+        inputs: {
+          enabled: true,
+          aliases: ["api.example.com"],
+          webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api-edge/1",
+          origins: [
+            {
+              originId: "api-load-balancer",
+              domainName: "origin.api.example.com",
+              customOriginConfig: {
+                httpPort: 80,
+                httpsPort: 443,
+                originProtocolPolicy: "https-only",
+                originSslProtocols: ["TLSv1.2"],
+              },
+            },
+          ],
+          defaultCacheBehavior: { targetOriginId: "api-load-balancer", viewerProtocolPolicy: "https-only" },
+          orderedCacheBehaviors: [
+            {
+              pathPattern: "/v1/*/items/*",
+              targetOriginId: "api-load-balancer",
+              viewerProtocolPolicy: "https-only",
+            },
+          ],
+          viewerCertificate: {
+            acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1",
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: "TLSv1.2_2021",
+          },
+        },
+        propertyDependencies: { webAclId: ["api-edge-waf"] },
+      },
+      {
+        type: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+        name: "api-edge-waf-logging",
+        inputs: {
+          resourceArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api-edge/1",
+          logDestinationConfigs: ["arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-api"],
+        },
+        propertyDependencies: { resourceArn: ["api-edge-waf"] },
+      },
+      {
+        type: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+        name: "api-edge-access-log-source",
+        inputs: {
+          logType: "ACCESS_LOGS",
+          resourceArn: "arn:aws:cloudfront::123456789012:distribution/E1",
+        },
+        propertyDependencies: { resourceArn: ["api-edge-distribution"] },
+      },
+      {
+        type: "aws:cloudwatch/logDelivery:LogDelivery",
+        name: "api-edge-access-log-delivery",
+        inputs: {
+          deliverySourceName: "api-edge-access-log-source-1234567",
+          deliveryDestinationArn: "arn:aws:logs:us-east-1:123456789012:delivery-destination:api",
+        },
+        propertyDependencies: { deliverySourceName: ["api-edge-access-log-source"] },
+      },
+    ],
+    failing: {
+      "access-logs": (rs) => without(rs, "api-edge-access-log-delivery"),
+      "waf-logging": (rs) => without(rs, "api-edge-waf-logging"),
+    },
+  },
 ];

@@ -4,7 +4,9 @@
  * stack (stream, serving table, inference endpoint when the domain has one), so it is evaluated
  * and deployed after them.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ApiService } from "../../components/api";
+import { ApiEdge, edgeProvider } from "../../components/api/edge";
 import { loadDomain } from "../../components/core/domain";
 import { Dashboard } from "../../components/observability";
 import { readDomainStack } from "../../contracts/domain";
@@ -38,6 +40,24 @@ export = async () => {
     );
   }
   const cache = cfg.cache ? platform.apply((p) => p.cache!) : undefined;
+
+  // Edge (CloudFront + WAF, api:edge): created first, so the load balancer requires its secret header.
+  const edge = cfg.edge.enabled
+    ? new ApiEdge(
+        "api-edge",
+        {
+          aliases: cfg.edge.aliases,
+          certificateArn: cfg.edge.certificateArn!,
+          originDomainName: cfg.edge.originDomainName!,
+          itemsTtlSeconds: cfg.edge.itemsTtlSeconds,
+          rateLimitPerFiveMinutes: cfg.edge.rateLimitPerFiveMinutes,
+          priceClass: cfg.edge.priceClass,
+          logRetentionDays: platform.logRetentionDays,
+          logsKeyAlias: `alias/${api.name}-${pulumi.getStack()}-edge-logs`,
+        },
+        { provider: edgeProvider(api.name, { accountId: api.settings.accountId, tags: api.tags }) },
+      )
+    : undefined;
 
   const service = new ApiService(
     "api",
@@ -79,6 +99,7 @@ export = async () => {
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: platform.alarmTopicArn,
       deletionProtection: cfg.deletionProtection,
+      ...(edge ? { originVerify: edge.originVerify } : {}),
     },
     opts,
   );
@@ -94,5 +115,9 @@ export = async () => {
     accessLogBucket: service.accessLogBucket.bucket,
     keyMetrics: service.keyMetrics,
     domainNames: cfg.domains,
+    // The edge, when api:edge.enabled: clients use edgeUrl (CNAME the aliases to distributionDomainName).
+    edgeUrl: edge?.url,
+    distributionDomainName: edge?.domainName,
+    webAclArn: edge?.webAcl.arn,
   };
 };

@@ -4,6 +4,7 @@
  * partitioned by event time, order totals per currency in real-time windows, and a Glue table with
  * partition projection so Athena sees new hours without a crawler.
  */
+import { QuickSightLake } from "../../components/bi";
 import { loadDomain } from "../../components/core/domain";
 import { AlarmSet, Dashboard, glueJobAlarmRules, workflowAlarmRules } from "../../components/observability";
 import { batchDataProduct } from "../../components/orchestration";
@@ -36,6 +37,22 @@ export = async () => {
     },
     opts,
   );
+
+  // QuickSight on the curated roll-ups the nightly Spark step writes (orders:quicksight; docs/bootstrap.md).
+  const qs = domain.config.quicksight;
+  const quicksight = qs.enabled
+    ? new QuickSightLake(
+        "orders-quicksight",
+        {
+          lake: platform.lake,
+          product: "orders",
+          lfTags: { domain: domain.name, classification: domain.config.dataClassification },
+          principalArn: qs.principalArn!,
+          importMode: qs.importMode,
+        },
+        opts,
+      )
+    : undefined;
 
   // Operations: the batch layer's alarms and the domain dashboard (one section per component).
   new AlarmSet(
@@ -72,5 +89,6 @@ export = async () => {
     rawTable: lake.table.tableName,
     etlJobName: etl.jobName,
     nightlyStateMachineArn: nightly.stateMachineArn,
+    quicksightDataSetArn: quicksight?.dataSet.arn,
   };
 };
