@@ -207,7 +207,7 @@ describe("adopt refuses a partial import", () => {
     spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "adopt.ts"), ...args], {
       encoding: "utf8",
     });
-  it("names the table and the missing output, and exits 1 on a plan without tables or without arguments", () => {
+  it("names the table and the missing output, and exits 1 on a plan without tables and 2 without arguments", () => {
     const steps = [
       {
         urn: "urn:pulumi:dr::orders::dataplatform:streaming:Pipeline$aws:dynamodb/table:Table::orders-table",
@@ -225,6 +225,7 @@ describe("adopt refuses a partial import", () => {
     const r = cli(["--plan", bad, "--outputs", bad]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/declares no aws:dynamodb\/table:Table/);
-    expect(cli([]).status).toBe(1);
+    // No arguments is a usage mistake (exit 2, the usage), not a failed adoption.
+    expect(cli([]).status).toBe(2);
   });
 });

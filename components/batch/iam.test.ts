@@ -4,6 +4,7 @@ import {
   REDSHIFT_DATA_DESCRIBE_ACTIONS,
   XRAY_ACTIONS,
   AIRFLOW_ACCOUNT_ACTIONS,
+  LAKE_FORMATION_DATA_ACCESS_ACTIONS,
 } from "../orchestration/perms";
 import { overBroadStatements, type PolicyDocument } from "./iam";
 import { physicalName } from "./names";
@@ -14,6 +15,7 @@ const UNSCOPABLE = new Set<string>([
   ...XRAY_ACTIONS,
   ...REDSHIFT_DATA_DESCRIBE_ACTIONS,
   ...AIRFLOW_ACCOUNT_ACTIONS,
+  ...LAKE_FORMATION_DATA_ACCESS_ACTIONS,
 ]);
 
 describe("overBroadStatements", () => {
