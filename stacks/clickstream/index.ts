@@ -37,6 +37,7 @@ export = async () => {
               "feature store": ml.featureGroup.keyMetrics,
               "training pipeline": ml.training.keyMetrics,
               ...(ml.endpoint ? { "inference endpoint": ml.endpoint.keyMetrics } : {}),
+              ...(ml.batchTransform ? { "batch inference": ml.batchTransform.keyMetrics } : {}),
             }
           : {}),
       },
@@ -61,6 +62,7 @@ export = async () => {
     inferenceEndpointName: ml?.endpoint?.endpointName,
     inferenceVariants: ml?.endpoint?.variants.map((v) => ({ name: v.name, weight: v.weight })),
     trainingPipelineName: ml?.training.pipelineName,
+    batchInferencePipelineName: ml?.batchTransform?.pipelineName,
     modelPackageGroupName: ml?.registry.groupName,
     studioDomainId: ml?.studio?.domain.id,
   };
