@@ -24,6 +24,7 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "glue:*",
   "guardduty:*",
   "kinesis:*",
+  "kinesisanalytics:*",
   "lakeformation:*",
   "lambda:*",
   "logs:*",

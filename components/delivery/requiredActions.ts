@@ -81,6 +81,16 @@ const SPECIFIC: Record<string, readonly string[]> = {
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": ["firehose:CreateDeliveryStream"],
   "aws:kinesis/streamConsumer:StreamConsumer": ["kinesis:RegisterStreamConsumer"],
   "aws:kinesis/resourcePolicy:ResourcePolicy": ["kinesis:PutResourcePolicy"],
+  // Managed Flink: create and start (startApplication), pass the role; the service uses the
+  // customer key for the application's state through a grant the caller creates.
+  "aws:kinesisanalyticsv2/application:Application": [
+    "kinesisanalytics:CreateApplication",
+    "kinesisanalytics:StartApplication",
+    "kinesisanalytics:TagResource",
+    "iam:PassRole",
+    "kms:DescribeKey",
+    "kms:CreateGrant",
+  ],
   // awsx components: what their providers call, even in preview (Image gets an ECR token).
   "awsx:ecr:Image": [
     "ecr:GetAuthorizationToken",
