@@ -1,4 +1,4 @@
-import { byName, type PolicyFixture, without } from "../lib/fixtures";
+import { byName, flinkApplicationFixture, type PolicyFixture, without } from "../lib/fixtures";
 
 export const fixtures: PolicyFixture[] = [
   {
@@ -154,5 +154,12 @@ export const fixtures: PolicyFixture[] = [
       { type: "aws:lb/loadBalancer:LoadBalancer", name: "nlb", inputs: { loadBalancerType: "network" } },
     ],
     failing: { enabled: (rs) => (byName(rs, "api-alb").inputs.accessLogs.enabled = false) },
+  },
+  {
+    policy: "flink-application-logging",
+    compliant: [flinkApplicationFixture()],
+    failing: {
+      "cloudwatch-logging": (rs) => delete byName(rs, "windows").inputs.cloudwatchLoggingOptions,
+    },
   },
 ];

@@ -11,3 +11,4 @@ export { ecsInsightsLatestPlatform } from "./ecs-insights-latest-platform";
 export { guarddutyProtections } from "./guardduty-protections";
 export { athenaWorkgroupLogging } from "./athena-workgroup-logging";
 export { s3AccessLogging } from "./s3-access-logging";
+export { flinkApplicationLogging } from "./flink-application-logging";

@@ -1,4 +1,10 @@
-import { byName, mutatePipeline, type PolicyFixture, SAGEMAKER_PIPELINE_DEFINITION } from "../lib/fixtures";
+import {
+  byName,
+  flinkApplicationFixture,
+  mutatePipeline,
+  type PolicyFixture,
+  SAGEMAKER_PIPELINE_DEFINITION,
+} from "../lib/fixtures";
 
 export const fixtures: PolicyFixture[] = [
   {
@@ -165,6 +171,10 @@ export const fixtures: PolicyFixture[] = [
         (byName(rs, "training").inputs.pipelineDefinition = mutatePipeline((steps) => {
           delete steps[0].Arguments.NetworkConfig.VpcConfig;
         })),
+      "pipeline-model-isolated": (rs) =>
+        (byName(rs, "training").inputs.pipelineDefinition = mutatePipeline((steps) => {
+          steps[2].Arguments.EnableNetworkIsolation = false;
+        })),
     },
   },
   {
@@ -281,6 +291,14 @@ export const fixtures: PolicyFixture[] = [
     ],
     failing: {
       "public-ip": (rs) => (byName(rs, "api").inputs.networkConfiguration.assignPublicIp = true),
+    },
+  },
+  {
+    policy: "flink-application-in-vpc",
+    compliant: [flinkApplicationFixture()],
+    failing: {
+      "vpc-config": (rs) =>
+        (byName(rs, "windows").inputs.applicationConfiguration.vpcConfiguration.subnetIds = []),
     },
   },
 ];

@@ -14,3 +14,4 @@ export { defaultSecurityGroupClosed } from "./default-security-group-closed";
 export { securityGroupNoInternetUnion } from "./security-group-no-internet-union";
 export { ecsTaskDefinitionHardened } from "./ecs-task-definition-hardened";
 export { vpcInterfaceEndpoints } from "./vpc-interface-endpoints";
+export { flinkApplicationInVpc } from "./flink-application-in-vpc";
