@@ -74,7 +74,9 @@ export function flinkDataProduct(
       `${domain.name}:flink.enabled = true needs a window table: the pipeline has no windowSeconds`,
     );
   }
-  const p = domain.settings;
+  // ARNs and ids through the StackReference's output (not the plain settings), so every input is
+  // traced to the platform stack (the fresh-account check's `untraced` finding).
+  const p = domain.platform;
   return new FlinkSqlApplication(
     `${dataProduct}-flink`,
     {

@@ -1,3 +1,4 @@
+import { untracedFindings } from "../../cli/freshAccount";
 import { discoverProjects } from "../../harness/projects";
 import type { ProjectPlan } from "../../harness/evaluate";
 import { planFor, planOf, policyOf, resourcesOf } from "../../harness/testing";
@@ -176,6 +177,13 @@ describe("Flink SQL application (prod clickstream)", () => {
     );
     expect(wildcard.map((s) => s.Sid).sort()).toEqual(["VpcNetworkInterfaces", "VpcReadOnly"]);
     for (const s of wildcard) for (const a of s.Action as string[]) expect(a).toMatch(/^ec2:/);
+  });
+});
+
+describe("Flink SQL application and the fresh-account check", () => {
+  it("takes every ARN and id from a resource or the platform's StackReference (nothing untraced)", () => {
+    const findings = untracedFindings({ project: "clickstream", document: plans.prod.plan.document });
+    expect(findings.filter((f) => f.message.includes("flink")).map((f) => f.message)).toEqual([]);
   });
 });
 
