@@ -1,4 +1,6 @@
 import { untracedFindings } from "../../cli/freshAccount";
+import { parseConfig } from "../../config/load";
+import { configSchema } from "../../stacks/clickstream/config";
 import { discoverProjects } from "../../harness/projects";
 import type { ProjectPlan } from "../../harness/evaluate";
 import { planFor, planOf, policyOf, resourcesOf } from "../../harness/testing";
@@ -194,6 +196,21 @@ describe("Flink configuration", () => {
     expect(JSON.stringify(r.error?.issues)).toContain("1 to 8 tasks per KPU");
     expect(FlinkConfigSchema.safeParse({ enabled: true, checkpointIntervalSeconds: 5 }).success).toBe(false);
     expect(FlinkConfigSchema.safeParse({ enabeld: true }).success).toBe(false);
+  });
+
+  it("reports a bad clickstream:flink value with the key, the value and the allowed range", () => {
+    const parse = (flink: object) =>
+      parseConfig(configSchema, { flink }, "clickstream", 'the prod stack of project "clickstream"');
+    expect(() => parse({ enabled: true, parallelismPerKpu: 9 })).toThrow(
+      /clickstream:flink\.parallelismPerKpu = 9: .*1 to 8 tasks per KPU/,
+    );
+    expect(parse({ enabled: true }).flink).toEqual({
+      enabled: true,
+      parallelism: 1,
+      parallelismPerKpu: 1,
+      autoScaling: true,
+      checkpointIntervalSeconds: 60,
+    });
   });
 
   it("keeps the Lambda aggregator unless enabled, and refuses Flink on local naming the key", () => {
