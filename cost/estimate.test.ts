@@ -179,6 +179,82 @@ describe("the monthly cost estimate", () => {
     expect(unknownArn.find((l) => l.name === "api-service")?.monthlyUsd).toBe(72.08);
   });
 
+  it("prices a Flink application by KPUs (plus the orchestration KPU and running storage)", () => {
+    const pinned = {
+      ...prices,
+      hourly: { ...prices.hourly, flinkKpu: 0.11 },
+      monthly: { ...prices.monthly, flinkRunningStoragePerGb: 0.1 },
+    };
+    const app = (parallelism: number, parallelismPerKpu: number) =>
+      estimatePlan(
+        {
+          ...SMALL,
+          document: {
+            steps: [
+              step("flink", "aws:kinesisanalyticsv2/application:Application", {
+                applicationConfiguration: {
+                  flinkApplicationConfiguration: {
+                    parallelismConfiguration: { parallelism, parallelismPerKpu, autoScalingEnabled: true },
+                  },
+                },
+              }),
+            ],
+          },
+        },
+        pinned,
+      )[0];
+    // 4 tasks at 2 per KPU: 2 KPUs + 1 = 3 x 0.11 x 730 = 240.90; 100 GB x 0.10 = 10.
+    expect(app(4, 2).monthlyUsd).toBe(250.9);
+    expect(app(4, 2).basis).toContain("autoscaling adds KPUs");
+    // 3 tasks at 2 per KPU round up to 2 KPUs.
+    expect(app(3, 2).monthlyUsd).toBe(250.9);
+    expect(app(1, 1).monthlyUsd).toBe(165.6);
+  });
+
+  it("states a transform pipeline's hourly rate from its definition's parameters, usage-based", () => {
+    const definition = {
+      Parameters: [
+        { Name: "TransformInstanceType", DefaultValue: "ml.m5.xlarge" },
+        { Name: "TransformInstanceCount", DefaultValue: 2 },
+      ],
+      Steps: [
+        { Name: "CreateModel", Type: "Model", Arguments: {} },
+        {
+          Name: "Transform",
+          Type: "Transform",
+          Arguments: {
+            TransformResources: {
+              InstanceType: { Get: "Parameters.TransformInstanceType" },
+              InstanceCount: { Get: "Parameters.TransformInstanceCount" },
+            },
+          },
+        },
+      ],
+    };
+    const line = (d: object) =>
+      estimatePlan(
+        {
+          ...SMALL,
+          document: {
+            steps: [
+              step("batch", "aws:sagemaker/pipeline:Pipeline", { pipelineDefinition: JSON.stringify(d) }),
+            ],
+          },
+        },
+        prices,
+      )[0];
+    expect(line(definition)).toMatchObject({ kind: "usage", monthlyUsd: 0 });
+    expect(line(definition).basis).toContain(
+      "Transform: 2 x ml.m5.xlarge x 0.23/h = 0.46 per hour of transform",
+    );
+    const unknownType = {
+      ...definition,
+      Parameters: [{ Name: "TransformInstanceType", DefaultValue: "ml.p5.48xlarge" }],
+    };
+    expect(line(unknownType).kind).toBe("unpriced");
+    expect(line({ Steps: [] }).basis).toBe(PRICES.usageBased["aws:sagemaker/pipeline:Pipeline"]);
+  });
+
   it("keeps its price table dated and sourced", () => {
     expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(PRICES.region).toBe("us-east-1");

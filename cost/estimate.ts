@@ -239,6 +239,31 @@ const RULES: Record<string, Rule> = {
     if (!parts.length) return "serverless variants only: per inference, usage-based";
     return { monthlyUsd: total, basis: `${parts.join(" + ")} x ${p.hoursPerMonth} h` };
   },
+  "aws:kinesisanalyticsv2/application:Application": (i, p) => {
+    const flink = (i.applicationConfiguration as { flinkApplicationConfiguration?: unknown } | undefined)
+      ?.flinkApplicationConfiguration as
+      | {
+          parallelismConfiguration?: {
+            parallelism?: number;
+            parallelismPerKpu?: number;
+            autoScalingEnabled?: boolean;
+          };
+        }
+      | undefined;
+    const pc = flink?.parallelismConfiguration ?? {};
+    const kpus = Math.ceil(num(pc.parallelism, 1) / num(pc.parallelismPerKpu, 1));
+    // One more KPU per application for orchestration; 50 GB of running storage per KPU.
+    const compute = (kpus + 1) * p.hourly.flinkKpu * p.hoursPerMonth;
+    const storage = kpus * 50 * p.monthly.flinkRunningStoragePerGb;
+    return {
+      monthlyUsd: compute + storage,
+      basis:
+        `(${kpus} KPU + 1 orchestration KPU) x ${p.hourly.flinkKpu}/h x ${p.hoursPerMonth} h + ` +
+        `${kpus * 50} GB running storage x ${p.monthly.flinkRunningStoragePerGb}/GB-month` +
+        (pc.autoScalingEnabled ? " (initial parallelism; autoscaling adds KPUs under load)" : ""),
+    };
+  },
+  "aws:sagemaker/pipeline:Pipeline": (i, p) => pipelineRates(i, p),
   "aws:mwaa/environment:Environment": (i, p) => {
     const cls = str(i.environmentClass) ?? "mw1.small";
     const price = lookup(p.hourly.mwaaEnvironment, cls, "MWAA environment class");
@@ -304,6 +329,42 @@ const RULES: Record<string, Rule> = {
     basis: `composite alarm ${p.monthly.compositeAlarm}/month`,
   }),
 };
+
+/**
+ * A SageMaker Pipeline is paid per execution: the instance-hours of its jobs. The hourly rate of
+ * each Transform step (instances x list price, parameters resolved to their defaults) is stated;
+ * the hours depend on the input, so the line stays usage-based.
+ */
+function pipelineRates(i: Record<string, unknown>, p: PriceTable): string {
+  const usage = (p.usageBased as Record<string, string>)["aws:sagemaker/pipeline:Pipeline"];
+  let definition: {
+    Parameters?: { Name: string; DefaultValue?: unknown }[];
+    Steps?: { Name?: string; Type?: string; Arguments?: { TransformResources?: Record<string, unknown> } }[];
+  };
+  try {
+    definition = JSON.parse(String(i.pipelineDefinition));
+  } catch {
+    return usage;
+  }
+  const resolve = (v: unknown): unknown => {
+    const ref = (v as { Get?: unknown } | undefined)?.Get;
+    if (typeof ref !== "string" || !ref.startsWith("Parameters.")) return v;
+    return definition.Parameters?.find((x) => x.Name === ref.slice("Parameters.".length))?.DefaultValue;
+  };
+  const rates: string[] = [];
+  for (const step of definition.Steps ?? []) {
+    if (step.Type !== "Transform") continue;
+    const r = step.Arguments?.TransformResources ?? {};
+    const type = str(resolve(r.InstanceType));
+    const price = lookup(p.hourly.sagemakerInstance, type, "SageMaker instance type");
+    if (typeof price === "string") return price;
+    const n = num(resolve(r.InstanceCount), 1);
+    rates.push(
+      `${step.Name ?? "Transform"}: ${n} x ${type} x ${price}/h = ${round2(n * price)} per hour of transform`,
+    );
+  }
+  return rates.length ? `${rates.join("; ")} (instance-hours per execution)` : usage;
+}
 
 /** One line per custom resource of one plan. */
 export function estimatePlan(plan: PlanLike, prices: PriceTable = PRICES): LineItem[] {

@@ -160,6 +160,7 @@ function editJson(s: Step, key: string, edit: (v: Inputs) => void): void {
 const ALLOW = (extra: object) => ({ Effect: "Allow", Resource: "*", ...extra });
 const FOREIGN = "arn:aws:iam::999999999999:root";
 const BUCKET = "aws:s3/bucket:Bucket";
+const FLINK = "aws:kinesisanalyticsv2/application:Application";
 
 interface Mutation {
   readonly policy: string;
@@ -214,6 +215,13 @@ const MUTATIONS: Mutation[] = [
   M("firehose-encrypted", "clickstream", "delivery stream without server-side encryption", (d) => {
     const s = step(d, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream");
     delete s.newState.inputs.serverSideEncryption;
+    return s.urn;
+  }),
+  M("flink-application-encrypted", "clickstream", "Flink state under the service's own key", (d) => {
+    const s = step(d, FLINK, "clickstream-flink-app");
+    s.newState.inputs.applicationConfiguration.applicationEncryptionConfiguration = {
+      keyType: "SERVICE_MANAGED_KEY",
+    };
     return s.urn;
   }),
   M("glue-catalog-encrypted", P, "catalog encryption disabled", (d) => {
@@ -271,6 +279,13 @@ const MUTATIONS: Mutation[] = [
   M("sagemaker-encrypted", "clickstream", "data capture without a KMS key", (d) => {
     const s = step(d, "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
     delete s.newState.inputs.dataCaptureConfig.kmsKeyId;
+    return s.urn;
+  }),
+  M("sagemaker-encrypted", "clickstream", "batch transform predictions without a KMS key", (d) => {
+    const s = step(d, "aws:sagemaker/pipeline:Pipeline", "clickstream-batch-inference-pipeline");
+    editJson(s, "pipelineDefinition", (v) => {
+      delete v.Steps.find((x: Inputs) => x.Type === "Transform").Arguments.TransformOutput.KmsKeyId;
+    });
     return s.urn;
   }),
   M("secret-cmk", P, "secret with the AWS managed key", (d) => {
@@ -379,6 +394,11 @@ const MUTATIONS: Mutation[] = [
     s.newState.propertyDependencies.ec2Attributes = [pub.urn];
     return s.urn;
   }),
+  M("flink-application-in-vpc", "clickstream", "Flink application outside the VPC", (d) => {
+    const s = step(d, FLINK, "clickstream-flink-app");
+    delete s.newState.inputs.applicationConfiguration.vpcConfiguration;
+    return s.urn;
+  }),
   M("lambda-in-vpc", "clickstream", "processor out of the VPC", (d) => {
     const s = step(d, "aws:lambda/function:Function", "clickstream-processor");
     delete s.newState.inputs.vpcConfig;
@@ -414,6 +434,13 @@ const MUTATIONS: Mutation[] = [
   M("sagemaker-network-isolation", "clickstream", "champion model without network isolation", (d) => {
     const s = step(d, "aws:sagemaker/model:Model", "clickstream-inference-champion-model");
     s.newState.inputs.enableNetworkIsolation = false;
+    return s.urn;
+  }),
+  M("sagemaker-network-isolation", "clickstream", "batch inference model without network isolation", (d) => {
+    const s = step(d, "aws:sagemaker/pipeline:Pipeline", "clickstream-batch-inference-pipeline");
+    editJson(s, "pipelineDefinition", (v) => {
+      v.Steps.find((x: Inputs) => x.Type === "Model").Arguments.EnableNetworkIsolation = false;
+    });
     return s.urn;
   }),
   M("sagemaker-not-public", "clickstream", "a Studio domain with public internet access", (d) => {
@@ -591,6 +618,11 @@ const MUTATIONS: Mutation[] = [
     ).newState.inputs.status = "DISABLED";
     return step(d, "aws:guardduty/detector:Detector").urn;
   }),
+  M("flink-application-logging", "clickstream", "Flink application without CloudWatch logging", (d) => {
+    const s = step(d, FLINK, "clickstream-flink-app");
+    delete s.newState.inputs.cloudwatchLoggingOptions;
+    return s.urn;
+  }),
   M("lb-access-logs", "api", "ALB access logs off", (d) => {
     const s = step(d, "awsx:lb:ApplicationLoadBalancer");
     s.newState.inputs.accessLogs.enabled = false;
@@ -669,6 +701,11 @@ const MUTATIONS: Mutation[] = [
     const s = step(d, "aws:lambda/eventSourceMapping:EventSourceMapping", "clickstream-processor-source");
     delete s.newState.inputs.maximumRetryAttempts;
     delete s.newState.inputs.destinationConfig;
+    return s.urn;
+  }),
+  M("flink-application-checkpointing", "clickstream", "Flink checkpointing switched off", (d) => {
+    const s = step(d, FLINK, "clickstream-flink-app");
+    s.newState.inputs.applicationConfiguration.flinkApplicationConfiguration.checkpointConfiguration.checkpointingEnabled = false;
     return s.urn;
   }),
   M("kinesis-retention", "clickstream", "stream keeps a day", (d) => {

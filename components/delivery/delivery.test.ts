@@ -407,7 +407,7 @@ describe("roles from the plan", () => {
       "iam:CreateOpenIDConnectProvider",
     ])
       expect([a, allows(a)]).toEqual([a, true]);
-    expect(requiredActions("aws:kinesisanalyticsv2/application:Application")).toBeUndefined();
+    expect(requiredActions("aws:gamelift/fleet:Fleet")).toBeUndefined();
     expect(requiredActions("aws:cloudwatch/logGroup:LogGroup")).toEqual(["logs:CreateLogGroup"]);
     expect(requiredActions("pulumiservice:index:Webhook")).toEqual([]);
   });

@@ -25,6 +25,7 @@ export const DEPLOY_SERVICE_ACTIONS = [
   "glue:*",
   "guardduty:*",
   "kinesis:*",
+  "kinesisanalytics:*",
   "lakeformation:*",
   "lambda:*",
   "logs:*",

@@ -107,6 +107,16 @@ const SPECIFIC: Record<string, readonly string[]> = {
   // QuickSight on the lake (components/bi): the data source passes its role to QuickSight.
   "aws:quicksight/dataSource:DataSource": ["quicksight:CreateDataSource", "iam:PassRole"],
   "aws:quicksight/dataSet:DataSet": ["quicksight:CreateDataSet", "quicksight:PassDataSource"],
+  // Managed Flink: create and start (startApplication), pass the role; the service uses the
+  // customer key for the application's state through a grant the caller creates.
+  "aws:kinesisanalyticsv2/application:Application": [
+    "kinesisanalytics:CreateApplication",
+    "kinesisanalytics:StartApplication",
+    "kinesisanalytics:TagResource",
+    "iam:PassRole",
+    "kms:DescribeKey",
+    "kms:CreateGrant",
+  ],
   // awsx components: what their providers call, even in preview (Image gets an ECR token).
   "awsx:ecr:Image": [
     "ecr:GetAuthorizationToken",

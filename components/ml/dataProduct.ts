@@ -8,6 +8,7 @@ import { InferenceEndpoint } from "./inferenceEndpoint";
 import { ModelRegistry } from "./modelRegistry";
 import { mlSettings, MlDomainConfigSchema, servedVariants } from "./settings";
 import { StudioDomain } from "./studioDomain";
+import { BatchTransform } from "./batchTransform";
 import { BUILT_IN_ALGORITHM, TrainingPipeline } from "./trainingPipeline";
 
 /** The ML layer of one data product, as a domain stack composes it. */
@@ -21,6 +22,8 @@ export interface MlDataProduct {
    * (`<domain>:ml.variants[i].modelVersion`): a fresh account has no approved version.
    */
   readonly endpoint?: InferenceEndpoint;
+  /** Batch inference over the curated zone (`<domain>:ml.batchTransform`); scheduled once a version is set. */
+  readonly batchTransform?: BatchTransform;
   readonly studio?: StudioDomain;
 }
 
@@ -117,6 +120,40 @@ export function mlDataProduct(
     },
     opts,
   );
+  const imageRepositoryArn = pulumi.interpolate`arn:aws:ecr:${p.apply((x) => x.region)}:${training.imageRegistryId}:repository/${BUILT_IN_ALGORITHM.repositoryName}`;
+  const modelArtifacts = {
+    bucketArn: artifacts.bucketArn,
+    prefix: `${training.artifactsPrefix}models/`,
+    kmsKeyArn: artifacts.kmsKeyArn,
+  };
+  const batch = cfg.batchTransform;
+  const curated = {
+    bucketName: lake.apply((l) => l.buckets.curated.name),
+    bucketArn: lake.apply((l) => l.buckets.curated.arn),
+    kmsKeyArn: lake.apply((l) => l.kmsKeyArn),
+  };
+  const batchTransform = batch.enabled
+    ? new BatchTransform(
+        `${dataProduct}-batch-inference`,
+        {
+          modelPackageGroupArn: registry.arn,
+          ...(batch.modelVersion !== undefined
+            ? { modelPackageArn: registry.modelPackageArn(batch.modelVersion) }
+            : {}),
+          input: { ...curated, prefix: `ml/batch-input/${dataProduct}/` },
+          output: { ...curated, prefix: `ml/batch-predictions/${dataProduct}/` },
+          modelArtifacts,
+          imageRepositoryArn,
+          kmsKeyArn: mlKey,
+          network,
+          schedule: batch.schedule,
+          instanceType: batch.instanceType,
+          instanceCount: batch.instanceCount,
+          alarmTopicArn: p.apply((x) => x.alarmTopicArn),
+        },
+        opts,
+      )
+    : undefined;
   const served = servedVariants(cfg.variants);
   const endpoint = served.length
     ? new InferenceEndpoint(
@@ -133,12 +170,8 @@ export function mlDataProduct(
           minInstancesPerVariant: environment === "prod" ? 2 : 1,
           kmsKeyArn: mlKey,
           network,
-          modelArtifacts: {
-            bucketArn: artifacts.bucketArn,
-            prefix: `${training.artifactsPrefix}models/`,
-            kmsKeyArn: artifacts.kmsKeyArn,
-          },
-          imageRepositoryArn: pulumi.interpolate`arn:aws:ecr:${p.apply((x) => x.region)}:${training.imageRegistryId}:repository/${BUILT_IN_ALGORITHM.repositoryName}`,
+          modelArtifacts,
+          imageRepositoryArn,
           dataCapture: {
             bucketName: lake.apply((l) => l.buckets.raw.name),
             bucketArn: lake.apply((l) => l.buckets.raw.arn),
@@ -174,7 +207,11 @@ export function mlDataProduct(
       )
     : undefined;
   registry.allow({
-    readerArns: [training.role.arn, ...(endpoint ? [endpoint.role.arn] : [])],
+    readerArns: [
+      training.role.arn,
+      ...(endpoint ? [endpoint.role.arn] : []),
+      ...(batchTransform ? [batchTransform.role.arn] : []),
+    ],
     approverArns: [...cfg.approverArns, ...(studio ? [studio.role.arn] : [])],
   });
   return {
@@ -183,6 +220,7 @@ export function mlDataProduct(
     registry,
     training,
     ...(endpoint ? { endpoint } : {}),
+    ...(batchTransform ? { batchTransform } : {}),
     ...(studio ? { studio } : {}),
   };
 }

@@ -1,3 +1,4 @@
+export { BatchTransform, type BatchTransformArgs, batchTransformRolePolicy } from "./batchTransform";
 export { FeatureGroup, type FeatureGroupArgs, type OfflineStoreRef, offlineTableName } from "./featureGroup";
 export { FeatureIngestion, type FeatureIngestionArgs } from "./featureIngestion";
 export {
@@ -14,7 +15,13 @@ export {
   packagesArnOf,
   registryPolicy,
 } from "./modelRegistry";
-export { EVALUATION, STEPS, trainingPipelineDefinition } from "./pipelineDefinition";
+export {
+  BATCH_STEPS,
+  batchTransformDefinition,
+  EVALUATION,
+  STEPS,
+  trainingPipelineDefinition,
+} from "./pipelineDefinition";
 export { StudioDomain, type StudioDomainArgs } from "./studioDomain";
 export {
   BUILT_IN_ALGORITHM,

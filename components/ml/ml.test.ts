@@ -157,7 +157,8 @@ describe.each(["dev", "prod"])("clickstream ML layer (%s)", (stack) => {
 
   it("trains with the region's built-in XGBoost image, in the VPC, network isolated, KMS on volumes and outputs", async () => {
     const { plan, platform } = await load(stack);
-    const pipeline = one(plan, "aws:sagemaker/pipeline:Pipeline").inputs as Json;
+    const pipeline = one(plan, "aws:sagemaker/pipeline:Pipeline", "clickstream-training-pipeline")
+      .inputs as Json;
     const def = JSON.parse(String(pipeline.pipelineDefinition));
     expect(def.Steps.map((s: { Name: string }) => s.Name)).toEqual([
       "Prepare",
@@ -196,7 +197,12 @@ describe.each(["dev", "prod"])("clickstream ML layer (%s)", (stack) => {
   it("registers the model only when the test AUC reaches the threshold, pending manual approval", async () => {
     const { plan } = await load(stack);
     const group = one(plan, "aws:sagemaker/modelPackageGroup:ModelPackageGroup");
-    const def = JSON.parse(String(one(plan, "aws:sagemaker/pipeline:Pipeline").inputs.pipelineDefinition));
+    const def = JSON.parse(
+      String(
+        one(plan, "aws:sagemaker/pipeline:Pipeline", "clickstream-training-pipeline").inputs
+          .pipelineDefinition,
+      ),
+    );
     expect(def.Parameters).toEqual(
       expect.arrayContaining([
         { Name: "MinAuc", Type: "Float", DefaultValue: 0.75 },
@@ -231,7 +237,7 @@ describe.each(["dev", "prod"])("clickstream ML layer (%s)", (stack) => {
 
   it("runs the pipeline on an EventBridge schedule whose role can start only this pipeline", async () => {
     const { plan } = await load(stack);
-    const pipeline = one(plan, "aws:sagemaker/pipeline:Pipeline");
+    const pipeline = one(plan, "aws:sagemaker/pipeline:Pipeline", "clickstream-training-pipeline");
     const arn = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${String(pipeline.id).toLowerCase()}`;
     const rule = one(plan, "aws:cloudwatch/eventRule:EventRule", "clickstream-training-schedule").inputs;
     expect(rule.scheduleExpression).toBe(stack === "prod" ? "cron(0 3 * * ? *)" : "cron(0 3 ? * MON *)");
@@ -258,7 +264,11 @@ describe.each(["dev", "prod"])("clickstream ML layer (%s)", (stack) => {
     const arnOf = (part: string) =>
       `arn:aws:iam::123456789012:role/${roles.find((r) => r.urn.endsWith(`::${part}`))!.id}`;
     expect(read.Principal).toEqual({
-      AWS: [arnOf("clickstream-training-role"), arnOf("clickstream-inference-model-role")],
+      AWS: [
+        arnOf("clickstream-training-role"),
+        arnOf("clickstream-inference-model-role"),
+        arnOf("clickstream-batch-inference-role"),
+      ],
     });
     expect(list(read.Resource)).toEqual([
       `arn:aws:sagemaker:us-east-1:123456789012:model-package-group/${String(group.id).toLowerCase()}`,

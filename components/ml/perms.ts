@@ -92,6 +92,17 @@ export const PIPELINE_JOB_ACTIONS = [
   "sagemaker:AddTags",
 ] as const;
 
+/** The batch inference pipeline's role: create its models and run its transform jobs. */
+export const BATCH_TRANSFORM_ACTIONS = [
+  "sagemaker:CreateModel",
+  "sagemaker:DescribeModel",
+  "sagemaker:CreateTransformJob",
+  "sagemaker:DescribeTransformJob",
+  "sagemaker:StopTransformJob",
+  "sagemaker:AddTags",
+] as const;
+/** Creating a model from a registry version reads the version. */
+export const MODEL_PACKAGE_READ_ACTIONS = ["sagemaker:DescribeModelPackage"] as const;
 /** The pipeline's role: register model versions in its model package group. */
 export const REGISTER_MODEL_ACTIONS = [
   "sagemaker:CreateModelPackage",

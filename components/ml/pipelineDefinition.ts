@@ -266,3 +266,94 @@ export function trainingPipelineDefinition(a: TrainingDefinitionArgs): { [key: s
     Steps: [prepare, train, evaluate, check],
   };
 }
+
+/** Resolved values of the batch inference pipeline's definition. */
+export interface BatchTransformDefinitionArgs {
+  /** Role the model and the transform job run as (the pipeline's execution role). */
+  readonly roleArn: string;
+  /**
+   * Approved model version (`arn:…:model-package/<group>/<n>`) the `ModelPackageArn` parameter
+   * defaults to; empty when none is configured (a fresh account): an execution must then pass one.
+   */
+  readonly modelPackageArn: string;
+  /** `s3://` prefix of the CSV rows to score (curated zone): `<id>,<features in spec order>`. */
+  readonly inputUri: string;
+  /** `s3://` prefix the predictions go under, one folder per execution (lake). */
+  readonly outputUri: string;
+  /** Key of the predictions (the lake key of the output bucket). */
+  readonly outputKmsKeyArn: string;
+  /** Key of the transform instances' volumes (the ML key). */
+  readonly volumeKmsKeyArn: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly instanceType: string;
+  readonly instanceCount: number;
+}
+
+/** Step names of the batch inference pipeline. */
+export const BATCH_STEPS = { model: "CreateModel", transform: "Transform" } as const;
+
+/**
+ * The batch inference pipeline (definition version 2020-12-01):
+ *
+ *   CreateModel (model package = Parameters.ModelPackageArn, network isolated, in the VPC)
+ *     → Transform (CSV lines of the curated input; the id column is set aside by InputFilter and
+ *       joined back to each score; predictions KMS-encrypted in the lake, volumes with the ML key)
+ *
+ * The model is a registry version, never the artifacts of a training run: only an approved
+ * version is served, in batch as on the endpoint.
+ */
+export function batchTransformDefinition(a: BatchTransformDefinitionArgs): { [key: string]: Json } {
+  const model = {
+    Name: BATCH_STEPS.model,
+    Type: "Model",
+    Arguments: {
+      ExecutionRoleArn: a.roleArn,
+      PrimaryContainer: { ModelPackageName: get("Parameters.ModelPackageArn") },
+      EnableNetworkIsolation: true,
+      VpcConfig: { Subnets: [...a.subnetIds], SecurityGroupIds: [...a.securityGroupIds] },
+    },
+  };
+  const transform = {
+    Name: BATCH_STEPS.transform,
+    Type: "Transform",
+    Arguments: {
+      ModelName: get(`Steps.${BATCH_STEPS.model}.ModelName`),
+      BatchStrategy: "MultiRecord",
+      MaxPayloadInMB: 6,
+      TransformInput: {
+        DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: get("Parameters.InputUri") } },
+        ContentType: "text/csv",
+        SplitType: "Line",
+        CompressionType: "None",
+      },
+      TransformOutput: {
+        S3OutputPath: {
+          "Std:Join": { On: "", Values: [a.outputUri, get("Execution.PipelineExecutionId"), "/"] },
+        },
+        Accept: "text/csv",
+        AssembleWith: "Line",
+        KmsKeyId: a.outputKmsKeyArn,
+      },
+      TransformResources: {
+        InstanceType: get("Parameters.TransformInstanceType"),
+        InstanceCount: get("Parameters.TransformInstanceCount"),
+        VolumeKmsKeyId: a.volumeKmsKeyArn,
+      },
+      // The model sees the features only; each output line is `<id>,<score>`.
+      DataProcessing: { InputFilter: "$[1:]", JoinSource: "Input", OutputFilter: "$[0,-1]" },
+    },
+    DependsOn: [BATCH_STEPS.model],
+  };
+  return {
+    Version: "2020-12-01",
+    Metadata: {},
+    Parameters: [
+      { Name: "ModelPackageArn", Type: "String", DefaultValue: a.modelPackageArn },
+      { Name: "InputUri", Type: "String", DefaultValue: a.inputUri },
+      { Name: "TransformInstanceType", Type: "String", DefaultValue: a.instanceType },
+      { Name: "TransformInstanceCount", Type: "Integer", DefaultValue: a.instanceCount },
+    ],
+    Steps: [model, transform],
+  };
+}

@@ -53,6 +53,18 @@ export function mlSettingsSchema(env: Environment) {
       latencyAlarmMs: z.number().int().min(1).max(60_000),
       /** SageMaker Studio domain (VPC-only) for the domain's data scientists. */
       studio: z.boolean(),
+      /**
+       * Batch inference over the curated zone (components/ml/batchTransform.ts). `modelVersion`
+       * names an approved version, like a variant's; unset (a fresh account), the pipeline exists
+       * without a default model and without a schedule.
+       */
+      batchTransform: z.strictObject({
+        enabled: z.boolean(),
+        modelVersion: z.number().int().positive({ error: "a model package version (1, 2, ...)" }).optional(),
+        schedule: z.string().regex(/^(cron|rate)\(.+\)$/, { error: "an EventBridge cron(...) or rate(...)" }),
+        instanceType: INSTANCE_TYPE,
+        instanceCount: z.number().int().min(1).max(20, { error: "1 to 20 transform instances" }),
+      }),
       /** Roles allowed to approve model versions in the registry (besides Studio's role when on). */
       approverArns: z.array(
         z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "an IAM role ARN" }),
@@ -129,6 +141,12 @@ export const ML_DEFAULTS: Record<Environment, MlSettings> = {
     trainingInstanceType: "ml.m5.large",
     latencyAlarmMs: 500,
     studio: false,
+    batchTransform: {
+      enabled: false,
+      schedule: "cron(0 5 * * ? *)",
+      instanceType: "ml.m5.large",
+      instanceCount: 1,
+    },
     approverArns: [],
   },
   dev: {
@@ -141,6 +159,12 @@ export const ML_DEFAULTS: Record<Environment, MlSettings> = {
     trainingInstanceType: "ml.m5.large",
     latencyAlarmMs: 500,
     studio: true,
+    batchTransform: {
+      enabled: true,
+      schedule: "cron(0 5 ? * MON *)",
+      instanceType: "ml.m5.large",
+      instanceCount: 1,
+    },
     approverArns: [],
   },
   prod: {
@@ -153,6 +177,12 @@ export const ML_DEFAULTS: Record<Environment, MlSettings> = {
     trainingInstanceType: "ml.m5.xlarge",
     latencyAlarmMs: 200,
     studio: false,
+    batchTransform: {
+      enabled: true,
+      schedule: "cron(0 5 * * ? *)",
+      instanceType: "ml.m5.xlarge",
+      instanceCount: 2,
+    },
     approverArns: [],
   },
 };

@@ -56,6 +56,7 @@ export type StreamingDomainConfig = z.infer<ReturnType<typeof streamingDomainCon
 export function streamingDataProduct(
   dataProduct: string,
   domain: DomainStack<StreamingDomainConfig>,
+  options: { readonly windowWriter?: "lambda" | "external" } = {},
 ): { pipeline: Pipeline; lake: ReturnType<typeof rawEventsTable>; health: AlarmSet } {
   const cfg = domain.config;
   const platform = domain.platform;
@@ -98,6 +99,7 @@ export function streamingDataProduct(
           ]
         : [],
       windowSeconds: cfg.windowSeconds,
+      ...(options.windowWriter ? { windowWriter: options.windowWriter } : {}),
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: platform.alarmTopicArn,
       alarmThresholds: {

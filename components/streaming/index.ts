@@ -1,3 +1,11 @@
+export {
+  FlinkSqlApplication,
+  type FlinkSqlApplicationArgs,
+  flinkApplicationPolicy,
+  flinkPackage,
+  FLINK_RUNTIME,
+} from "./flinkSql";
+export { FlinkConfigSchema, flinkDataProduct, windowWriter } from "./flinkDataProduct";
 export { Pipeline, type PipelineArgs, type RawZoneRef, partitionedPrefix, rawPrefixes } from "./pipeline";
 export {
   firehosePolicy,

@@ -91,6 +91,11 @@ export interface PipelineArgs {
   readonly delivery?: { readonly bufferingSeconds?: number; readonly bufferingMb?: number };
   /** Real-time aggregate: tumbling window length in seconds (1-900). Default: no aggregator. */
   readonly windowSeconds?: number;
+  /**
+   * Who writes the window table: `lambda` (the tumbling-window aggregator) or `external` (a
+   * `FlinkSqlApplication` reads the stream and writes it; no aggregator function). Default `lambda`.
+   */
+  readonly windowWriter?: "lambda" | "external";
   /** Log retention in days. Default 14. */
   readonly logRetentionDays?: pulumi.Input<number>;
   /** SNS topic for alarm notifications. Default: alarms without actions. */
@@ -405,7 +410,7 @@ export class Pipeline extends pulumi.ComponentResource {
     );
 
     // The real-time aggregate: tumbling windows on a second consumer.
-    if (args.windowSeconds !== undefined && this.windowTable) {
+    if (args.windowSeconds !== undefined && this.windowTable && args.windowWriter !== "external") {
       const aggregatorLogs = this.logGroup(`${name}-aggregator-logs`, p.logRetentionDays);
       const aggregatorRole = this.functionRole(`${name}-aggregator`, {
         logGroupArn: aggregatorLogs.arn,

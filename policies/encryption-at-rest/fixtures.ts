@@ -1,5 +1,6 @@
 import {
   byName,
+  flinkApplicationFixture,
   mutatePipeline,
   type PolicyFixture,
   SAGEMAKER_PIPELINE_DEFINITION,
@@ -446,6 +447,16 @@ export const fixtures: PolicyFixture[] = [
     failing: {
       "customer-key": (rs) =>
         (byName(rs, "nightly").inputs.encryptionConfiguration = { type: "AWS_OWNED_KEY" }),
+    },
+  },
+  {
+    policy: "flink-application-encrypted",
+    compliant: [flinkApplicationFixture()],
+    failing: {
+      "customer-key": (rs) =>
+        (byName(rs, "windows").inputs.applicationConfiguration.applicationEncryptionConfiguration = {
+          keyType: "SERVICE_MANAGED_KEY",
+        }),
     },
   },
 ];

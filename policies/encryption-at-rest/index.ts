@@ -16,3 +16,4 @@ export { secretCmk } from "./secret-cmk";
 export { sfnStateMachineEncrypted } from "./sfn-state-machine-encrypted";
 export { snsTopicEncrypted } from "./sns-topic-encrypted";
 export { sqsQueueEncrypted } from "./sqs-queue-encrypted";
+export { flinkApplicationEncrypted } from "./flink-application-encrypted";

@@ -11,11 +11,11 @@ const PIPELINE = "aws:sagemaker/pipeline:Pipeline";
 export const sagemakerEncrypted = resourcePolicy({
   name: "sagemaker-encrypted",
   description:
-    "SageMaker feature groups, endpoint configurations (and their data capture), notebooks, Studio domains and pipeline jobs encrypt their storage with a customer managed key.",
+    "SageMaker feature groups, endpoint configurations (and their data capture), notebooks, Studio domains and pipeline jobs (transform jobs included) encrypt their storage with a customer managed key.",
   severity: "high",
   concern: "encryption-at-rest",
   remediationSteps:
-    "Set offlineStoreConfig.s3StorageConfig.kmsKeyId and onlineStoreConfig.securityConfig.kmsKeyId on feature groups, kmsKeyArn and dataCaptureConfig.kmsKeyId on endpoint configurations, kmsKeyId on notebooks and Studio domains, volume and output KmsKeyIds on pipeline jobs.",
+    "Set offlineStoreConfig.s3StorageConfig.kmsKeyId and onlineStoreConfig.securityConfig.kmsKeyId on feature groups, kmsKeyArn and dataCaptureConfig.kmsKeyId on endpoint configurations, kmsKeyId on notebooks and Studio domains, volume and output KmsKeyIds on pipeline jobs (Transform steps: TransformResources.VolumeKmsKeyId and TransformOutput.KmsKeyId).",
   resourceTypes: [FEATURE_GROUP, ENDPOINT_CONFIGURATION, NOTEBOOK, DOMAIN, PIPELINE],
   rules: [
     {
@@ -70,6 +70,13 @@ export const sagemakerEncrypted = resourcePolicy({
             (s) =>
               !argument(s, "ResourceConfig", "VolumeKmsKeyId") ||
               !argument(s, "OutputDataConfig", "KmsKeyId"),
+          ),
+          ...failingSteps(
+            steps,
+            "Transform",
+            (s) =>
+              !argument(s, "TransformResources", "VolumeKmsKeyId") ||
+              !argument(s, "TransformOutput", "KmsKeyId"),
           ),
           ...failingSteps(
             steps,

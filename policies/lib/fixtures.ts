@@ -101,7 +101,7 @@ export function fixtureResources(resources: FixtureResource[], project = "fixtur
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PipelineStepFixture = any;
 
-/** A compliant SageMaker pipeline definition: a processing and a training step, isolated in the VPC, KMS everywhere. */
+/** A compliant SageMaker pipeline definition: processing, training, model and transform steps, isolated in the VPC, KMS everywhere. */
 export function sagemakerPipelineSteps(): PipelineStepFixture[] {
   const key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000009";
   const vpc = { Subnets: ["subnet-1"], SecurityGroupIds: ["sg-1"] };
@@ -137,6 +137,24 @@ export function sagemakerPipelineSteps(): PipelineStepFixture[] {
         VpcConfig: vpc,
       },
     },
+    {
+      Name: "CreateModel",
+      Type: "Model",
+      Arguments: {
+        PrimaryContainer: { ModelPackageName: { Get: "Parameters.ModelPackageArn" } },
+        EnableNetworkIsolation: true,
+        VpcConfig: vpc,
+      },
+    },
+    {
+      Name: "Transform",
+      Type: "Transform",
+      Arguments: {
+        ModelName: { Get: "Steps.CreateModel.ModelName" },
+        TransformOutput: { S3OutputPath: "s3://curated/predictions/", KmsKeyId: key },
+        TransformResources: { InstanceType: "ml.m5.large", InstanceCount: 1, VolumeKmsKeyId: key },
+      },
+    },
   ];
 }
 
@@ -151,4 +169,49 @@ export function mutatePipeline(mutate: (steps: PipelineStepFixture[]) => void): 
   const steps = sagemakerPipelineSteps();
   mutate(steps);
   return JSON.stringify({ Version: "2020-12-01", Steps: steps });
+}
+
+/**
+ * A compliant Managed Service for Apache Flink application (as FlinkSqlApplication declares it):
+ * in the VPC, logging to a stream, checkpointing, snapshots, a customer managed key.
+ */
+export function flinkApplicationFixture(name = "windows"): {
+  type: string;
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  inputs: any;
+} {
+  return {
+    type: "aws:kinesisanalyticsv2/application:Application",
+    name,
+    inputs: {
+      runtimeEnvironment: "FLINK-1_20",
+      serviceExecutionRole: "arn:aws:iam::123456789012:role/flink",
+      applicationConfiguration: {
+        applicationCodeConfiguration: {
+          codeContentType: "ZIPFILE",
+          codeContent: {
+            s3ContentLocation: { bucketArn: "arn:aws:s3:::artifacts", fileKey: "flink/app.zip" },
+          },
+        },
+        applicationEncryptionConfiguration: {
+          keyType: "CUSTOMER_MANAGED_KEY",
+          keyId: "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000010",
+        },
+        applicationSnapshotConfiguration: { snapshotsEnabled: true },
+        flinkApplicationConfiguration: {
+          checkpointConfiguration: {
+            configurationType: "CUSTOM",
+            checkpointingEnabled: true,
+            checkpointInterval: 60000,
+          },
+          parallelismConfiguration: { configurationType: "CUSTOM", parallelism: 1, autoScalingEnabled: true },
+        },
+        vpcConfiguration: { subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: ["sg-1"] },
+      },
+      cloudwatchLoggingOptions: {
+        logStreamArn: "arn:aws:logs:us-east-1:123456789012:log-group:flink:log-stream:app",
+      },
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { byName, type PolicyFixture, without } from "../lib/fixtures";
+import { byName, flinkApplicationFixture, type PolicyFixture, without } from "../lib/fixtures";
 
 export const fixtures: PolicyFixture[] = [
   {
@@ -248,6 +248,13 @@ export const fixtures: PolicyFixture[] = [
     failing: {
       "access-logs": (rs) => without(rs, "api-edge-access-log-delivery"),
       "waf-logging": (rs) => without(rs, "api-edge-waf-logging"),
+    },
+  },
+  {
+    policy: "flink-application-logging",
+    compliant: [flinkApplicationFixture()],
+    failing: {
+      "cloudwatch-logging": (rs) => delete byName(rs, "windows").inputs.cloudwatchLoggingOptions,
     },
   },
 ];

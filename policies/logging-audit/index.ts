@@ -12,3 +12,4 @@ export { guarddutyProtections } from "./guardduty-protections";
 export { athenaWorkgroupLogging } from "./athena-workgroup-logging";
 export { s3AccessLogging } from "./s3-access-logging";
 export { cloudfrontLogging } from "./cloudfront-logging";
+export { flinkApplicationLogging } from "./flink-application-logging";

@@ -1,4 +1,10 @@
-import { byName, mutatePipeline, type PolicyFixture, SAGEMAKER_PIPELINE_DEFINITION } from "../lib/fixtures";
+import {
+  byName,
+  flinkApplicationFixture,
+  mutatePipeline,
+  type PolicyFixture,
+  SAGEMAKER_PIPELINE_DEFINITION,
+} from "../lib/fixtures";
 
 export const fixtures: PolicyFixture[] = [
   {
@@ -164,6 +170,10 @@ export const fixtures: PolicyFixture[] = [
       "processing-isolated": (rs) =>
         (byName(rs, "training").inputs.pipelineDefinition = mutatePipeline((steps) => {
           delete steps[0].Arguments.NetworkConfig.VpcConfig;
+        })),
+      "pipeline-model-isolated": (rs) =>
+        (byName(rs, "training").inputs.pipelineDefinition = mutatePipeline((steps) => {
+          steps[2].Arguments.EnableNetworkIsolation = false;
         })),
     },
   },
@@ -352,6 +362,14 @@ export const fixtures: PolicyFixture[] = [
         byName(rs, "api-edge-distribution").propertyDependencies = {};
       },
       "rate-limit": (rs) => byName(rs, "api-edge-waf").inputs.rules.shift(),
+    },
+  },
+  {
+    policy: "flink-application-in-vpc",
+    compliant: [flinkApplicationFixture()],
+    failing: {
+      "vpc-config": (rs) =>
+        (byName(rs, "windows").inputs.applicationConfiguration.vpcConfiguration.subnetIds = []),
     },
   },
 ];

@@ -15,3 +15,4 @@ export { securityGroupNoInternetUnion } from "./security-group-no-internet-union
 export { ecsTaskDefinitionHardened } from "./ecs-task-definition-hardened";
 export { vpcInterfaceEndpoints } from "./vpc-interface-endpoints";
 export { cloudfrontWaf } from "./cloudfront-waf";
+export { flinkApplicationInVpc } from "./flink-application-in-vpc";

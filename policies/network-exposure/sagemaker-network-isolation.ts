@@ -8,12 +8,12 @@ const PIPELINE = "aws:sagemaker/pipeline:Pipeline";
 export const sagemakerNetworkIsolation = resourcePolicy({
   name: "sagemaker-network-isolation",
   description:
-    "SageMaker models and the training and processing jobs of pipelines run network isolated inside the VPC.",
+    "SageMaker models, the models pipelines create, and the training and processing jobs of pipelines run network isolated inside the VPC.",
   severity: "high",
   concern: "network-exposure",
   fsbp: ["SageMaker.5"],
   remediationSteps:
-    "On models set enableNetworkIsolation and vpcConfig (private subnets); in pipeline definitions give Training steps EnableNetworkIsolation and VpcConfig, and Processing steps NetworkConfig.EnableNetworkIsolation and NetworkConfig.VpcConfig.",
+    "On models set enableNetworkIsolation and vpcConfig (private subnets); in pipeline definitions give Model and Training steps EnableNetworkIsolation and VpcConfig, and Processing steps NetworkConfig.EnableNetworkIsolation and NetworkConfig.VpcConfig (Transform jobs run in their model's network).",
   resourceTypes: [MODEL, PIPELINE],
   rules: [
     {
@@ -59,6 +59,23 @@ export const sagemakerNetworkIsolation = resourcePolicy({
         );
         return bad.length
           ? `Processing steps ${bad.join(", ")}: set NetworkConfig.EnableNetworkIsolation and NetworkConfig.VpcConfig.`
+          : undefined;
+      },
+    },
+    {
+      // A Transform step runs in the network of the model it names: the pipeline's Model step.
+      id: "pipeline-model-isolated",
+      check: ({ type, props }) => {
+        if (type !== PIPELINE) return undefined;
+        const bad = failingSteps(
+          pipelineSteps(props),
+          "Model",
+          (s) =>
+            argument(s, "EnableNetworkIsolation") !== true ||
+            argument(s, "VpcConfig", "Subnets") === undefined,
+        );
+        return bad.length
+          ? `Model steps ${bad.join(", ")}: set EnableNetworkIsolation and VpcConfig.`
           : undefined;
       },
     },

@@ -1,4 +1,4 @@
-import { byName, type PolicyFixture } from "../lib/fixtures";
+import { byName, flinkApplicationFixture, type PolicyFixture } from "../lib/fixtures";
 
 export const fixtures: PolicyFixture[] = [
   {
@@ -160,5 +160,22 @@ export const fixtures: PolicyFixture[] = [
       },
     ],
     failing: { "copy-action": (rs) => delete byName(rs, "backup").inputs.rules[0].copyActions },
+  },
+  {
+    policy: "flink-application-checkpointing",
+    compliant: [flinkApplicationFixture()],
+    failing: {
+      checkpointing: (rs) =>
+        (byName(
+          rs,
+          "windows",
+        ).inputs.applicationConfiguration.flinkApplicationConfiguration.checkpointConfiguration.checkpointingEnabled =
+          false),
+      snapshots: (rs) =>
+        (byName(
+          rs,
+          "windows",
+        ).inputs.applicationConfiguration.applicationSnapshotConfiguration.snapshotsEnabled = false),
+    },
   },
 ];

@@ -15,3 +15,4 @@ export { lbLoadBalancerHardened } from "./lb-load-balancer-hardened";
 export { elasticacheBackupsAndPatching } from "./elasticache-backups-and-patching";
 export { dynamodbAutoscaling } from "./dynamodb-autoscaling";
 export { glueJobSupportedVersion } from "./glue-job-supported-version";
+export { flinkApplicationCheckpointing } from "./flink-application-checkpointing";
