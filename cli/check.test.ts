@@ -229,7 +229,7 @@ describe("npm run plan -- --check", () => {
     );
     // The committed prod stack files hold example values: the fresh-account check stops there
     // (docs/bootstrap.md), naming each key; `--allow-placeholders` reports them without failing.
-    expect(result.stdout).toMatch(/^Fresh-account check: 10 problem\(s\) stop a first deployment:$/m);
+    expect(result.stdout).toMatch(/^Fresh-account check: 12 problem\(s\) stop a first deployment:$/m);
     expect(result.stdout).toContain('[placeholder] data-platform: data-platform:accountId = "222222222222"');
     expect(result.code).toBe(1);
   });

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { resolvePlatformConfig } from "../config/load";
 import { SINGLETONS, type Singleton } from "../config/schema";
 import type { ProjectPlan } from "../harness/evaluate";
@@ -7,6 +8,7 @@ import { planFor, planOf, resourcesOf } from "../harness/testing";
 import { freshAccountCheck } from "./plan";
 import {
   type CheckedPlan,
+  FLINK_DIR,
   freshAccountFindings,
   placeholderFindings,
   placeholderReason,
@@ -161,8 +163,25 @@ describe("fresh-account check over the prod plans, prerequisites filled in", () 
   });
 
   it("passes: no placeholder, every provider on the account, every ARN traced, no duplicated singleton", async () => {
-    const findings = freshAccountFindings(checked(await plans), stacksWith("prod"), "prod");
+    // The Flink connector JARs fetched too (runtime/flink/lib/ is not committed).
+    const findings = freshAccountFindings(checked(await plans), stacksWith("prod"), "prod", () => true);
     expect(findings).toEqual([]);
+  });
+
+  it("names each Flink connector JAR the repository does not hold, and only for plans with a Flink application", async () => {
+    const present = new Set<string>();
+    const missing = checked(await plans);
+    const findings = freshAccountFindings(missing, stacksWith("prod"), "prod", (f) => present.has(f));
+    expect(findings.map((f) => `${f.rule} ${f.project}`)).toEqual([
+      "artifact clickstream",
+      "artifact clickstream",
+    ]);
+    expect(findings[0].message).toMatch(
+      /^runtime\/flink\/lib\/flink-sql-connector-kinesis-[\d.-]+\.jar is missing: .*fetch org\.apache\.flink:flink-sql-connector-kinesis:/,
+    );
+    // Once both are there, nothing is left.
+    for (const f of findings) present.add(path.join(FLINK_DIR, "lib", /lib\/(\S+\.jar)/.exec(f.message)![1]));
+    expect(freshAccountFindings(missing, stacksWith("prod"), "prod", (f) => present.has(f))).toEqual([]);
   });
 
   it("puts the environment's account on every AWS provider of every project", async () => {

@@ -12,8 +12,11 @@
  *   account-wide resource (`SINGLETONS`; ownership from `data-platform:singletons`).
  * - **untraced**: a literal ARN input that comes from no resource of the plan, no StackReference
  *   output and no declared configuration value.
+ * - **artifact**: a file a planned resource ships that the repository does not hold (the Flink
+ *   connector JARs of `runtime/flink/connectors.json`, fetched from Maven Central before `pulumi up`).
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { decodeRawConfig, resolvePlatformConfig } from "../config/load";
 import { type PlatformConfig, SINGLETONS, type Singleton } from "../config/schema";
 import { PLATFORM_PROJECT } from "../contracts/platform";
@@ -102,7 +105,7 @@ export function placeholderReason(value: string): string | undefined {
   return PLACEHOLDERS.find(([re]) => re.test(value))?.[1];
 }
 
-export type FindingRule = "placeholder" | "account" | "singleton" | "untraced";
+export type FindingRule = "placeholder" | "account" | "singleton" | "untraced" | "artifact";
 
 /** One thing that stops the first deployment, with what to do about it. */
 export interface Finding {
@@ -346,6 +349,32 @@ export function singletonFindings(stacks: { stack: string; config: PlatformConfi
   return out;
 }
 
+/** Where the Flink program, its connector list and (once fetched) its connector JARs live. */
+export const FLINK_DIR = path.resolve(__dirname, "../runtime/flink");
+const FLINK_APPLICATION = "aws:kinesisanalyticsv2/application:Application";
+
+/**
+ * The connector JARs a plan's Managed Flink applications need and the repository does not hold:
+ * `pulumi up` refuses to ship their package without them (components/streaming/flinkSql.ts), so the
+ * check says which to fetch before it gets there. `exists` is the file test (tests replace it).
+ */
+export function artifactFindings(
+  plan: CheckedPlan,
+  exists: (file: string) => boolean = fs.existsSync,
+): Finding[] {
+  if (!plan.document.steps.some((s) => s.newState.type === FLINK_APPLICATION)) return [];
+  const { jars } = JSON.parse(fs.readFileSync(path.join(FLINK_DIR, "connectors.json"), "utf8")) as {
+    jars: { maven: string; file: string }[];
+  };
+  return jars
+    .filter((j) => !exists(path.join(FLINK_DIR, "lib", j.file)))
+    .map((j) => ({
+      rule: "artifact" as const,
+      project: plan.project,
+      message: `runtime/flink/lib/${j.file} is missing: a Managed Flink application ships it; fetch ${j.maven} from Maven Central into runtime/flink/lib/ (runtime/flink/README.md#connector-jars-a-deployment-prerequisite)`,
+    }));
+}
+
 /**
  * The whole check for one environment's plans: placeholders, accounts and literal ARNs in every
  * plan, and singleton ownership across every platform stack of the repository. `local` (the
@@ -355,6 +384,7 @@ export function freshAccountFindings(
   plans: readonly CheckedPlan[],
   stacks: { stack: string; config: PlatformConfig }[],
   stack: string,
+  exists: (file: string) => boolean = fs.existsSync,
 ): Finding[] {
   const self = stacks.find((s) => s.stack === stack)?.config;
   const out: Finding[] = [];
@@ -363,6 +393,7 @@ export function freshAccountFindings(
       out.push(...placeholderFindings(plan));
       if (self.accountId) out.push(...accountFindings(plan, self.accountId));
       out.push(...untracedFindings(plan));
+      out.push(...artifactFindings(plan, exists));
     }
   }
   out.push(...singletonFindings(stacks));
