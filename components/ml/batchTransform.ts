@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MetricSpec } from "../observability/metrics";
 import { AlarmSet } from "../observability/alarmSet";
 import { packagesArnOf } from "./modelRegistry";
+import { pipelineExecutionMetrics, schedulePipeline } from "./pipelineSchedule";
 import {
   BATCH_TRANSFORM_ACTIONS,
   ECR_AUTH_ACTIONS,
@@ -13,7 +14,6 @@ import {
   METRIC_ACTIONS,
   MODEL_PACKAGE_READ_ACTIONS,
   PASS_ROLE_ACTIONS,
-  START_PIPELINE_ACTIONS,
   VPC_ACCESS_ACTIONS,
 } from "./perms";
 import { batchTransformDefinition } from "./pipelineDefinition";
@@ -289,65 +289,21 @@ export class BatchTransform extends pulumi.ComponentResource {
     this.pipelineName = this.pipeline.pipelineName;
 
     if (args.modelPackageArn !== undefined) {
-      const eventsRole = new aws.iam.Role(
-        `${name}-schedule-role`,
-        { assumeRolePolicy: account.apply((id) => trustPolicy("events.amazonaws.com", id)) },
-        parent,
-      );
-      const eventsPolicy = new aws.iam.RolePolicy(
-        `${name}-schedule-policy`,
+      this.schedule = schedulePipeline(
+        name,
         {
-          role: eventsRole.name,
-          policy: this.pipeline.arn.apply((arn) =>
-            JSON.stringify(
-              document({
-                Sid: "StartThisPipeline",
-                Effect: "Allow",
-                Action: [...START_PIPELINE_ACTIONS],
-                Resource: arn,
-              }),
-            ),
-          ),
+          pipeline: this.pipeline,
+          accountId: account,
+          scheduleExpression: a.schedule,
+          description: `Runs the ${pipelineName} batch inference pipeline`,
+          parameters: [{ name: "ModelPackageArn", value: args.modelPackageArn }],
         },
-        parent,
-      );
-      this.schedule = new aws.cloudwatch.EventRule(
-        `${name}-schedule`,
-        { description: `Runs the ${pipelineName} batch inference pipeline`, scheduleExpression: a.schedule },
-        parent,
-      );
-      new aws.cloudwatch.EventTarget(
-        `${name}-schedule-target`,
-        {
-          rule: this.schedule.name,
-          arn: this.pipeline.arn,
-          roleArn: eventsRole.arn,
-          sagemakerPipelineTarget: {
-            pipelineParameterLists: [{ name: "ModelPackageArn", value: args.modelPackageArn }],
-          },
-        },
-        { parent: this, dependsOn: [eventsPolicy] },
+        this,
       );
     }
 
-    const dims = { PipelineName: this.pipelineName };
-    const ns = "AWS/Sagemaker/ModelBuildingPipeline";
-    this.keyMetrics = {
-      executionFailed: {
-        namespace: ns,
-        metricName: "ExecutionFailed",
-        dimensions: dims,
-        statistic: "Sum",
-        period: 300,
-      },
-      executionSucceeded: {
-        namespace: ns,
-        metricName: "ExecutionSucceeded",
-        dimensions: dims,
-        statistic: "Sum",
-        period: 300,
-      },
-    };
+    const { executionFailed, executionSucceeded } = pipelineExecutionMetrics(this.pipelineName);
+    this.keyMetrics = { executionFailed, executionSucceeded };
     const alarmSet = new AlarmSet(
       `${name}-alarms`,
       {

@@ -14,12 +14,12 @@ import {
   PASS_ROLE_ACTIONS,
   PIPELINE_JOB_ACTIONS,
   REGISTER_MODEL_ACTIONS,
-  START_PIPELINE_ACTIONS,
   VPC_ACCESS_ACTIONS,
 } from "./perms";
 import { trainingPipelineDefinition } from "./pipelineDefinition";
 import { document, listUnder, objectsUnder, trustPolicy } from "./policies";
 import { packagesArnOf } from "./modelRegistry";
+import { pipelineExecutionMetrics, schedulePipeline } from "./pipelineSchedule";
 
 /** Where the built-in algorithm images live: repository and tag (registry looked up per region). */
 export const BUILT_IN_ALGORITHM = { repositoryName: "sagemaker-xgboost", imageTag: "1.7-1" } as const;
@@ -282,69 +282,18 @@ export class TrainingPipeline extends pulumi.ComponentResource {
     this.pipelineName = this.pipeline.pipelineName;
 
     // Schedule: EventBridge starts executions with a role that can start only this pipeline.
-    const eventsRole = new aws.iam.Role(
-      `${name}-schedule-role`,
-      { assumeRolePolicy: account.apply((id) => trustPolicy("events.amazonaws.com", id)) },
-      parent,
-    );
-    const eventsPolicy = new aws.iam.RolePolicy(
-      `${name}-schedule-policy`,
+    this.schedule = schedulePipeline(
+      name,
       {
-        role: eventsRole.name,
-        policy: this.pipeline.arn.apply((arn) =>
-          JSON.stringify(
-            document({
-              Sid: "StartThisPipeline",
-              Effect: "Allow",
-              Action: [...START_PIPELINE_ACTIONS],
-              Resource: arn,
-            }),
-          ),
-        ),
+        pipeline: this.pipeline,
+        accountId: account,
+        scheduleExpression: a.schedule,
+        description: `Runs the ${pipelineName} training pipeline`,
       },
-      parent,
-    );
-    this.schedule = new aws.cloudwatch.EventRule(
-      `${name}-schedule`,
-      { description: `Runs the ${pipelineName} training pipeline`, scheduleExpression: a.schedule },
-      parent,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-schedule-target`,
-      {
-        rule: this.schedule.name,
-        arn: this.pipeline.arn,
-        roleArn: eventsRole.arn,
-        sagemakerPipelineTarget: { pipelineParameterLists: [] },
-      },
-      { parent: this, dependsOn: [eventsPolicy] },
+      this,
     );
 
-    const dims = { PipelineName: this.pipelineName };
-    const ns = "AWS/Sagemaker/ModelBuildingPipeline";
-    this.keyMetrics = {
-      executionFailed: {
-        namespace: ns,
-        metricName: "ExecutionFailed",
-        dimensions: dims,
-        statistic: "Sum",
-        period: 300,
-      },
-      executionSucceeded: {
-        namespace: ns,
-        metricName: "ExecutionSucceeded",
-        dimensions: dims,
-        statistic: "Sum",
-        period: 300,
-      },
-      executionDuration: {
-        namespace: ns,
-        metricName: "ExecutionDuration",
-        dimensions: dims,
-        statistic: "Maximum",
-        period: 300,
-      },
-    };
+    this.keyMetrics = pipelineExecutionMetrics(this.pipelineName);
     const alarmSet = new AlarmSet(
       `${name}-alarms`,
       {
