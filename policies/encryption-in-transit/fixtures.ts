@@ -1,4 +1,4 @@
-import { byName, type PolicyFixture } from "../lib/fixtures";
+import { apiEdgeDistributionFixture, byName, type PolicyFixture } from "../lib/fixtures";
 
 const tlsOnly = {
   Version: "2012-10-17",
@@ -164,42 +164,7 @@ export const fixtures: PolicyFixture[] = [
   },
   {
     policy: "cloudfront-tls",
-    compliant: [
-      {
-        type: "aws:cloudfront/distribution:Distribution",
-        name: "api-edge-distribution",
-        inputs: {
-          enabled: true,
-          aliases: ["api.example.com"],
-          webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api-edge/1",
-          origins: [
-            {
-              originId: "api-load-balancer",
-              domainName: "origin.api.example.com",
-              customOriginConfig: {
-                httpPort: 80,
-                httpsPort: 443,
-                originProtocolPolicy: "https-only",
-                originSslProtocols: ["TLSv1.2"],
-              },
-            },
-          ],
-          defaultCacheBehavior: { targetOriginId: "api-load-balancer", viewerProtocolPolicy: "https-only" },
-          orderedCacheBehaviors: [
-            {
-              pathPattern: "/v1/*/items/*",
-              targetOriginId: "api-load-balancer",
-              viewerProtocolPolicy: "https-only",
-            },
-          ],
-          viewerCertificate: {
-            acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1",
-            sslSupportMethod: "sni-only",
-            minimumProtocolVersion: "TLSv1.2_2021",
-          },
-        },
-      },
-    ],
+    compliant: [apiEdgeDistributionFixture(false)],
     failing: {
       "viewer-tls-1-2": (rs) =>
         (byName(rs, "api-edge-distribution").inputs.viewerCertificate.minimumProtocolVersion =

@@ -215,3 +215,73 @@ export function flinkApplicationFixture(name = "windows"): {
     },
   };
 }
+
+/** A compliant CloudFront web ACL as the API edge declares it: a per-IP rate rule, then AWS managed rules. */
+export function apiEdgeWafFixture(): FixtureResource {
+  return {
+    type: "aws:wafv2/webAcl:WebAcl",
+    name: "api-edge-waf",
+    inputs: {
+      scope: "CLOUDFRONT",
+      defaultAction: { allow: {} },
+      rules: [
+        {
+          name: "rate-limit-per-ip",
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP" } },
+        },
+        {
+          name: "AWSManagedRulesCommonRuleSet",
+          priority: 1,
+          overrideAction: { none: {} },
+          statement: {
+            managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesCommonRuleSet" },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A compliant API edge distribution (components/api/edge.ts): HTTPS-only TLS 1.2 origin, HTTPS
+ * viewers with `TLSv1.2_2021`, the web ACL attached (with `withWaf`, depending on `apiEdgeWafFixture`).
+ */
+export function apiEdgeDistributionFixture(withWaf = true): FixtureResource {
+  return {
+    type: "aws:cloudfront/distribution:Distribution",
+    name: "api-edge-distribution",
+    inputs: {
+      enabled: true,
+      aliases: ["api.example.com"],
+      webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api-edge/1",
+      origins: [
+        {
+          originId: "api-load-balancer",
+          domainName: "origin.api.example.com",
+          customOriginConfig: {
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: "https-only",
+            originSslProtocols: ["TLSv1.2"],
+          },
+        },
+      ],
+      defaultCacheBehavior: { targetOriginId: "api-load-balancer", viewerProtocolPolicy: "https-only" },
+      orderedCacheBehaviors: [
+        {
+          pathPattern: "/v1/*/items/*",
+          targetOriginId: "api-load-balancer",
+          viewerProtocolPolicy: "https-only",
+        },
+      ],
+      viewerCertificate: {
+        acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1",
+        sslSupportMethod: "sni-only",
+        minimumProtocolVersion: "TLSv1.2_2021",
+      },
+    },
+    ...(withWaf ? { propertyDependencies: { webAclId: ["api-edge-waf"] } } : {}),
+  };
+}

@@ -1,4 +1,6 @@
 import {
+  apiEdgeDistributionFixture,
+  apiEdgeWafFixture,
   byName,
   flinkApplicationFixture,
   mutatePipeline,
@@ -295,67 +297,7 @@ export const fixtures: PolicyFixture[] = [
   },
   {
     policy: "cloudfront-waf",
-    compliant: [
-      {
-        type: "aws:wafv2/webAcl:WebAcl",
-        name: "api-edge-waf",
-        inputs: {
-          scope: "CLOUDFRONT",
-          defaultAction: { allow: {} },
-          rules: [
-            {
-              name: "rate-limit-per-ip",
-              priority: 0,
-              action: { block: {} },
-              statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP" } },
-            },
-            {
-              name: "AWSManagedRulesCommonRuleSet",
-              priority: 1,
-              overrideAction: { none: {} },
-              statement: {
-                managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesCommonRuleSet" },
-              },
-            },
-          ],
-        },
-      },
-      {
-        type: "aws:cloudfront/distribution:Distribution",
-        name: "api-edge-distribution",
-        inputs: {
-          enabled: true,
-          aliases: ["api.example.com"],
-          webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api-edge/1",
-          origins: [
-            {
-              originId: "api-load-balancer",
-              domainName: "origin.api.example.com",
-              customOriginConfig: {
-                httpPort: 80,
-                httpsPort: 443,
-                originProtocolPolicy: "https-only",
-                originSslProtocols: ["TLSv1.2"],
-              },
-            },
-          ],
-          defaultCacheBehavior: { targetOriginId: "api-load-balancer", viewerProtocolPolicy: "https-only" },
-          orderedCacheBehaviors: [
-            {
-              pathPattern: "/v1/*/items/*",
-              targetOriginId: "api-load-balancer",
-              viewerProtocolPolicy: "https-only",
-            },
-          ],
-          viewerCertificate: {
-            acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1",
-            sslSupportMethod: "sni-only",
-            minimumProtocolVersion: "TLSv1.2_2021",
-          },
-        },
-        propertyDependencies: { webAclId: ["api-edge-waf"] },
-      },
-    ],
+    compliant: [apiEdgeWafFixture(), apiEdgeDistributionFixture()],
     failing: {
       "waf-attached": (rs) => {
         delete byName(rs, "api-edge-distribution").inputs.webAclId;
