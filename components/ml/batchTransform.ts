@@ -6,18 +6,14 @@ import { packagesArnOf } from "./modelRegistry";
 import { pipelineExecutionMetrics, schedulePipeline } from "./pipelineSchedule";
 import {
   BATCH_TRANSFORM_ACTIONS,
-  ECR_AUTH_ACTIONS,
   ECR_PULL_ACTIONS,
   KEY_DATA_ACTIONS,
   KEY_GRANT_ACTIONS,
-  LOG_ACTIONS,
-  METRIC_ACTIONS,
   MODEL_PACKAGE_READ_ACTIONS,
   PASS_ROLE_ACTIONS,
-  VPC_ACCESS_ACTIONS,
 } from "./perms";
 import { batchTransformDefinition } from "./pipelineDefinition";
-import { document, listUnder, objectsUnder, trustPolicy } from "./policies";
+import { document, listUnder, objectsUnder, sagemakerJobStatements, trustPolicy } from "./policies";
 
 /** An S3 prefix of the lake with its bucket and key. */
 export interface LakePrefix {
@@ -135,21 +131,7 @@ export function batchTransformRolePolicy(r: {
       Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
     },
     { Sid: "PullModelImage", Effect: "Allow", Action: [...ECR_PULL_ACTIONS], Resource: r.imageRepositoryArn },
-    { Sid: "EcrLogin", Effect: "Allow", Action: [...ECR_AUTH_ACTIONS], Resource: "*" },
-    { Sid: "JobsInVpc", Effect: "Allow", Action: [...VPC_ACCESS_ACTIONS], Resource: "*" },
-    {
-      Sid: "JobLogs",
-      Effect: "Allow",
-      Action: [...LOG_ACTIONS],
-      Resource: `arn:${r.partition}:logs:${r.region}:${r.accountId}:log-group:/aws/sagemaker/*`,
-    },
-    {
-      Sid: "JobMetrics",
-      Effect: "Allow",
-      Action: [...METRIC_ACTIONS],
-      Resource: "*",
-      Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } },
-    },
+    ...sagemakerJobStatements(r),
   );
 }
 

@@ -1,5 +1,7 @@
 /** IAM documents of the ML layer, as pure functions over resolved ARNs (tests call them directly). */
 
+import { ECR_AUTH_ACTIONS, LOG_ACTIONS, METRIC_ACTIONS, VPC_ACCESS_ACTIONS } from "./perms";
+
 export type Statement = {
   Sid: string;
   Effect: "Allow";
@@ -43,4 +45,33 @@ export function listUnder(sid: string, bucketArn: string, prefixes: readonly str
     Resource: bucketArn,
     Condition: { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } },
   };
+}
+
+/**
+ * What every SageMaker job role of the layer needs to run a job in the VPC: the ECR login (no
+ * resource), ENIs in the VPC (no resource), its logs under `/aws/sagemaker/*`, and metrics in the
+ * `/aws/sagemaker/*` namespaces only.
+ */
+export function sagemakerJobStatements(r: {
+  partition: string;
+  region: string;
+  accountId: string;
+}): Statement[] {
+  return [
+    { Sid: "EcrLogin", Effect: "Allow", Action: [...ECR_AUTH_ACTIONS], Resource: "*" },
+    { Sid: "JobsInVpc", Effect: "Allow", Action: [...VPC_ACCESS_ACTIONS], Resource: "*" },
+    {
+      Sid: "JobLogs",
+      Effect: "Allow",
+      Action: [...LOG_ACTIONS],
+      Resource: `arn:${r.partition}:logs:${r.region}:${r.accountId}:log-group:/aws/sagemaker/*`,
+    },
+    {
+      Sid: "JobMetrics",
+      Effect: "Allow",
+      Action: [...METRIC_ACTIONS],
+      Resource: "*",
+      Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } },
+    },
+  ];
 }

@@ -5,19 +5,15 @@ import type { FeatureSpec } from "../../runtime/features/types";
 import type { MetricSpec } from "../lake/metrics";
 import { AlarmSet } from "../observability/alarmSet";
 import {
-  ECR_AUTH_ACTIONS,
   ECR_PULL_ACTIONS,
   KEY_DATA_ACTIONS,
   KEY_GRANT_ACTIONS,
-  LOG_ACTIONS,
-  METRIC_ACTIONS,
   PASS_ROLE_ACTIONS,
   PIPELINE_JOB_ACTIONS,
   REGISTER_MODEL_ACTIONS,
-  VPC_ACCESS_ACTIONS,
 } from "./perms";
 import { trainingPipelineDefinition } from "./pipelineDefinition";
-import { document, listUnder, objectsUnder, trustPolicy } from "./policies";
+import { document, listUnder, objectsUnder, sagemakerJobStatements, trustPolicy } from "./policies";
 import { packagesArnOf } from "./modelRegistry";
 import { pipelineExecutionMetrics, schedulePipeline } from "./pipelineSchedule";
 
@@ -379,20 +375,6 @@ export function trainingRolePolicy(r: {
       Action: [...ECR_PULL_ACTIONS],
       Resource: r.imageRepositoryArn,
     },
-    { Sid: "EcrLogin", Effect: "Allow", Action: [...ECR_AUTH_ACTIONS], Resource: "*" },
-    { Sid: "JobsInVpc", Effect: "Allow", Action: [...VPC_ACCESS_ACTIONS], Resource: "*" },
-    {
-      Sid: "JobLogs",
-      Effect: "Allow",
-      Action: [...LOG_ACTIONS],
-      Resource: `arn:${r.partition}:logs:${r.region}:${r.accountId}:log-group:/aws/sagemaker/*`,
-    },
-    {
-      Sid: "JobMetrics",
-      Effect: "Allow",
-      Action: [...METRIC_ACTIONS],
-      Resource: "*",
-      Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } },
-    },
+    ...sagemakerJobStatements(r),
   );
 }
