@@ -32,10 +32,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { createTransformer, isRefused, type Prepared } from "../runtime/processor/transform";
-import { buildDataProduct } from "../runtime/schemas";
+import { buildDataProduct, registerDataProducts, type DataProductBuilder } from "../runtime/schemas";
 import { packLines } from "../runtime/sinks/firehose";
 import { clickstreamEvent, kinesisRecord, orderEvent, seededRandom } from "../runtime/testing/events";
 import type { InvocationContext, KinesisStreamEvent } from "../runtime/types";
+import { defineClickstream } from "../stacks/clickstream/schema";
+import { defineOrders } from "../stacks/orders/schema";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -103,6 +105,12 @@ function makeBatches(productName: string, ratio: number): Batch[] {
 
 const context: InvocationContext = { getRemainingTimeInMillis: () => 60_000, awsRequestId: "bench" };
 const PRODUCT_NAME = process.env.BENCH_CHILD?.split(":")[2] ?? PRODUCTS[0];
+// Run as compiled JavaScript from out/bench, where domain discovery finds no `stacks/*/Pulumi.yaml`:
+// the products the bench measures are registered as the Lambda bundle registers them.
+registerDataProducts({
+  clickstream: defineClickstream as DataProductBuilder,
+  orders: defineOrders as DataProductBuilder,
+});
 const product = buildDataProduct(PRODUCT_NAME);
 const schema = product.schema;
 const prepare = createTransformer(product);

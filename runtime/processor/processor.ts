@@ -259,6 +259,7 @@ export function createKinesisProcessor(
             ? { sequenceNumber: r.kinesis.sequenceNumber, shardId }
             : { sequenceNumber: r.kinesis.sequenceNumber, subSequenceNumber: sub, shardId },
           value,
+          text,
         );
         if (isRefused(out)) refuse(r, p, sub, rawData(r, kpl), out.reason, out.detail);
         else ready.push({ parent: p, sub, kpl, prepared: out, event });

@@ -127,7 +127,8 @@ const PROJECTED_UNTIL_MS = Date.UTC(LAKE_PROJECTION_YEARS.last + 1, 0, 1);
  * Everything that does not depend on the record (the product, the TTL) is resolved here, once.
  * `sent` is the record as the producer sent it, parsed (`JSON.parse` of its text; text or bytes are
  * parsed here): the lake line is built from it, so fields the schema does not know are kept.
- * Without it the lake line holds the validated value only.
+ * Without it the lake line holds the validated value only. `text`, when given, is the JSON text
+ * `sent` was parsed from: when it is canonical (`isCanonicalJson`) the lake line is spliced from it.
  *
  * Refused (poison): an event time outside the projected years (`LAKE_PROJECTION_YEARS`), a serving
  * item over 400 KB, a lake line over 1,000 KiB.
@@ -139,13 +140,13 @@ const PROJECTED_UNTIL_MS = Date.UTC(LAKE_PROJECTION_YEARS.last + 1, 0, 1);
 export function createTransformer<T>(
   product: DataProduct<T>,
   options: { ttlDays?: number } = {},
-): (value: T, origin: RecordOrigin, sent?: unknown) => Prepared | Refused {
+): (value: T, origin: RecordOrigin, sent?: unknown, text?: string) => Prepared | Refused {
   const ttlSeconds = options.ttlDays === undefined ? undefined : options.ttlDays * 86_400;
   const rankOf = product.eventRank;
   // A batch comes from one shard: its id is escaped once, not per record.
   let shardId = "";
   let shardJson = '""';
-  return (value, origin, sent) => {
+  return (value, origin, sent, text) => {
     const eventTime = product.eventTime(value);
     const eventMs = Date.parse(eventTime);
     if (!(eventMs >= PROJECTED_FROM_MS && eventMs < PROJECTED_UNTIL_MS)) {
@@ -182,7 +183,12 @@ export function createTransformer<T>(
       `"_meta":{"idempotencyKey":${JSON.stringify(idempotencyKey)},"sequenceNumber":"${origin.sequenceNumber}"` +
       (sub === undefined ? "" : `,"subSequenceNumber":${sub}`) +
       `,"shardId":${shardJson},"partition":${partitionJson(eventTime)}}}`;
-    const json = lakeJson(sent === undefined ? value : sent);
+    // The producer's own text when re-serializing it would give the same characters (one pass,
+    // no second JSON.stringify); otherwise re-serialized. Same line either way (transform.test.ts).
+    const json =
+      text !== undefined && sent !== undefined && isCanonicalJson(text, sent)
+        ? text
+        : lakeJson(sent === undefined ? value : sent);
     const line = `${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`;
     // UTF-8 size from its two parts: measuring `line` itself would first copy the whole line into
     // one flat string (V8 flattens a concatenation before measuring it), ~4 % of a clickstream record.
@@ -213,6 +219,90 @@ function lakeJson(sent: unknown): string {
   // Undefined properties are left out by JSON.stringify (no `delete`, which would slow the object).
   if (fields._meta !== undefined) fields._meta = undefined;
   return JSON.stringify(fields);
+}
+
+/**
+ * True when `text` is exactly `JSON.stringify(parsed)` for a record whose lake line can be spliced
+ * from it: `parsed` is `JSON.parse(text)` (unmodified), an object without a top-level `_meta`, and
+ * the text is in the form `JSON.stringify` writes. Checked in one scan of the text (no
+ * allocation) plus a count of the parsed object's keys; anything the scan does not prove
+ * canonical answers false, and the caller re-serializes (`lakeJson`). Refused, conservatively:
+ * - whitespace outside strings (pretty-printed or padded records);
+ * - any backslash (escapes such as `\/` or `\u0041` that `JSON.stringify` writes differently);
+ * - text that is not well-formed UTF-16 (a lone surrogate, which `JSON.stringify` escapes);
+ * - a key starting with a digit (integer-like keys, which `JSON.stringify` writes first);
+ * - numbers with an exponent, a fraction ending in 0, `-0`, more than 15 digits, or five or
+ *   more zeros after `0.` (their shortest round-trip form can differ from the text);
+ * - duplicate keys at any depth (the scan counts more keys than the parsed object holds).
+ */
+export function isCanonicalJson(text: string, parsed: unknown): boolean {
+  const n = text.length;
+  if (
+    n < 2 ||
+    text.charCodeAt(0) !== 123 /* { */ ||
+    typeof parsed !== "object" ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    (parsed as Record<string, unknown>)._meta !== undefined ||
+    text.indexOf("\\") !== -1 ||
+    !(text as unknown as WellFormedCheck).isWellFormed()
+  ) {
+    return false;
+  }
+  let keys = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // No backslash anywhere: a string ends at the next quote.
+      const end = text.indexOf('"', i + 1);
+      if (end < 0) return false;
+      if (text.charCodeAt(end + 1) === 58 /* : */) {
+        const first = text.charCodeAt(i + 1);
+        if (first >= 48 && first <= 57) return false;
+        keys++;
+        i = end + 2;
+      } else i = end + 1;
+    } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
+      let j = c === 45 ? i + 1 : i;
+      const intStart = j;
+      while (j < n && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      let digits = j - intStart;
+      const zeroInt = digits === 1 && text.charCodeAt(intStart) === 48;
+      if (text.charCodeAt(j) === 46 /* . */) {
+        const fracStart = ++j;
+        while (j < n && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+        if (j === fracStart || text.charCodeAt(j - 1) === 48) return false;
+        digits += j - fracStart;
+        // 0.00001 and smaller: JSON.stringify switches to exponent form below 1e-6.
+        if (zeroInt && j - fracStart >= 5 && text.startsWith("00000", fracStart)) return false;
+      } else if (zeroInt && c === 45) return false; // -0 is written 0
+      const next = text.charCodeAt(j);
+      if (next === 101 || next === 69 /* e E */ || digits > 15) return false;
+      i = j;
+    } else if (c <= 32) {
+      return false;
+    } else i++;
+  }
+  return keys === keyCount(parsed);
+}
+
+/** `String.prototype.isWellFormed` (ES2024, native in Node ≥ 20; the project's `lib` is older). */
+interface WellFormedCheck {
+  isWellFormed(): boolean;
+}
+
+/** Keys of every object in a parsed JSON value, at any depth. */
+function keyCount(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) count += keyCount(value[i]);
+    return count;
+  }
+  const fields = value as Record<string, unknown>;
+  for (const key in fields) count += 1 + keyCount(fields[key]);
+  return count;
 }
 
 /** Narrows a transform result. */
