@@ -272,7 +272,8 @@ async function handLoop(event: KinesisStreamEvent): Promise<void> {
       failed.push(r.kinesis.sequenceNumber);
       continue;
     }
-    const out = prepare(parsed.data, origin(r.kinesis.sequenceNumber), value);
+    // The decoded text too, as the processor passes it: the same transform, the same shortcut.
+    const out = prepare(parsed.data, origin(r.kinesis.sequenceNumber), value, text);
     if (isRefused(out)) failed.push(r.kinesis.sequenceNumber);
     else prepared.push(out);
   }
@@ -286,7 +287,7 @@ function powertools(parallel: boolean): (event: KinesisStreamEvent) => Promise<v
     const recordHandler = async (record: KinesisStreamEvent["Records"][number]) => {
       const text = Buffer.from(record.kinesis.data, "base64").toString("utf8");
       const value = JSON.parse(text);
-      const out = prepare(schema.parse(value), origin(record.kinesis.sequenceNumber), value);
+      const out = prepare(schema.parse(value), origin(record.kinesis.sequenceNumber), value, text);
       if (isRefused(out)) throw new Error(out.reason);
       prepared.push(out);
     };
