@@ -297,7 +297,7 @@ describe("the ${name} data product", () => {
   });
 });
 
-// ${P}: edit schema.ts, then \`npm run sample -- --domain ${name}\` and \`npm run local -- --domain ${name}\`.
+// ${P}: edit schema.ts, then \`npm run sample -- --domain ${name} > ${name}.ndjson\` and \`npm run local -- --domain ${name} --file ${name}.ndjson\`.
 `;
 }
 
@@ -370,7 +370,7 @@ export function main(argv: string[]): number {
       `  1. edit ${rel}/schema.ts (your events) and ${rel}/Pulumi.<stack>.yaml (owner, cost center)`,
       `  2. npm run sample -- --domain ${values.name} --count 3`,
       `  3. npx jest ${rel} && npm run plan -- --env dev`,
-      `  4. npm run local -- --domain ${values.name}`,
+      `  4. npm run sample -- --domain ${values.name} --count 20 > ${values.name}.ndjson && npm run local -- --domain ${values.name} --file ${values.name}.ndjson`,
     ].join("\n"),
   );
   return 0;
