@@ -45,6 +45,13 @@ const common = {
   help: { type: "boolean" },
 } as const;
 
+/** The options of the commands that work on one domain's data product. */
+const productOptions = {
+  ...common,
+  domain: { type: "string" },
+  product: { type: "string" },
+} as const;
+
 function portBase(v: string | undefined): number {
   if (v === undefined) return DEFAULT_PORT_BASE;
   const n = /^\d+$/.test(v) ? Number(v) : NaN;
@@ -272,9 +279,7 @@ export async function local(argv: string[]): Promise<number> {
     {
       args: argv,
       options: {
-        ...common,
-        domain: { type: "string" },
-        product: { type: "string" },
+        ...productOptions,
         file: { type: "string" },
         json: { type: "boolean" },
       },
@@ -337,9 +342,7 @@ export async function sample(argv: string[]): Promise<number> {
     {
       args: argv,
       options: {
-        ...common,
-        domain: { type: "string" },
-        product: { type: "string" },
+        ...productOptions,
         count: { type: "string" },
         seed: { type: "string" },
       },
@@ -383,9 +386,7 @@ export async function replay(argv: string[]): Promise<number> {
     {
       args: argv,
       options: {
-        ...common,
-        domain: { type: "string" },
-        product: { type: "string" },
+        ...productOptions,
         from: { type: "string" },
         // Against AWS (--env dev|prod): see cli/replay/command.ts.
         env: { type: "string" },
