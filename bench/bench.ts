@@ -259,7 +259,8 @@ async function handLoop(event: KinesisStreamEvent): Promise<void> {
   const prepared: Prepared[] = [];
   const failed: string[] = [];
   for (const r of event.Records) {
-    const text = Buffer.from(r.kinesis.data, "base64").toString("utf8");
+    const bytes = Buffer.from(r.kinesis.data, "base64");
+    const text = bytes.toString("utf8");
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -272,8 +273,9 @@ async function handLoop(event: KinesisStreamEvent): Promise<void> {
       failed.push(r.kinesis.sequenceNumber);
       continue;
     }
-    // The decoded text too, as the processor passes it: the same transform, the same shortcut.
-    const out = prepare(parsed.data, origin(r.kinesis.sequenceNumber), value, text);
+    // The decoded text and its size too, as the processor passes them: the same transform, the
+    // same shortcuts.
+    const out = prepare(parsed.data, origin(r.kinesis.sequenceNumber), value, text, bytes.length);
     if (isRefused(out)) failed.push(r.kinesis.sequenceNumber);
     else prepared.push(out);
   }
@@ -285,9 +287,16 @@ function powertools(parallel: boolean): (event: KinesisStreamEvent) => Promise<v
   return async (event) => {
     const prepared: Prepared[] = [];
     const recordHandler = async (record: KinesisStreamEvent["Records"][number]) => {
-      const text = Buffer.from(record.kinesis.data, "base64").toString("utf8");
+      const bytes = Buffer.from(record.kinesis.data, "base64");
+      const text = bytes.toString("utf8");
       const value = JSON.parse(text);
-      const out = prepare(schema.parse(value), origin(record.kinesis.sequenceNumber), value, text);
+      const out = prepare(
+        schema.parse(value),
+        origin(record.kinesis.sequenceNumber),
+        value,
+        text,
+        bytes.length,
+      );
       if (isRefused(out)) throw new Error(out.reason);
       prepared.push(out);
     };

@@ -233,6 +233,7 @@ export function createKinesisProcessor(
         p: number,
         sub: number | undefined,
         text: string,
+        textBytes: number,
         kpl?: Buffer,
       ) => {
         stats.userRecords++;
@@ -260,6 +261,7 @@ export function createKinesisProcessor(
             : { sequenceNumber: r.kinesis.sequenceNumber, subSequenceNumber: sub, shardId },
           value,
           text,
+          textBytes,
         );
         if (isRefused(out)) refuse(r, p, sub, rawData(r, kpl), out.reason, out.detail);
         else ready.push({ parent: p, sub, kpl, prepared: out, event });
@@ -294,7 +296,7 @@ export function createKinesisProcessor(
                 if (text === undefined) {
                   stats.userRecords++;
                   refuse(r, p, sub, bytes.toString("base64"), POISON_REASONS.notUtf8, NOT_UTF8);
-                } else handle(r, p, sub, text, bytes);
+                } else handle(r, p, sub, text, bytes.length, bytes);
               }
               continue;
             }
@@ -303,7 +305,7 @@ export function createKinesisProcessor(
           if (text === undefined) {
             stats.userRecords++;
             refuse(r, p, undefined, r.kinesis.data, POISON_REASONS.notUtf8, NOT_UTF8);
-          } else handle(r, p, undefined, text);
+          } else handle(r, p, undefined, text, binary.length);
         }
       } finally {
         Error.stackTraceLimit = stackTraceLimit;

@@ -129,6 +129,8 @@ const PROJECTED_UNTIL_MS = Date.UTC(LAKE_PROJECTION_YEARS.last + 1, 0, 1);
  * parsed here): the lake line is built from it, so fields the schema does not know are kept.
  * Without it the lake line holds the validated value only. `text`, when given, is the JSON text
  * `sent` was parsed from: when it is canonical (`isCanonicalJson`) the lake line is spliced from it.
+ * `textBytes`, when given, is the UTF-8 size of `text` (the decoded record's byte count): it saves
+ * measuring the text again (a wrong value makes `packLines` refuse the lines, never mis-sizes them).
  *
  * Refused (poison): an event time outside the projected years (`LAKE_PROJECTION_YEARS`), a serving
  * item over 400 KB, a lake line over 1,000 KiB.
@@ -140,13 +142,13 @@ const PROJECTED_UNTIL_MS = Date.UTC(LAKE_PROJECTION_YEARS.last + 1, 0, 1);
 export function createTransformer<T>(
   product: DataProduct<T>,
   options: { ttlDays?: number } = {},
-): (value: T, origin: RecordOrigin, sent?: unknown, text?: string) => Prepared | Refused {
+): (value: T, origin: RecordOrigin, sent?: unknown, text?: string, textBytes?: number) => Prepared | Refused {
   const ttlSeconds = options.ttlDays === undefined ? undefined : options.ttlDays * 86_400;
   const rankOf = product.eventRank;
   // A batch comes from one shard: its id is escaped once, not per record.
   let shardId = "";
   let shardJson = '""';
-  return (value, origin, sent, text) => {
+  return (value, origin, sent, text, textBytes) => {
     const eventTime = product.eventTime(value);
     const eventMs = Date.parse(eventTime);
     if (!(eventMs >= PROJECTED_FROM_MS && eventMs < PROJECTED_UNTIL_MS)) {
@@ -185,14 +187,17 @@ export function createTransformer<T>(
       `,"shardId":${shardJson},"partition":${partitionJson(eventTime)}}}`;
     // The producer's own text when re-serializing it would give the same characters (one pass,
     // no second JSON.stringify); otherwise re-serialized. Same line either way (transform.test.ts).
-    const json =
-      text !== undefined && sent !== undefined && isCanonicalJson(text, sent)
-        ? text
-        : lakeJson(sent === undefined ? value : sent);
+    const spliced =
+      text !== undefined && sent !== undefined && isCanonicalJson(text, sent, textBytes === text.length);
+    const json = spliced ? text : lakeJson(sent === undefined ? value : sent);
     const line = `${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`;
     // UTF-8 size from its two parts: measuring `line` itself would first copy the whole line into
     // one flat string (V8 flattens a concatenation before measuring it), ~4 % of a clickstream record.
-    const lineBytes = Buffer.byteLength(json) - (json.length > 2 ? 0 : 1) + Buffer.byteLength(tail);
+    // The producer's text is measured already when the caller knows its bytes (the decoded record).
+    const lineBytes =
+      (spliced && textBytes !== undefined ? textBytes : Buffer.byteLength(json)) -
+      (json.length > 2 ? 0 : 1) +
+      Buffer.byteLength(tail);
     if (lineBytes > SINK_LIMITS.firehoseMaxRecordBytes) {
       return {
         reason: POISON_REASONS.deliveryRecordTooLarge,
@@ -234,8 +239,9 @@ function lakeJson(sent: unknown): string {
  * - numbers with an exponent, a fraction ending in 0, `-0`, more than 15 digits, or five or
  *   more zeros after `0.` (their shortest round-trip form can differ from the text);
  * - duplicate keys at any depth (the scan counts more keys than the parsed object holds).
+ * `ascii`: the caller knows the text is ASCII (one UTF-16 unit per byte), hence well-formed.
  */
-export function isCanonicalJson(text: string, parsed: unknown): boolean {
+export function isCanonicalJson(text: string, parsed: unknown, ascii = false): boolean {
   const n = text.length;
   if (
     n < 2 ||
@@ -245,7 +251,7 @@ export function isCanonicalJson(text: string, parsed: unknown): boolean {
     Array.isArray(parsed) ||
     (parsed as Record<string, unknown>)._meta !== undefined ||
     text.indexOf("\\") !== -1 ||
-    !(text as unknown as WellFormedCheck).isWellFormed()
+    (!ascii && !(text as unknown as WellFormedCheck).isWellFormed())
   ) {
     return false;
   }
