@@ -3,6 +3,7 @@ import { LAKE_PROJECTION_YEARS, POISON_REASONS, SINK_LIMITS, type PoisonReason }
 import type { DataProduct, Item } from "../schemas/types";
 import { VERSION_ATTRIBUTE } from "../sinks/dynamodb";
 import { marshallBounded } from "../sinks/marshall";
+import { epochMillis } from "../schemas/time";
 
 /** Where a user record came from. */
 export interface RecordOrigin {
@@ -85,7 +86,7 @@ export function eventVersion<T>(
   return versionOf(
     sequenceNumber,
     subSequenceNumber,
-    Date.parse(product.eventTime(event)),
+    epochMillis(product.eventTime(event)),
     product.eventRank ? product.eventRank(event) : 0,
   );
 }
@@ -150,7 +151,7 @@ export function createTransformer<T>(
   let shardJson = '""';
   return (value, origin, sent, text, textBytes) => {
     const eventTime = product.eventTime(value);
-    const eventMs = Date.parse(eventTime);
+    const eventMs = epochMillis(eventTime);
     if (!(eventMs >= PROJECTED_FROM_MS && eventMs < PROJECTED_UNTIL_MS)) {
       return {
         reason: POISON_REASONS.eventTimeOutOfRange,
