@@ -1,7 +1,8 @@
 import { validSamples } from "../../cli/local/sample";
 import { buildDataProduct, type DataProduct } from "../schemas";
 import { clickstreamEvent, orderEvent, seededRandom } from "../testing/events";
-import { createTransformer, isCanonicalJson } from "./transform";
+import { packLines } from "../sinks/firehose";
+import { createTransformer, isCanonicalJson, isRefused } from "./transform";
 
 /*
  * The lake line is spliced from the producer's text when that text is canonical, and re-serialized
@@ -25,12 +26,23 @@ function compare(product: DataProduct<unknown>, text: string): { spliced: boolea
     if (checked instanceof Promise || checked.issues !== undefined) {
       throw new Error(`not a valid ${product.name} record: ${text}`);
     }
+    // With the text, its UTF-8 size too, as the processor passes the decoded record's byte count.
+    const bytes = withText ? Buffer.byteLength(text) : undefined;
     return [
-      prepare(checked.value, origin, value, withText ? text : undefined),
-      prepare(checked.value, kplOrigin, value, withText ? text : undefined),
+      prepare(checked.value, origin, value, withText ? text : undefined, bytes),
+      prepare(checked.value, kplOrigin, value, withText ? text : undefined, bytes),
     ];
   };
-  expect(run(true)).toEqual(run(false));
+  const prepared = run(true);
+  expect(prepared).toEqual(run(false));
+  for (const p of prepared) {
+    if (isRefused(p)) continue;
+    // Packed from its parts, the line is the same bytes as the line itself, and as many as said.
+    const packed = packLines([p, p]).records[0];
+    expect(packed.toString("utf8")).toBe(`${p.line}\n${p.line}`);
+    expect(packed.length).toBe(2 * p.lineBytes + 1);
+    expect(p.lineBytes).toBe(Buffer.byteLength(p.line));
+  }
   return { spliced: isCanonicalJson(text, JSON.parse(text)) };
 }
 

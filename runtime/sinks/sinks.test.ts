@@ -50,6 +50,24 @@ describe("sink batching", () => {
     for (const r of records) expect(r.length).toBeLessThanOrEqual(SINK_LIMITS.firehoseMaxRecordBytes);
   });
 
+  it("encodes a line given in parts (record JSON + `_meta` tail) as the same bytes as the line", () => {
+    const inParts = (json: string, tail: string): LakeLine => {
+      const line = `${json.slice(0, -1)}${json.length > 2 ? "," : ""}${tail}`;
+      return { line, lineBytes: Buffer.byteLength(line), json, jsonBytes: Buffer.byteLength(json), tail };
+    };
+    const tail = '"_meta":{"idempotencyKey":"k-€"}}';
+    const lines = [
+      inParts('{"a":1}', tail),
+      inParts("{}", tail), // no member: no comma
+      inParts('{"name":"Zoë 😀","x":"€"}', tail), // multi-byte characters before the closing brace
+      lakeLine('{"plain":true}'), // a line without parts
+    ];
+    const { records } = packLines(lines);
+    expect(records).toHaveLength(1);
+    expect(records[0].toString("utf8")).toBe(lines.map((l) => l.line).join("\n"));
+    expect(records[0].toString("utf8").split("\n")[1]).toBe('{"_meta":{"idempotencyKey":"k-€"}}');
+  });
+
   it("packs by UTF-8 bytes up to 1,000 KiB per record, delimiters included", () => {
     // 250,000 three-byte characters: 750,000 bytes but 250,002 UTF-16 units per line.
     const wide = lakeLine(`"${"€".repeat(250_000)}"`);
