@@ -35,9 +35,12 @@ describe("npm run bench", () => {
     const doc = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
       unit: string;
       packageZipBytes: number;
+      nodeFlags: string;
       products: Record<string, { results: Record<string, Record<string, number>> }>;
     };
     expect(doc.unit).toBe("records per CPU-second");
+    // Each variant runs with the flags Lambda's Node.js bootstrap gives a 512 MB function.
+    expect(doc.nodeFlags).toBe("--expose-gc --max-semi-space-size=25 --max-old-space-size=461");
     expect(doc.packageZipBytes).toBeGreaterThan(0);
     expect(doc.packageZipBytes).toBeLessThanOrEqual(512 * 1024);
     expect(Object.keys(doc.products).sort()).toEqual(["clickstream", "orders"]);

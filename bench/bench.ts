@@ -22,7 +22,7 @@
  * `--profile <variant index>` (with one product and one ratio) runs one variant under
  * `node --cpu-prof` instead; `npx tsx bench/profile.ts <file>` summarises the profile.
  *
- *   npm run bench -- [--json] [--seconds <per sample, 0.2>] [--rounds <samples per variant, 15>] [--warmup <s>] [--ratios 0,0.01,0.1] [--products clickstream,orders] [--pack-baselines]
+ *   npm run bench -- [--json] [--seconds <per sample, 0.2>] [--rounds <samples per variant, 15>] [--warmup <s>] [--ratios 0,0.01,0.1] [--products clickstream,orders] [--memory-mb 512] [--pack-baselines]
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { KinesisEnvelope } from "@aws-lambda-powertools/parser/envelopes/kinesis";
@@ -50,6 +50,25 @@ const ROUNDS = flag("--rounds", 15);
 const WARMUP = flag("--warmup", 1.5);
 const BATCH = 100;
 const DISTINCT_BATCHES = 40;
+
+/**
+ * The function's memory (MB): the stream processor's default (`memoryMb` of the streaming
+ * pipeline). Every variant's process starts with the V8 flags the Lambda Node.js runtime gives a
+ * function of that memory (its bootstrap: a tenth of the memory for the young generation, half of
+ * that per semi-space, the rest for the old generation, and `--expose-gc`), as in its own Lambda
+ * container. Without them V8 sized the young generation by itself and a process settled at one of
+ * two rates for its whole life: the orders baselines ran at ~120 k or ~180 k records per CPU-second
+ * from one run to the next (6 of 6 runs fast with the flags, 2 of 6 without).
+ */
+const MEMORY_MB = flag("--memory-mb", 512);
+const LAMBDA_NODE_FLAGS: readonly string[] = (() => {
+  const newSpace = Math.floor(MEMORY_MB / 10);
+  return [
+    "--expose-gc",
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${MEMORY_MB - newSpace}`,
+  ];
+})();
 const RATIOS: readonly number[] = (() => {
   const i = args.indexOf("--ratios");
   return i >= 0 ? args[i + 1].split(",").map(Number) : [0, 0.01, 0.1];
@@ -427,7 +446,7 @@ function startRunner(
 ): Promise<Runner> {
   const isPlatform = VARIANTS[variantIndex].name === PLATFORM;
   const proc: ChildProcess = fork(__filename, args, {
-    execArgv: process.execArgv,
+    execArgv: [...process.execArgv, ...LAMBDA_NODE_FLAGS],
     env: {
       ...process.env,
       BENCH_CHILD: `${variantIndex}:${ratio}:${productName}`,
@@ -504,6 +523,7 @@ async function runAll(pkg: { dir: string; provided: string; zipBytes: number }):
         platform: "the deployed package (thin closure + esbuild bundle), loaded from its archive",
         packageZipBytes: pkg.zipBytes,
         pinnedToOneCore: process.env.BENCH_PINNED === "1",
+        nodeFlags: LAMBDA_NODE_FLAGS.join(" "),
         loadAverage1m: os.loadavg()[0],
         products: byProduct,
         // The first product's table at the top level too, where earlier runs had it.
@@ -516,7 +536,7 @@ async function runAll(pkg: { dir: string; provided: string; zipBytes: number }):
   const cols = RATIOS.map((r) => `${Math.round(r * 100)}% invalid`);
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   process.stdout.write(
-    `stream processing, records per CPU-second (median of ${ROUNDS} interleaved ${SECONDS}s samples, one process per variant, one core pinned: ${process.env.BENCH_PINNED === "1"})\n` +
+    `stream processing, records per CPU-second (median of ${ROUNDS} interleaved ${SECONDS}s samples, one process per variant, one core pinned: ${process.env.BENCH_PINNED === "1"}; Lambda's node flags for ${MEMORY_MB} MB: ${LAMBDA_NODE_FLAGS.join(" ")})\n` +
       `${cpu} (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}), Node ${process.version}, ${BATCH}-record batches\n` +
       `platform = the deployed package (${(pkg.zipBytes / 1024).toFixed(1)} KiB zipped), loaded from its archive as Lambda loads it\n`,
   );
@@ -586,7 +606,16 @@ async function profile(variantIndex: number): Promise<void> {
     const isPlatform = VARIANTS[variantIndex].name === PLATFORM;
     const r = spawnSync(
       process.execPath,
-      ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "200", __filename, ...args],
+      [
+        ...LAMBDA_NODE_FLAGS,
+        "--cpu-prof",
+        "--cpu-prof-dir",
+        dir,
+        "--cpu-prof-interval",
+        "200",
+        __filename,
+        ...args,
+      ],
       {
         stdio: ["ignore", isPlatform ? "ignore" : "inherit", "inherit"],
         env: {
