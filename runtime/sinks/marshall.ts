@@ -131,35 +131,28 @@ interface Shape {
 }
 
 /**
- * Shapes compiled so far, by first key (a lookup hashes one string whose hash V8 keeps), shared by
- * items and nested maps. Products produce a handful (orders: the item with or without an address,
+ * Shapes compiled so far, in the order first seen, shared by items and nested maps. Products produce a handful (orders: the item with or without an address,
  * a line item with or without a name, the address); maps with arbitrary keys (a clickstream
  * event's `properties`) may add more. Past the cap, and for maps of many keys, new shapes take the
  * generic walk; shapes compiled earlier stay.
  */
-const shapes = new Map<string, Shape[]>();
-let shapeCount = 0;
-const MAX_SHAPES = 64;
+const shapes: Shape[] = [];
+const MAX_SHAPES = 32;
 const MAX_SHAPE_KEYS = 64;
 
 function shapeOf(keys: readonly string[]): Shape | undefined {
   const n = keys.length;
   if (n === 0 || n > MAX_SHAPE_KEYS) return undefined;
-  const same = shapes.get(keys[0]);
-  if (same !== undefined) {
-    for (let s = 0; s < same.length; s++) {
-      const known = same[s].keys;
-      if (known.length !== n) continue;
-      let i = 1;
-      while (i < n && known[i] === keys[i]) i++;
-      if (i === n) return same[s];
-    }
+  for (let s = 0; s < shapes.length; s++) {
+    const known = shapes[s].keys;
+    if (known.length !== n) continue;
+    let i = 0;
+    while (i < n && known[i] === keys[i]) i++;
+    if (i === n) return shapes[s];
   }
-  if (shapeCount >= MAX_SHAPES) return undefined;
+  if (shapes.length >= MAX_SHAPES) return undefined;
   const shape = compileShape(keys);
-  shapeCount++;
-  if (same === undefined) shapes.set(keys[0], [shape]);
-  else same.push(shape);
+  shapes.push(shape);
   return shape;
 }
 
@@ -228,38 +221,51 @@ function stringBytes(s: string): number {
   return s.length;
 }
 
+/**
+ * The attribute value of a JSON value, sized. Strings, booleans and nulls are handled here; numbers,
+ * lists and maps in their own functions, which keeps this one small enough for V8 to inline into
+ * the compiled shapes' marshallers (a clickstream item measured 137 ns with them in, 115 ns split).
+ */
 function attributeOf(value: JsonValue): AttributeValue {
-  switch (typeof value) {
-    case "string":
-      walked += exact ? stringBytes(value) : value.length * 3;
-      return { S: value };
-    case "number": {
-      const text = numberText(value);
-      // 1 byte per two significant digits, plus 1; bounded by the text's length (digits, sign, dot, exponent).
-      walked += ((exact ? significantDigits(text) : text.length) + 1) >> 1;
-      walked += 1;
-      return { N: text };
-    }
-    case "boolean":
-      walked += 1;
-      return { BOOL: value };
+  if (typeof value === "string") {
+    walked += exact ? stringBytes(value) : value.length * 3;
+    return { S: value };
+  }
+  if (typeof value === "number") return numberOf(value);
+  if (typeof value === "boolean") {
+    walked += 1;
+    return { BOOL: value };
   }
   if (value === null) {
     walked += 1;
     return { NULL: true };
   }
-  // A list or map: 3 bytes, and 1 per element (its name, for a map, is counted by `mapOf` or the shape).
+  return Array.isArray(value) ? listOf(value) : objectOf(value);
+}
+
+/** 1 byte per two significant digits, plus 1; bounded by the text's length (digits, sign, dot, exponent). */
+function numberOf(value: number): AttributeValue {
+  const text = numberText(value);
+  walked += (((exact ? significantDigits(text) : text.length) + 1) >> 1) + 1;
+  return { N: text };
+}
+
+/** A list: 3 bytes, and 1 per element. */
+function listOf(value: readonly (JsonValue | undefined)[]): AttributeValue {
   walked += 3;
-  if (Array.isArray(value)) {
-    const l: AttributeValue[] = [];
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      if (v === undefined) continue;
-      walked += 1;
-      l.push(attributeOf(v));
-    }
-    return { L: l };
+  const l: AttributeValue[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (v === undefined) continue;
+    walked += 1;
+    l.push(attributeOf(v));
   }
+  return { L: l };
+}
+
+/** A map: 3 bytes, and 1 per element and its name. */
+function objectOf(value: { [key: string]: JsonValue }): AttributeValue {
+  walked += 3;
   if (compiled && typeof value === "object") {
     const keys = Object.keys(value);
     const shape = shapeOf(keys);
