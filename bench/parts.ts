@@ -112,4 +112,16 @@ time("orders: marshall + size exactly", (i) => marshallSized(benchOrders[i]));
 time("orders: marshall + bound its size (processor)", (i) => marshallBounded(benchOrders[i], 400 * 1024));
 time("orders, mixed: marshall + size exactly", (i) => marshallSized(mixedOrders[i]));
 time("orders, mixed: marshall + bound (processor)", (i) => marshallBounded(mixedOrders[i], 400 * 1024));
+const prepareOrder = createTransformer(orders);
+const orderTexts = Array.from({ length: N }, (_, i) => JSON.stringify(orderEvent(i)));
+const orderParsed = orderTexts.map((t) => JSON.parse(t) as unknown);
+const orderValues = orderParsed.map((v) => orders.schema.parse(v));
+time("orders: whole transform, lake line spliced (processor)", (i) =>
+  prepareOrder(
+    orderValues[i],
+    { sequenceNumber: seq, shardId: "shardId-000000000000" },
+    orderParsed[i],
+    orderTexts[i],
+  ),
+);
 if (sink === 0) process.stdout.write("\n");
