@@ -44,7 +44,8 @@ let walked = 0;
 /**
  * Whether the current walk sizes strings and numbers exactly, or by a bound that reads nothing
  * (`marshallBounded`): 3 bytes per UTF-16 unit of a string, and for a number one byte per two
- * characters of its text (at least its significant digits) plus one.
+ * characters of its text (at least its significant digits) plus one. Attribute names are sized
+ * exactly either way (short, and a compiled shape knows their size).
  */
 let exact = true;
 /** Whether maps take their compiled shape (false only in `marshallGeneric`, the reference walk). */
@@ -131,10 +132,12 @@ interface Shape {
 }
 
 /**
- * Shapes compiled so far, in the order first seen, shared by items and nested maps. Products produce a handful (orders: the item with or without an address,
- * a line item with or without a name, the address); maps with arbitrary keys (a clickstream
- * event's `properties`) may add more. Past the cap, and for maps of many keys, new shapes take the
- * generic walk; shapes compiled earlier stay.
+ * Shapes compiled so far, shared by items and nested maps, in the order first seen: a product's
+ * handful (orders: the item with or without an address, a line with or without a name, the
+ * address) come first, as every record has them, and a scan in that order measured cheaper than a
+ * `Map` keyed by first name. Maps with arbitrary keys (a clickstream event's `properties`) may add
+ * more; past the cap, and for maps of more than `MAX_SHAPE_KEYS` keys, new shapes take the generic
+ * walk, and shapes compiled earlier stay.
  */
 const shapes: Shape[] = [];
 const MAX_SHAPES = 32;
