@@ -109,7 +109,7 @@ function walk(item: Item): { item: Record<string, AttributeValue>; bytes: number
   walked = 0;
   let out: Record<string, AttributeValue> | undefined;
   if (compiled) {
-    const shape = shapeOf(Object.keys(item));
+    const shape = shapeOf(itemShapes, Object.keys(item));
     out = shape?.build(item);
     if (out !== undefined) walked += shape!.nameBytes;
   }
@@ -132,18 +132,19 @@ interface Shape {
 }
 
 /**
- * Shapes compiled so far, shared by items and nested maps, in the order first seen: a product's
- * handful (orders: the item with or without an address, a line with or without a name, the
+ * Shapes compiled so far, in the order first seen, items' and nested maps' apart: a product's
+ * handful (orders: the item with or without an address; a line with or without a name, the
  * address) come first, as every record has them, and a scan in that order measured cheaper than a
  * `Map` keyed by first name. Maps with arbitrary keys (a clickstream event's `properties`) may add
- * more; past the cap, and for maps of more than `MAX_SHAPE_KEYS` keys, new shapes take the generic
- * walk, and shapes compiled earlier stay.
+ * nested shapes, never crowding out the items'. Past a list's cap, and for maps of more than
+ * `MAX_SHAPE_KEYS` keys, new shapes take the generic walk; shapes compiled earlier stay.
  */
-const shapes: Shape[] = [];
+const itemShapes: Shape[] = [];
+const mapShapes: Shape[] = [];
 const MAX_SHAPES = 32;
 const MAX_SHAPE_KEYS = 64;
 
-function shapeOf(keys: readonly string[]): Shape | undefined {
+function shapeOf(shapes: Shape[], keys: readonly string[]): Shape | undefined {
   const n = keys.length;
   if (n === 0 || n > MAX_SHAPE_KEYS) return undefined;
   for (let s = 0; s < shapes.length; s++) {
@@ -271,7 +272,7 @@ function objectOf(value: { [key: string]: JsonValue }): AttributeValue {
   walked += 3;
   if (compiled && typeof value === "object") {
     const keys = Object.keys(value);
-    const shape = shapeOf(keys);
+    const shape = shapeOf(mapShapes, keys);
     const m = shape?.build(value);
     if (m !== undefined) {
       walked += shape!.nameBytes + keys.length;
