@@ -164,6 +164,11 @@ describe("marshalling with compiled shapes", () => {
       expect(sized.bytes).toBe(reference.bytes);
       expect(bounded.bytes).toBe(bound.bytes);
       expect(bounded.bytes).toBeGreaterThanOrEqual(sized.bytes);
+      // Exact whenever the bound passes the threshold, the bound otherwise.
+      const threshold = n % (bounded.bytes + 1);
+      expect(marshallBounded(item, threshold).bytes).toBe(
+        bounded.bytes > threshold ? sized.bytes : bounded.bytes,
+      );
     }
   });
 
