@@ -1,17 +1,21 @@
 /*
  * Where the time of one valid record goes: each step of the processor's per-record path timed
- * alone on the benchmark's clickstream records, in nanoseconds of CPU per record (one core).
+ * alone on the benchmark's clickstream records, in nanoseconds of CPU per record (one core), then
+ * the serving item's marshalling for orders (line items as nested maps, an optional address).
  * A profile, not a comparison: `npm run bench` is the benchmark.
  *
- *   npx tsc -p bench/tsconfig.json && taskset -c 0 node out/bench/bench/parts.js
+ *   npx tsc -p bench/tsconfig.json && taskset -c 0 node out/bench/bench/parts.js [filter]
+ *
+ * With a filter, only the steps whose name contains it run (e.g. `marshall`).
  */
 import { decodeBinary, textOf } from "../runtime/processor/decode";
-import { createTransformer } from "../runtime/processor/transform";
+import { createTransformer, eventVersion } from "../runtime/processor/transform";
 import { clickstreamSchema, defineClickstream } from "../runtime/schemas";
 import type { Item } from "../runtime/schemas/types";
 import { packLines } from "../runtime/sinks/firehose";
 import { marshallBounded, marshallSized } from "../runtime/sinks/marshall";
-import { clickstreamEvent } from "../runtime/testing/events";
+import { clickstreamEvent, orderEvent } from "../runtime/testing/events";
+import { defineOrders } from "../stacks/orders/schema";
 
 const product = defineClickstream();
 const plainSchema = clickstreamSchema();
@@ -31,8 +35,10 @@ const items = values.map((v): Item => {
   return item;
 });
 
+const only = process.argv[2];
 let sink = 0;
 function time(name: string, step: (i: number) => unknown): void {
+  if (only !== undefined && !name.includes(only)) return;
   for (let i = 0; i < 20_000; i++) step(i % N);
   const reps = 200_000;
   const start = process.cpuUsage();
@@ -83,4 +89,39 @@ time("lake line: packed, 100 per record (processor)", (i) => {
   batchStart = (batchStart + BATCH) % (N - BATCH);
   return packLines(prepared.slice(batchStart, batchStart + BATCH)).records.length;
 });
+
+// Orders: the benchmark's records (3 lines, no address), then a mix closer to production (1-6
+// lines, some named, half with a shipping address), each item built as the transform builds it.
+const orders = defineOrders();
+const orderItem = (event: unknown): Item => {
+  const v = orders.schema.parse(event);
+  const item = orders.toItem(v);
+  item._idempotencyKey = orders.idempotencyKey(v);
+  item._sequenceNumber = seq;
+  item._version = eventVersion(orders, v, seq);
+  return item;
+};
+const benchOrders = Array.from({ length: N }, (_, i) => orderItem(orderEvent(i)));
+const address = { country: "FR", postalCode: "75011", city: "Paris" };
+const mixedOrders = Array.from({ length: N }, (_, i) => {
+  const e = orderEvent(i, i % 2 ? { shippingAddress: address } : {}, 1 + (i % 6));
+  for (const [j, line] of e.items.entries()) if ((i + j) % 3 === 0) line.name = `Product ${j} of order ${i}`;
+  return orderItem(e);
+});
+time("orders: marshall + size exactly", (i) => marshallSized(benchOrders[i]));
+time("orders: marshall + bound its size (processor)", (i) => marshallBounded(benchOrders[i], 400 * 1024));
+time("orders, mixed: marshall + size exactly", (i) => marshallSized(mixedOrders[i]));
+time("orders, mixed: marshall + bound (processor)", (i) => marshallBounded(mixedOrders[i], 400 * 1024));
+const prepareOrder = createTransformer(orders);
+const orderTexts = Array.from({ length: N }, (_, i) => JSON.stringify(orderEvent(i)));
+const orderParsed = orderTexts.map((t) => JSON.parse(t) as unknown);
+const orderValues = orderParsed.map((v) => orders.schema.parse(v));
+time("orders: whole transform, lake line spliced (processor)", (i) =>
+  prepareOrder(
+    orderValues[i],
+    { sequenceNumber: seq, shardId: "shardId-000000000000" },
+    orderParsed[i],
+    orderTexts[i],
+  ),
+);
 if (sink === 0) process.stdout.write("\n");
