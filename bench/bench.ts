@@ -597,7 +597,8 @@ async function runProduct(
 /**
  * `--profile <variant index> --products <one product> --ratios <one ratio>`: builds the package and
  * runs that one variant in a child process for `--seconds` (after the warm-up) with no IPC, under
- * `node --cpu-prof`, writes `out/profiles/bench-<product>-<ratio>-<variant>.cpuprofile` and prints its path. Summarise it with `bench/profile.ts`.
+ * `node --cpu-prof`, writes `out/profiles/bench-<product>-<ratio>-<variant>.cpuprofile` (for the package also its
+ * bundle, `….runtime.js`, which the profile's line numbers point into) and prints its path. Summarise it with `bench/profile.ts`.
  */
 async function profile(variantIndex: number): Promise<void> {
   const pkg = buildPackage();
@@ -635,6 +636,13 @@ async function profile(variantIndex: number): Promise<void> {
     );
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.copyFileSync(path.join(dir, fs.readdirSync(dir)[0]), out);
+    // The profile's line numbers point into the package's bundle: keep it beside the profile.
+    if (isPlatform) {
+      fs.copyFileSync(
+        path.join(pkg.dir, ".lambda", "runtime.js"),
+        out.replace(/\.cpuprofile$/, ".runtime.js"),
+      );
+    }
     process.stdout.write(`${VARIANTS[variantIndex].name}: ${out}\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
