@@ -1,20 +1,9 @@
+import { seededRandom } from "../testing/events";
 import { canonicalTime, epochMillis } from "./time";
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("epochMillis", () => {
   it("equals Date.parse on the form toISOString writes", () => {
-    const next = random(16);
+    const next = seededRandom(16);
     for (let i = 0; i < 20_000; i++) {
       const iso = new Date(Math.floor(next() * 4_102_444_800_000)).toISOString();
       expect(epochMillis(iso)).toBe(Date.parse(iso));
@@ -46,7 +35,7 @@ describe("epochMillis", () => {
     ];
     for (const iso of fixed) expect([iso, epochMillis(iso)]).toEqual([iso, Date.parse(iso)]);
     // Random characters in every position of the fast form.
-    const next = random(17);
+    const next = seededRandom(17);
     const alphabet = "0123456789-:.TZ+ a/";
     for (let i = 0; i < 20_000; i++) {
       const chars = "2026-11-27T14:00:00.685Z".split("");

@@ -1,4 +1,3 @@
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { SINK_LIMITS } from "../constants";
 import { createTransformer, isRefused } from "../processor/transform";
@@ -12,27 +11,11 @@ import {
   numberText,
   unmarshallItem,
 } from "./marshall";
+import { referenceItemSize } from "../testing/item-size";
 
 const LIMIT = SINK_LIMITS.dynamodbMaxItemBytes;
 // JSON numbers beyond 2^53 already lost precision in JSON.parse: stored as printed, not refused.
 const UTIL_OPTIONS = { removeUndefinedValues: true, allowImpreciseNumbers: true };
-
-/** An independent item size from util-dynamodb's attribute values, straight from the published rules. */
-function referenceSize(item: Record<string, AttributeValue>): number {
-  const value = (v: AttributeValue): number => {
-    if (v.S !== undefined) return Buffer.byteLength(v.S);
-    if (v.N !== undefined) {
-      const digits = v.N.split(/e/i)[0].replace(/[-.]/g, "").replace(/^0+/, "").replace(/0+$/, "");
-      return Math.ceil(digits.length / 2) + 1;
-    }
-    if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
-    if (v.L !== undefined) return 3 + v.L.reduce((n, e) => n + 1 + value(e), 0);
-    if (v.M !== undefined)
-      return 3 + Object.entries(v.M).reduce((n, [k, e]) => n + 1 + Buffer.byteLength(k) + value(e), 0);
-    throw new Error(`unexpected attribute ${JSON.stringify(v)}`);
-  };
-  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + value(v), 0);
-}
 
 /** Sets `o[k]`, keeping an own "__proto__" as a property, as JSON.parse does. */
 function own(o: Record<string, unknown>, k: string, v: unknown): void {
@@ -181,7 +164,7 @@ describe("marshalling with compiled shapes", () => {
       const expected = marshall(item, UTIL_OPTIONS);
       const { item: out, bytes } = marshallSized(item);
       expect(JSON.stringify(out)).toBe(JSON.stringify(expected));
-      expect(bytes).toBe(referenceSize(expected));
+      expect(bytes).toBe(referenceItemSize(expected));
       expect(marshallBounded(item, LIMIT).bytes).toBeGreaterThanOrEqual(bytes);
       expect(marshallItem(unmarshallItem(out))).toEqual(out);
     }
@@ -218,7 +201,7 @@ describe("marshalling with compiled shapes", () => {
       },
       list: { L: [{ N: "1" }, { N: "2" }] },
     });
-    expect(bytes).toBe(referenceSize(marshall(item, UTIL_OPTIONS)));
+    expect(bytes).toBe(referenceItemSize(marshall(item, UTIL_OPTIONS)));
   });
 
   it("marshals maps of every shape the same past the compiled-shape cap", () => {
@@ -259,7 +242,7 @@ describe("marshalling with compiled shapes", () => {
     for (const [j, line] of event.items.entries()) line.name = `${"n".repeat(60)} ${j}`;
     const item = orders.toItem(orders.schema.parse(event));
     const exact = marshallSized(item).bytes;
-    expect(exact).toBe(referenceSize(marshall(item, UTIL_OPTIONS)));
+    expect(exact).toBe(referenceItemSize(marshall(item, UTIL_OPTIONS)));
     expect(exact).toBeLessThan(LIMIT);
     expect(marshallBounded(item, LIMIT).bytes).toBe(marshallSized(item).bytes);
     // With enough lines more (each over 70 bytes) the processor's transform refuses it.

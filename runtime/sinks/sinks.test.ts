@@ -1,4 +1,3 @@
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { SINK_LIMITS } from "../constants";
 import { createTransformer, isRefused, partitionOf, versionOf } from "../processor/transform";
@@ -17,6 +16,7 @@ import {
   unmarshallItem,
 } from "./marshall";
 import { isRetryable, nextDelay } from "./retry";
+import { referenceItemSize } from "../testing/item-size";
 
 describe("sink batching", () => {
   it("splits DynamoDB writes at 25 items and at 16 MB, in order", () => {
@@ -232,7 +232,7 @@ describe("marshalling", () => {
     const OPTIONS = { removeUndefinedValues: true, allowImpreciseNumbers: true };
     for (const it of items) {
       expect(marshallItem(it)).toEqual(marshall(it, OPTIONS));
-      expect(marshallSized(it).bytes).toBe(referenceSize(marshall(it, OPTIONS)));
+      expect(marshallSized(it).bytes).toBe(referenceItemSize(marshall(it, OPTIONS)));
       expect(unmarshallItem(marshallItem(it))).toEqual(it);
     }
     // Undefined values are left out (util-dynamodb's removeUndefinedValues), in maps and lists.
@@ -311,23 +311,6 @@ describe("marshalling", () => {
     expect(marshallBounded({ ...at, notes: at.notes.slice(1) + "é" }, limit).bytes).toBe(limit + 1);
   });
 });
-
-/** An independent item size from util-dynamodb's attribute values, straight from the published rules. */
-function referenceSize(item: Record<string, AttributeValue>): number {
-  const value = (v: AttributeValue): number => {
-    if (v.S !== undefined) return Buffer.byteLength(v.S);
-    if (v.N !== undefined) {
-      const digits = v.N.split(/e/i)[0].replace(/[-.]/g, "").replace(/^0+/, "").replace(/0+$/, "");
-      return Math.ceil(digits.length / 2) + 1;
-    }
-    if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
-    if (v.L !== undefined) return 3 + v.L.reduce((n, e) => n + 1 + value(e), 0);
-    if (v.M !== undefined)
-      return 3 + Object.entries(v.M).reduce((n, [k, e]) => n + 1 + Buffer.byteLength(k) + value(e), 0);
-    throw new Error(`unexpected attribute ${JSON.stringify(v)}`);
-  };
-  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + value(v), 0);
-}
 
 describe("transform", () => {
   const product = defineClickstream();
