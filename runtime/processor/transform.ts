@@ -136,7 +136,7 @@ const PROJECTED_UNTIL_MS = Date.UTC(LAKE_PROJECTION_YEARS.last + 1, 0, 1);
  * Without it the lake line holds the validated value only. `text`, when given, is the JSON text
  * `sent` was parsed from: when it is canonical (`isCanonicalJson`) the lake line is spliced from it.
  * `textBytes`, when given, is the UTF-8 size of `text` (the decoded record's byte count): it saves
- * measuring the text again (a wrong value makes `packLines` refuse the lines, never mis-sizes them).
+ * measuring the text again (`packLines` refuses a line whose parts do not encode to the sizes given).
  *
  * Refused (poison): an event time outside the projected years (`LAKE_PROJECTION_YEARS`), a serving
  * item over 400 KB, a lake line over 1,000 KiB.

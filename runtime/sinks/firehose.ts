@@ -75,8 +75,14 @@ export function packLines(lines: readonly LakeLine[]): { records: Buffer[]; firs
       if (i > start) record[at++] = NEWLINE;
       const l = lines[i];
       if (l.json !== undefined && l.jsonBytes !== undefined && l.tail !== undefined) {
-        // All of `json` but its closing brace (one byte, so the byte limit ends on a character).
-        at += record.write(l.json, at, l.jsonBytes - 1, "utf8");
+        // All of `json`; its closing brace is then overwritten by the comma or by the tail. A
+        // `jsonBytes` that is not the text's size (a caller's bug) would cut or shift the line:
+        // refused, like a wrong `lineBytes`.
+        const written = record.write(l.json, at, "utf8");
+        if (written !== l.jsonBytes) {
+          throw new RangeError(`lake line ${i}: its JSON encodes to ${written} bytes, not ${l.jsonBytes}`);
+        }
+        at += written - 1;
         if (l.json.length > 2) record[at++] = COMMA;
         at += record.write(l.tail, at, "utf8");
       } else at += record.write(l.line, at, "utf8");

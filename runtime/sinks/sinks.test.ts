@@ -66,6 +66,12 @@ describe("sink batching", () => {
     expect(records).toHaveLength(1);
     expect(records[0].toString("utf8")).toBe(lines.map((l) => l.line).join("\n"));
     expect(records[0].toString("utf8").split("\n")[1]).toBe('{"_meta":{"idempotencyKey":"k-€"}}');
+    // A record JSON size that is not the text's (too small or too large) is refused, never shipped cut.
+    const wrong = inParts('{"name":"Zoë"}', tail);
+    for (const jsonBytes of [wrong.jsonBytes! - 1, wrong.jsonBytes! + 1]) {
+      const lineBytes = wrong.lineBytes + (jsonBytes - wrong.jsonBytes!);
+      expect(() => packLines([{ ...wrong, jsonBytes, lineBytes }])).toThrow(RangeError);
+    }
   });
 
   it("packs by UTF-8 bytes up to 1,000 KiB per record, delimiters included", () => {
