@@ -198,7 +198,19 @@ export class LocalFunction implements Invoker {
             resolve(r);
           },
         };
-        c.child.send({ id, event, deadline: Date.now() + timeoutMs });
+        // A container that died before its exit was seen (EPIPE, channel closed): the invocation
+        // fails as Lambda reports a crashed runtime, instead of an unhandled 'error' event.
+        // The container is dropped at once, so the next invocation starts a new one.
+        c.child.send({ id, event, deadline: Date.now() + timeoutMs }, (err) => {
+          if (!err) return;
+          const i = this.containers.indexOf(c);
+          if (i >= 0) this.containers.splice(i, 1);
+          c.child.kill("SIGKILL");
+          if (c.pending?.id === id) {
+            c.pending.resolve({ ok: false, error: `Runtime.ExitError: ${err.message}` });
+            c.pending = undefined;
+          }
+        });
       });
       if (!result.ok) this.stats.errors++;
       return result;

@@ -33,6 +33,10 @@ Module._nodeModulePaths = (from: string) =>
 const send = (m: unknown) => process.send!(m);
 // The parent (the local run) is gone, e.g. killed: a container never outlives it.
 process.on("disconnect", () => process.exit(0));
+// Ctrl-C in the terminal reaches the whole process group, containers too. As in Lambda, the
+// platform decides when a container stops: the local run stops its pollers (their final window
+// invokes included) and then its containers (SIGTERM), or its exit disconnects them (above).
+process.on("SIGINT", () => undefined);
 
 let handler: (event: unknown, context: unknown) => unknown;
 try {
