@@ -58,7 +58,7 @@ const DISTINCT_BATCHES = 40;
  * that per semi-space, the rest for the old generation, and `--expose-gc`), as in its own Lambda
  * container. Without them V8 sized the young generation by itself and a process settled at one of
  * two rates for its whole life: the orders baselines ran at ~120 k or ~180 k records per CPU-second
- * from one run to the next (6 of 6 runs fast with the flags, 2 of 6 without).
+ * from one run to the next (Powertools processes over 3 runs: 6 of 6 fast with the flags, 1 of 6 without).
  */
 const MEMORY_MB = flag("--memory-mb", 512);
 const LAMBDA_NODE_FLAGS: readonly string[] = (() => {
