@@ -36,6 +36,22 @@ export function planOf(plans: ProjectPlan[], project: string): ProjectPlan {
   return plan;
 }
 
+/** The repository's projects of these names (a plan of a few projects is quicker than of all). */
+export function projectsNamed(names: readonly string[]): ProjectInfo[] {
+  return discoverProjects().filter((p) => names.includes(p.name));
+}
+
+/** The one resource of `type` in a plan named `name` (the last URN segment); throws unless exactly one. */
+export function theResource(plan: ProjectPlan, type: string, name: string) {
+  const found = resourcesOf(plan, type).filter((r) => r.urn.endsWith(`::${name}`));
+  if (found.length !== 1) {
+    throw new Error(
+      `${found.length} resources of type ${type} named ${name} in ${plan.project.name}, not one`,
+    );
+  }
+  return found[0];
+}
+
 /** Custom resources of one type in a plan, with their inputs. */
 export function resourcesOf(plan: ProjectPlan, type: string) {
   return plan.document.steps.filter((s) => s.newState.type === type).map((s) => s.newState);

@@ -1,6 +1,5 @@
-import { discoverProjects } from "../harness/projects";
 import { evaluateProjects, type ProjectPlan } from "../harness/evaluate";
-import { planOf, resourcesOf } from "../harness/testing";
+import { planOf, projectsNamed, resourcesOf } from "../harness/testing";
 import { deploymentLevels } from "../cli/deploy/order";
 import { ML_DEFAULTS } from "../components/ml/settings";
 
@@ -13,7 +12,7 @@ let plans: Promise<ProjectPlan[]>;
 beforeAll(() => {
   plans = evaluateProjects({
     stack: "dev",
-    projects: discoverProjects().filter((p) => PROJECTS.includes(p.name)),
+    projects: projectsNamed(PROJECTS),
     configOverrides: {
       clickstream: {
         "clickstream:ml": JSON.stringify({
@@ -147,7 +146,7 @@ describe("api project (dev)", () => {
   it("stops with the key, the value and what is allowed on bad configuration", async () => {
     const run = evaluateProjects({
       stack: "dev",
-      projects: discoverProjects().filter((p) => p.name === "api"),
+      projects: projectsNamed(["api"]),
       configOverrides: {
         api: { "api:certificateArn": "my-cert", "api:domains": JSON.stringify(["billing"]) },
       },

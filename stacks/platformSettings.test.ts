@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ProjectPlan } from "../harness/evaluate";
 import { discoverProjects, REPO_ROOT } from "../harness/projects";
-import { planFor, planOf, resourcesOf } from "../harness/testing";
+import { planFor, planOf, projectsNamed, resourcesOf } from "../harness/testing";
 
 /*
  * Domains take the platform's settings from its exported outputs (the contract), not from
@@ -19,7 +19,7 @@ describe("a platform configuration change flows to the domains (dev)", () => {
   let plans: Promise<ProjectPlan[]>;
   beforeAll(() => {
     plans = planFor("dev", {
-      projects: discoverProjects().filter((p) => PROJECTS.includes(p.name)),
+      projects: projectsNamed(PROJECTS),
       configOverrides: {
         "data-platform": {
           "data-platform:backup": JSON.stringify({ enabled: false }),

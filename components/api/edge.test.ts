@@ -1,6 +1,5 @@
-import { discoverProjects } from "../../harness/projects";
 import type { ProjectPlan } from "../../harness/evaluate";
-import { planFor, planOf, resourcesOf } from "../../harness/testing";
+import { planFor, planOf, projectsNamed, resourcesOf, theResource } from "../../harness/testing";
 import { POLICIES } from "../../policies/all";
 import { analyzeDocument } from "../../policies/runner/analyze";
 import { packConfigFor } from "../../policies/runner/config";
@@ -17,15 +16,9 @@ import {
 // The api project as `pulumi preview` loads it, with the platform and domain stacks it reads
 // (prod: api:edge.enabled; dev: off).
 const PROJECTS = ["data-platform", "clickstream", "orders", "api"];
-const plansOf = (stack: string) =>
-  planFor(stack, { projects: discoverProjects().filter((p) => PROJECTS.includes(p.name)) });
+const plansOf = (stack: string) => planFor(stack, { projects: projectsNamed(PROJECTS) });
 
-type State = ProjectPlan["document"]["steps"][number]["newState"];
-const one = (plan: ProjectPlan, type: string, suffix: string): State => {
-  const found = resourcesOf(plan, type).filter((r) => r.urn.endsWith(`::${suffix}`));
-  expect(found.map((r) => r.urn)).toHaveLength(1);
-  return found[0];
-};
+const one = theResource;
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 /* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped JSON */
 

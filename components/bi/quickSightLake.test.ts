@@ -1,21 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ProjectPlan } from "../../harness/evaluate";
-import { discoverProjects } from "../../harness/projects";
-import { planFor, planOf, resourcesOf } from "../../harness/testing";
+import { planFor, planOf, projectsNamed, theResource } from "../../harness/testing";
 import { configSchema } from "../../stacks/orders/config";
 import { quickSightLakeProblems, ROLLUP_COLUMNS, rollupProjection } from "./quickSightLake";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- plan inputs are untyped JSON */
 const PROJECTS = ["data-platform", "orders"];
-const plansOf = (stack: string) =>
-  planFor(stack, { projects: discoverProjects().filter((p) => PROJECTS.includes(p.name)) });
-type State = ProjectPlan["document"]["steps"][number]["newState"];
-const one = (plan: ProjectPlan, type: string, suffix: string): State => {
-  const found = resourcesOf(plan, type).filter((r) => r.urn.endsWith(`::${suffix}`));
-  expect(found.map((r) => r.urn)).toHaveLength(1);
-  return found[0];
-};
+const plansOf = (stack: string) => planFor(stack, { projects: projectsNamed(PROJECTS) });
+const one = theResource;
 
 describe("QuickSight arguments and config", () => {
   it("names the bad field, its value and what is allowed", () => {
