@@ -4,16 +4,16 @@ import type { MetricSpec } from "../observability/metrics";
 import { AlarmSet } from "../observability/alarmSet";
 import { packagesArnOf } from "./modelRegistry";
 import { pipelineExecutionMetrics, schedulePipeline } from "./pipelineSchedule";
-import {
-  BATCH_TRANSFORM_ACTIONS,
-  ECR_PULL_ACTIONS,
-  KEY_DATA_ACTIONS,
-  KEY_GRANT_ACTIONS,
-  MODEL_PACKAGE_READ_ACTIONS,
-  PASS_ROLE_ACTIONS,
-} from "./perms";
+import { BATCH_TRANSFORM_ACTIONS, ECR_PULL_ACTIONS, MODEL_PACKAGE_READ_ACTIONS } from "./perms";
 import { batchTransformDefinition } from "./pipelineDefinition";
-import { document, listUnder, objectsUnder, sagemakerJobStatements, trustPolicy } from "./policies";
+import {
+  document,
+  jobKeyAndRoleStatements,
+  listUnder,
+  objectsUnder,
+  sagemakerJobStatements,
+  trustPolicy,
+} from "./policies";
 
 /** An S3 prefix of the lake with its bucket and key. */
 export interface LakePrefix {
@@ -115,21 +115,7 @@ export function batchTransformRolePolicy(r: {
       Action: ["s3:GetObject"],
       Resource: objectsUnder(r.modelArtifacts.bucketArn, r.modelArtifacts.prefix),
     },
-    { Sid: "UseKeys", Effect: "Allow", Action: [...KEY_DATA_ACTIONS], Resource: keys },
-    {
-      Sid: "GrantVolumeKeyToJobInstances",
-      Effect: "Allow",
-      Action: [...KEY_GRANT_ACTIONS],
-      Resource: r.mlKeyArn,
-      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-    },
-    {
-      Sid: "PassOwnRoleToSageMaker",
-      Effect: "Allow",
-      Action: [...PASS_ROLE_ACTIONS],
-      Resource: r.roleArn,
-      Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
-    },
+    ...jobKeyAndRoleStatements({ keys, mlKeyArn: r.mlKeyArn, roleArn: r.roleArn }),
     { Sid: "PullModelImage", Effect: "Allow", Action: [...ECR_PULL_ACTIONS], Resource: r.imageRepositoryArn },
     ...sagemakerJobStatements(r),
   );

@@ -1,6 +1,14 @@
 /** IAM documents of the ML layer, as pure functions over resolved ARNs (tests call them directly). */
 
-import { ECR_AUTH_ACTIONS, LOG_ACTIONS, METRIC_ACTIONS, VPC_ACCESS_ACTIONS } from "./perms";
+import {
+  ECR_AUTH_ACTIONS,
+  KEY_DATA_ACTIONS,
+  KEY_GRANT_ACTIONS,
+  LOG_ACTIONS,
+  METRIC_ACTIONS,
+  PASS_ROLE_ACTIONS,
+  VPC_ACCESS_ACTIONS,
+} from "./perms";
 
 export type Statement = {
   Sid: string;
@@ -72,6 +80,35 @@ export function sagemakerJobStatements(r: {
       Action: [...METRIC_ACTIONS],
       Resource: "*",
       Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } },
+    },
+  ];
+}
+
+/**
+ * What a pipeline role that starts SageMaker jobs needs for their keys and their role: the data
+ * keys it reads and writes with, grants on the ML key for the job instances' volumes (only to AWS
+ * resources), and passing its own role, to SageMaker only.
+ */
+export function jobKeyAndRoleStatements(r: {
+  keys: readonly string[];
+  mlKeyArn: string;
+  roleArn: string;
+}): Statement[] {
+  return [
+    { Sid: "UseKeys", Effect: "Allow", Action: [...KEY_DATA_ACTIONS], Resource: [...r.keys] },
+    {
+      Sid: "GrantVolumeKeyToJobInstances",
+      Effect: "Allow",
+      Action: [...KEY_GRANT_ACTIONS],
+      Resource: r.mlKeyArn,
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+    {
+      Sid: "PassOwnRoleToSageMaker",
+      Effect: "Allow",
+      Action: [...PASS_ROLE_ACTIONS],
+      Resource: r.roleArn,
+      Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
     },
   ];
 }

@@ -4,16 +4,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FeatureSpec } from "../../runtime/features/types";
 import type { MetricSpec } from "../lake/metrics";
 import { AlarmSet } from "../observability/alarmSet";
-import {
-  ECR_PULL_ACTIONS,
-  KEY_DATA_ACTIONS,
-  KEY_GRANT_ACTIONS,
-  PASS_ROLE_ACTIONS,
-  PIPELINE_JOB_ACTIONS,
-  REGISTER_MODEL_ACTIONS,
-} from "./perms";
+import { ECR_PULL_ACTIONS, PIPELINE_JOB_ACTIONS, REGISTER_MODEL_ACTIONS } from "./perms";
 import { trainingPipelineDefinition } from "./pipelineDefinition";
-import { document, listUnder, objectsUnder, sagemakerJobStatements, trustPolicy } from "./policies";
+import {
+  document,
+  jobKeyAndRoleStatements,
+  listUnder,
+  objectsUnder,
+  sagemakerJobStatements,
+  trustPolicy,
+} from "./policies";
 import { packagesArnOf } from "./modelRegistry";
 import { pipelineExecutionMetrics, schedulePipeline } from "./pipelineSchedule";
 
@@ -342,14 +342,7 @@ export function trainingRolePolicy(r: {
       Resource: objectsUnder(r.artifacts.bucketArn, r.artifacts.prefix),
     },
     listUnder("ListArtifacts", r.artifacts.bucketArn, [r.artifacts.prefix]),
-    { Sid: "UseKeys", Effect: "Allow", Action: [...KEY_DATA_ACTIONS], Resource: keys },
-    {
-      Sid: "GrantVolumeKeyToJobInstances",
-      Effect: "Allow",
-      Action: [...KEY_GRANT_ACTIONS],
-      Resource: r.mlKeyArn,
-      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-    },
+    ...jobKeyAndRoleStatements({ keys, mlKeyArn: r.mlKeyArn, roleArn: r.roleArn }),
     {
       Sid: "RunPipelineJobs",
       Effect: "Allow",
@@ -361,13 +354,6 @@ export function trainingRolePolicy(r: {
       Effect: "Allow",
       Action: [...REGISTER_MODEL_ACTIONS],
       Resource: [r.groupArn, packagesArnOf(r.groupArn)],
-    },
-    {
-      Sid: "PassOwnRoleToSageMaker",
-      Effect: "Allow",
-      Action: [...PASS_ROLE_ACTIONS],
-      Resource: r.roleArn,
-      Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
     },
     {
       Sid: "PullBuiltInImage",
